@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createHandler } from '../../lambda/service.ts';
+import { createDocumentClient } from '#store/client.ts';
+import { ensureTable } from '#store/table.ts';
+import { ViewStore } from '#store/view-store.ts';
+import { localDynamoClient } from './dynamodb-local.ts';
+import { createGateway, listen } from './gateway.ts';
+
+/** The handler behind the local gateway, on a DynamoDB endpoint: what `npm start` and the tests run. */
+export interface LocalServiceOptions {
+  dynamoEndpoint: string;
+  tableName: string;
+  /** 0 picks a free port. */
+  port?: number;
+  region?: string;
+  accountId?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  tokenSecret?: string;
+  logger?: Logger;
+  /** Replaces the DynamoDB document client (fault injection, request counting). */
+  documentClient?: DynamoDBDocumentClient;
+  functionTimeoutMs?: number;
+  verifySignatures?: boolean;
+}
+
+export interface LocalService {
+  url: string;
+  region: string;
+  accountId: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  tableName: string;
+  store: ViewStore;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export const LOCAL_DEFAULTS = {
+  region: 'us-east-1',
+  accountId: '000000000000',
+  accessKeyId: 'test',
+  secretAccessKey: 'test',
+} as const;
+
+export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
+  const region = options.region ?? LOCAL_DEFAULTS.region;
+  const accountId = options.accountId ?? LOCAL_DEFAULTS.accountId;
+  const accessKeyId = options.accessKeyId ?? LOCAL_DEFAULTS.accessKeyId;
+  const secretAccessKey = options.secretAccessKey ?? LOCAL_DEFAULTS.secretAccessKey;
+
+  const documentClient =
+    options.documentClient ??
+    createDocumentClient({ endpoint: options.dynamoEndpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const admin = localDynamoClient(options.dynamoEndpoint, region);
+  try {
+    await ensureTable(admin, options.tableName);
+  } finally {
+    admin.destroy();
+  }
+  const store = new ViewStore(documentClient, options.tableName);
+
+  const handler = createHandler({
+    store,
+    tokenSecret: options.tokenSecret ?? randomBytes(32).toString('base64url'),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const server = createGateway({
+    handler: (event, context) => handler(event, context),
+    auth: { credentials: { [accessKeyId]: secretAccessKey }, region, service: 'execute-api', maxSkewMs: 5 * 60 * 1000 },
+    accountId,
+    ...(options.functionTimeoutMs ? { functionTimeoutMs: options.functionTimeoutMs } : {}),
+    ...(options.verifySignatures === false ? { verifySignatures: false } : {}),
+  });
+  const url = await listen(server, options.port ?? 0);
+
+  return {
+    url,
+    region,
+    accountId,
+    accessKeyId,
+    secretAccessKey,
+    tableName: options.tableName,
+    store,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,56 @@
+import { validateInput } from '#domain/validation.ts';
+import { viewArn } from '#domain/identifiers.ts';
+import { decidePublish } from '#domain/versioning.ts';
+import { versionView, type VersionRecord } from '#domain/view.ts';
+import { decodeContent } from '#store/content-codec.ts';
+import { ConcurrentModification } from '#store/errors.ts';
+import { retryOnConflict, viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
+
+interface CreateViewVersionRequest {
+  InstanceId: string;
+  ViewId: string;
+  VersionDescription?: string;
+  ViewContentSha256?: string;
+}
+
+/**
+ * One consistent read of the head with `$LATEST`, then one transaction that advances the version
+ * counter on the condition that counter and `$LATEST` sha are unchanged and puts the immutable
+ * version. Unchanged content returns the highest version and writes nothing.
+ */
+export const createViewVersion: OperationHandler = async (raw, context) => {
+  const input = validateInput<CreateViewVersionRequest>('CreateViewVersionRequest', raw);
+  const ref = viewRefOf(input, context);
+  const { store, deployment } = context;
+
+  return retryOnConflict(async () => {
+    const read = await store.readAlias(ref.instanceId, ref.viewId, 'LATEST');
+    if (!read) throw viewNotFound(ref);
+    const { head } = read;
+    const decision = decidePublish(head, input.ViewContentSha256, viewArn(deployment, ref.instanceId, ref.viewId));
+
+    if (decision.kind === 'unchanged') {
+      const highest = decision.version;
+      if (highest.content.id === head.latest!.id) {
+        return { View: versionView(deployment, head, highest, decodeContent(read.chunks, highest.content.sha256)) };
+      }
+      // Equal by sha but not byte for byte (re-published with other whitespace): answer with the version's own text.
+      const stored = await store.readVersion(ref.instanceId, ref.viewId, highest.version);
+      if (!stored.version) throw new ConcurrentModification('the highest version was deleted meanwhile');
+      return { View: versionView(deployment, head, stored.version, decodeContent(stored.chunks, highest.content.sha256)) };
+    }
+
+    const record: VersionRecord = {
+      version: decision.version,
+      ...(input.VersionDescription === undefined ? {} : { versionDescription: input.VersionDescription }),
+      name: head.name,
+      ...(head.description === undefined ? {} : { description: head.description }),
+      type: head.type,
+      content: decision.latest,
+      publishedTime: context.now(),
+      viewCreatedTime: head.createdTime,
+    };
+    const after = await store.publishVersion(head, { ...head, versionCounter: record.version, highest: record }, record, read.chunks);
+    return { View: versionView(deployment, after, record, decodeContent(read.chunks, record.content.sha256)) };
+  });
+};

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { prepareContent, sha256Hex, type ContentInput, type ViewStatus } from '#domain/content.ts';
+import { InvalidRequestException, ResourceNotFoundException } from '#domain/errors.ts';
+import { validateInput } from '#domain/validation.ts';
+import { aliasView, type ViewHead } from '#domain/view.ts';
+import { decodeContent, encodeContent } from '#store/content-codec.ts';
+import { ClientTokenTaken } from '#store/errors.ts';
+import { instanceIdOf, type OperationHandler, type ServiceContext } from './context.ts';
+
+interface CreateViewRequest {
+  InstanceId: string;
+  ClientToken?: string;
+  Status: ViewStatus;
+  Content: ContentInput;
+  Description?: string;
+  Name: string;
+  Tags?: Record<string, string>;
+}
+
+/** How long a ClientToken makes CreateView idempotent. */
+export const CLIENT_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+
+/** Replaying a ClientToken returns the view it created, provided the request is the same one. */
+async function replay(context: ServiceContext, instanceId: string, tokenHash: string, fingerprint: string) {
+  const record = await context.store.readClientToken(instanceId, tokenHash);
+  if (!record) return undefined;
+  if (record.fingerprint !== fingerprint) {
+    throw new InvalidRequestException('ClientToken was already used in this instance with a different request.');
+  }
+  const read = await context.store.readAlias(instanceId, record.viewId, 'SAVED');
+  if (!read) {
+    throw new ResourceNotFoundException(`The view created with this ClientToken (${record.viewId}) has since been deleted.`);
+  }
+  return { View: aliasView(context.deployment, read.head, 'SAVED', decodeContent(read.chunks, read.head.saved.sha256)) };
+}
+
+export const createView: OperationHandler = async (raw, context) => {
+  const input = validateInput<CreateViewRequest>('CreateViewRequest', raw);
+  const instanceId = instanceIdOf(input, context);
+  const content = prepareContent(input.Content, input.Status);
+  const chunks = encodeContent(content);
+
+  const clientToken = input.ClientToken ? input.ClientToken : undefined;
+  const tokenHash = clientToken ? sha256Hex(clientToken) : '';
+  const fingerprint = sha256Hex(
+    canonicalize({ Status: input.Status, Content: input.Content, Name: input.Name, Description: input.Description, Tags: input.Tags })!,
+  );
+
+  const now = context.now();
+  const contentRef = { id: randomUUID(), sha256: content.sha256, chunks: chunks.length };
+  const head: ViewHead = {
+    instanceId,
+    viewId: randomUUID(),
+    name: input.Name,
+    ...(input.Description === undefined ? {} : { description: input.Description }),
+    type: 'CUSTOMER_MANAGED',
+    status: input.Status,
+    saved: contentRef,
+    ...(input.Status === 'PUBLISHED' ? { latest: contentRef } : {}),
+    versionCounter: 0,
+    tags: input.Tags ?? {},
+    createdTime: now,
+    lastModifiedTime: now,
+    revision: 0,
+  };
+  const token = clientToken
+    ? { tokenHash, viewId: head.viewId, fingerprint, expiresAt: Math.floor(now / 1000) + CLIENT_TOKEN_TTL_SECONDS }
+    : undefined;
+
+  try {
+    const created = await context.store.createView(head, new Map([[contentRef.id, chunks]]), token);
+    return { View: aliasView(context.deployment, created, 'SAVED', content) };
+  } catch (error) {
+    if (!(error instanceof ClientTokenTaken)) throw error;
+    const replayed = await replay(context, instanceId, tokenHash, fingerprint);
+    // The record expired between the failed write and the read: nothing to replay, so the caller retries.
+    if (!replayed) throw new InvalidRequestException('ClientToken was in use and has just expired; retry the request.');
+    return replayed;
+  }
+};

@@ -1,0 +1,33 @@
+import { validateInput } from '#domain/validation.ts';
+import { viewVersionArn } from '#domain/identifiers.ts';
+import { viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
+
+interface ListViewVersionsRequest {
+  InstanceId: string;
+  ViewId: string;
+  NextToken?: string;
+  MaxResults?: number;
+}
+
+/** Highest version first; one query per page. */
+export const listViewVersions: OperationHandler = async (raw, context) => {
+  const input = validateInput<ListViewVersionsRequest>('ListViewVersionsRequest', raw);
+  const ref = viewRefOf(input, context);
+  const scope = `ListViewVersions\n${ref.instanceId}\n${ref.viewId}`;
+  const after = input.NextToken === undefined ? undefined : context.tokens.open(scope, input.NextToken);
+
+  const { head, page } = await context.store.listVersions(ref.instanceId, ref.viewId, input.MaxResults ?? 100, after);
+  if (after === undefined && !head) throw viewNotFound(ref);
+  return {
+    ViewVersionSummaryList: page.items.map((version) => ({
+      Id: ref.viewId,
+      Arn: viewVersionArn(context.deployment, ref.instanceId, ref.viewId, version.version),
+      ...(version.description === undefined ? {} : { Description: version.description }),
+      Name: version.name,
+      Type: version.type,
+      Version: version.version,
+      ...(version.versionDescription === undefined ? {} : { VersionDescription: version.versionDescription }),
+    })),
+    ...(page.after === undefined ? {} : { NextToken: context.tokens.issue(scope, page.after) }),
+  };
+};

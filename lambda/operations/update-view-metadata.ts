@@ -1,0 +1,31 @@
+import { InvalidParameterException } from '#domain/errors.ts';
+import { validateInput } from '#domain/validation.ts';
+import { retryOnConflict, viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
+
+interface UpdateViewMetadataRequest {
+  InstanceId: string;
+  ViewId: string;
+  Name?: string;
+  Description?: string;
+}
+
+/** Renames move the view's name claim in the same transaction, so names stay unique per instance. */
+export const updateViewMetadata: OperationHandler = async (raw, context) => {
+  const input = validateInput<UpdateViewMetadataRequest>('UpdateViewMetadataRequest', raw);
+  if (input.Name === undefined && input.Description === undefined) {
+    throw new InvalidParameterException('Invalid parameter: provide Name, Description or both.');
+  }
+  const ref = viewRefOf(input, context);
+
+  await retryOnConflict(async () => {
+    const before = await context.store.readHead(ref.instanceId, ref.viewId);
+    if (!before) throw viewNotFound(ref);
+    await context.store.updateView(before, {
+      ...before,
+      name: input.Name ?? before.name,
+      ...(input.Description === undefined ? {} : { description: input.Description }),
+      lastModifiedTime: context.now(),
+    });
+  });
+  return {};
+};

@@ -1,0 +1,129 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { InvalidRequestException, ServiceError } from '#domain/errors.ts';
+import type { Deployment } from '#domain/identifiers.ts';
+import type { OperationName } from '#domain/model.ts';
+import { PageTokens } from '#domain/pagination.ts';
+import { asModeled, failure, internalError, success } from '#http/responses.ts';
+import { fromProxyEvent, operationInput } from '#http/request.ts';
+import { route } from '#http/routes.ts';
+import type { ServiceContext } from '#operations/context.ts';
+import { OPERATIONS } from '#operations/index.ts';
+import type { ViewStore } from '#store/view-store.ts';
+
+export interface ServiceOptions {
+  store: ViewStore;
+  /** Secret for the HMAC of NextTokens; the same on every instance of the function. */
+  tokenSecret: string;
+  logger?: Logger;
+  /** Used when the invocation context carries no function ARN to derive it from. */
+  fallbackDeployment?: Deployment;
+  now?: () => number;
+  /** Time kept in reserve when a long operation works against the invocation's deadline. */
+  deadlineMarginMs?: number;
+}
+
+/** What one request is about, for its log line: never names, never content. */
+interface CallInfo {
+  started: number;
+  requestId: string;
+  operation?: OperationName;
+  instanceId?: string;
+  viewId?: string;
+}
+
+type ServiceLambdaContext = Context & { call?: CallInfo };
+
+/** partition, region and account of `arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`. */
+export function deploymentOf(context: Context, fallback?: Deployment): Deployment {
+  const parts = context.invokedFunctionArn?.split(':') ?? [];
+  if (parts.length >= 7 && parts[0] === 'arn') return { partition: parts[1]!, region: parts[3]!, accountId: parts[4]! };
+  if (fallback) return fallback;
+  throw new Error('cannot tell the account and region: the invocation context has no function ARN');
+}
+
+function requestIdOf(event: APIGatewayProxyEvent, context: Context): string {
+  return event.requestContext?.requestId ?? context.awsRequestId;
+}
+
+/**
+ * restJson1 on the way out and one structured log line per request. Every failure becomes a modeled
+ * error: ServiceErrors as they are, anything else as InternalServiceException (logged in full).
+ */
+function serviceProtocol(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ServiceLambdaContext> {
+  const logLine = (call: CallInfo, statusCode: number, outcome: string) => {
+    const fields = {
+      operation: call.operation ?? 'Unrouted',
+      instanceId: call.instanceId,
+      viewId: call.viewId,
+      outcome,
+      statusCode,
+      latencyMs: Math.round((performance.now() - call.started) * 10) / 10,
+      requestId: call.requestId,
+    };
+    if (statusCode >= 500) logger.error('request failed', fields);
+    else logger.info('request', fields);
+  };
+
+  return {
+    before: (request) => {
+      request.context.call = { started: performance.now(), requestId: requestIdOf(request.event, request.context) };
+    },
+    after: (request) => {
+      const call = request.context.call!;
+      logLine(call, request.response?.statusCode ?? 200, 'success');
+    },
+    onError: (request) => {
+      const call = request.context.call ?? { started: performance.now(), requestId: request.context.awsRequestId };
+      let error: ServiceError;
+      if (request.error instanceof ServiceError) {
+        error = asModeled(request.error, call.operation);
+      } else {
+        logger.error('unexpected failure', { requestId: call.requestId, operation: call.operation, error: request.error as Error });
+        error = internalError(call.requestId);
+      }
+      request.response = failure(error, call.requestId);
+      logLine(call, error.statusCode, error.errorType);
+    },
+  };
+}
+
+export function createHandler(options: ServiceOptions) {
+  const logger = options.logger ?? new Logger();
+  const tokens = new PageTokens(options.tokenSecret);
+  const now = options.now ?? Date.now;
+  const margin = options.deadlineMarginMs ?? 3000;
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ServiceLambdaContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(serviceProtocol(logger))
+    .handler(async (event, context) => {
+      const call = context.call!;
+      const request = fromProxyEvent(event);
+      const routed = route(request.method, request.path);
+      if (routed.kind === 'unknown') {
+        throw new InvalidRequestException(`No operation matches ${request.method} ${request.path.slice(0, 200)}.`);
+      }
+      if (routed.kind === 'method') {
+        throw new InvalidRequestException(`${request.method} is not supported on this resource; it supports ${routed.allowed.join(', ')}.`);
+      }
+      const { operation, labels } = routed.route;
+      call.operation = operation;
+      call.instanceId = labels['InstanceId'];
+      call.viewId = labels['ViewId'];
+      const run = OPERATIONS[operation];
+      if (!run) throw new InvalidRequestException(`${operation} is not available in this version of the service.`);
+
+      const serviceContext: ServiceContext = {
+        store: options.store,
+        deployment: deploymentOf(context, options.fallbackDeployment),
+        tokens,
+        now,
+        deadline: Date.now() + Math.max(1000, (context.getRemainingTimeInMillis?.() ?? 30_000) - margin),
+      };
+      const output = await run(operationInput(operation, request, labels), serviceContext);
+      return success(output, call.requestId);
+    });
+}

@@ -1,0 +1,583 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { ViewStatus } from '#domain/content.ts';
+import type { ContentRef, VersionRecord, ViewHead, ViewType } from '#domain/view.ts';
+import { translateStoreError, StoreFault, type ActionPurpose } from './errors.ts';
+import {
+  HEAD_SK,
+  LATEST_PREFIX,
+  PARTITION_KEY,
+  PREFIX_END,
+  SAVED_PREFIX,
+  SORT_KEY,
+  TTL_ATTRIBUTE,
+  VERSION_PREFIX,
+  instancePartition,
+  key,
+  latestChunkSk,
+  listingSk,
+  listingTypePrefix,
+  savedChunkSk,
+  tokenSk,
+  versionChunkPrefix,
+  versionChunkSk,
+  versionSk,
+  viewPartition,
+  type Key,
+} from './keys.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type Item = Record<string, unknown>;
+
+/** A view of the listing: what ListViews returns for one view. */
+export interface ViewListing {
+  viewId: string;
+  name: string;
+  description?: string;
+  type: ViewType;
+  status: ViewStatus;
+}
+
+export interface ClientTokenRecord {
+  tokenHash: string;
+  viewId: string;
+  fingerprint: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Sort key of the last item returned, when more items follow. */
+  after?: string;
+}
+
+/** Head plus the chunks of the content one alias points at. */
+export interface AliasRead {
+  head: ViewHead;
+  chunks: Uint8Array[];
+}
+
+export interface VersionRead {
+  head?: ViewHead;
+  version?: VersionRecord;
+  chunks: Uint8Array[];
+}
+
+/** Chunks of content that a write stores, by content id. */
+export type Blobs = ReadonlyMap<string, Uint8Array[]>;
+
+const HEAD_FIELDS = [
+  'instanceId',
+  'viewId',
+  'name',
+  'description',
+  'type',
+  'status',
+  'saved',
+  'latest',
+  'versionCounter',
+  'highest',
+  'tags',
+  'createdTime',
+  'lastModifiedTime',
+  'revision',
+] as const;
+
+function headFromItem(item: Item | undefined): ViewHead | undefined {
+  if (!item || item['deleting']) return undefined;
+  const head: Record<string, unknown> = {};
+  for (const field of HEAD_FIELDS) if (item[field] !== undefined) head[field] = item[field];
+  return head as unknown as ViewHead;
+}
+
+function versionFromItem(item: Item): VersionRecord {
+  const { [PARTITION_KEY]: _pk, [SORT_KEY]: _sk, kind: _kind, ...record } = item;
+  return record as unknown as VersionRecord;
+}
+
+function listingOf(head: ViewHead): ViewListing {
+  return {
+    viewId: head.viewId,
+    name: head.name,
+    ...(head.description === undefined ? {} : { description: head.description }),
+    type: head.type,
+    status: head.status,
+  };
+}
+
+function sameListing(a: ViewListing, b: ViewListing): boolean {
+  return a.name === b.name && a.type === b.type && a.description === b.description && a.status === b.status;
+}
+
+/** Where each piece of content lives: `$SAVED` has chunks of its own only when it differs from `$LATEST`. */
+function contentSlots(head: ViewHead | undefined): { latest?: ContentRef; saved?: ContentRef } {
+  if (!head) return {};
+  return {
+    ...(head.latest ? { latest: head.latest } : {}),
+    ...(head.saved.id !== head.latest?.id ? { saved: head.saved } : {}),
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The only module that talks to DynamoDB. Every change of a view is one TransactWriteItems whose
+ * first action writes the head on the condition that its revision is the one the caller read, so
+ * no write is ever a blind read-modify-write; a lost race surfaces as ConcurrentModification.
+ */
+export class ViewStore {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  async #send<T>(run: () => Promise<T>, purposes?: ActionPurpose[]): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      return translateStoreError(error, purposes);
+    }
+  }
+
+  /** Queries until `limit` items are in hand or the range is exhausted (DynamoDB pages at 1 MB). */
+  async #query(input: Omit<QueryCommandInput, 'TableName'>, limit?: number): Promise<{ items: Item[]; exhausted: boolean }> {
+    const items: Item[] = [];
+    let startKey = input.ExclusiveStartKey;
+    for (;;) {
+      const page = await this.#send(() =>
+        this.client.send(
+          new QueryCommand({
+            ...input,
+            TableName: this.tableName,
+            ConsistentRead: true,
+            ...(limit === undefined ? {} : { Limit: limit - items.length }),
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) return { items, exhausted: true };
+      if (limit !== undefined && items.length >= limit) return { items, exhausted: false };
+    }
+  }
+
+  async readHead(instanceId: string, viewId: string): Promise<ViewHead | undefined> {
+    const result = await this.#send(() =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: key(viewPartition(instanceId, viewId), HEAD_SK), ConsistentRead: true }),
+      ),
+    );
+    return headFromItem(result.Item);
+  }
+
+  /** One consistent query: the head and the chunks of `$LATEST` or `$SAVED`. */
+  async readAlias(instanceId: string, viewId: string, alias: 'LATEST' | 'SAVED'): Promise<AliasRead | undefined> {
+    const upper = `${alias === 'LATEST' ? LATEST_PREFIX : SAVED_PREFIX}${PREFIX_END}`;
+    const { items } = await this.#query(
+      {
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :head AND :upper',
+        ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+        ExpressionAttributeValues: { ':pk': viewPartition(instanceId, viewId), ':head': HEAD_SK, ':upper': upper },
+      },
+    );
+    const head = items[0]?.[SORT_KEY] === HEAD_SK ? headFromItem(items[0]) : undefined;
+    if (!head) return undefined;
+    const slots = contentSlots(head);
+    const wanted = alias === 'LATEST' ? head.latest : head.saved;
+    if (!wanted) return { head, chunks: [] };
+    const prefix = slots.saved && alias === 'SAVED' ? SAVED_PREFIX : LATEST_PREFIX;
+    const chunks = items
+      .filter((item) => String(item[SORT_KEY]).startsWith(prefix))
+      .map((item) => item['data'] as Uint8Array);
+    if (chunks.length !== wanted.chunks) {
+      throw new StoreFault(`view ${viewId}: expected ${wanted.chunks} content chunks under ${prefix}, found ${chunks.length}`);
+    }
+    return { head, chunks };
+  }
+
+  /**
+   * One consistent BatchGetItem: head, version record and (with content) its first chunk; content
+   * of more than one chunk takes one more query.
+   */
+  async readVersion(instanceId: string, viewId: string, version: number, withContent = true): Promise<VersionRead> {
+    const partition = viewPartition(instanceId, viewId);
+    let keys: Key[] = [key(partition, HEAD_SK), key(partition, versionSk(version))];
+    if (withContent) keys.push(key(partition, versionChunkSk(version, 0)));
+    const found = new Map<string, Item>();
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+      if (attempt > 8) throw new StoreFault('BatchGetItem left keys unprocessed after 8 retries');
+      const result = await this.#send(() =>
+        this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } })),
+      );
+      for (const item of result.Responses?.[this.tableName] ?? []) found.set(String(item[SORT_KEY]), item);
+      keys = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Key[];
+    }
+    const head = headFromItem(found.get(HEAD_SK));
+    const versionItem = found.get(versionSk(version));
+    if (!head || !versionItem) return { ...(head ? { head } : {}), chunks: [] };
+    const record = versionFromItem(versionItem);
+    const first = found.get(versionChunkSk(version, 0));
+    if (!withContent) return { head, version: record, chunks: [] };
+    let chunks = first ? [first['data'] as Uint8Array] : [];
+    if (record.content.chunks > 1) {
+      const { items } = await this.#query(
+        {
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+          ExpressionAttributeValues: { ':pk': partition, ':prefix': versionChunkPrefix(version) },
+        },
+      );
+      chunks = items.map((item) => item['data'] as Uint8Array);
+    }
+    if (chunks.length !== record.content.chunks) {
+      throw new StoreFault(`view ${viewId} version ${version}: expected ${record.content.chunks} chunks, found ${chunks.length}`);
+    }
+    return { head, version: record, chunks };
+  }
+
+  /**
+   * Writes `after` over `before` as one transaction: the head (compare-and-swap on the revision),
+   * the listing item when name, description or status change, the chunks of content that changed
+   * (`blobs` supplies them) and any `extra` actions. `before` undefined creates the view.
+   */
+  async #commit(
+    before: ViewHead | undefined,
+    after: ViewHead,
+    options: { blobs?: Blobs; extra?: { item: TransactItem; purpose: ActionPurpose }[]; headCondition?: HeadCondition; tombstone?: boolean } = {},
+  ): Promise<ViewHead> {
+    const next: ViewHead = { ...after, revision: (before?.revision ?? 0) + 1 };
+    const partition = viewPartition(next.instanceId, next.viewId);
+    const actions: { item: TransactItem; purpose: ActionPurpose }[] = [];
+
+    const condition = before
+      ? ['#revision = :revision', 'attribute_not_exists(#deleting)', ...(options.headCondition?.expressions ?? [])].join(' AND ')
+      : 'attribute_not_exists(#pk)';
+    actions.push({
+      purpose: 'head',
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...key(partition, HEAD_SK), kind: 'view', ...next, ...(options.tombstone ? { deleting: true } : {}) },
+          ConditionExpression: condition,
+          ExpressionAttributeNames: before
+            ? { '#revision': 'revision', '#deleting': 'deleting', ...options.headCondition?.names }
+            : { '#pk': PARTITION_KEY },
+          ...(before ? { ExpressionAttributeValues: { ':revision': before.revision, ...options.headCondition?.values } } : {}),
+        },
+      },
+    });
+
+    actions.push(...this.#listingActions(before, options.tombstone ? undefined : next));
+    if (!options.tombstone) actions.push(...this.#chunkActions(partition, before, next, options.blobs ?? new Map()));
+    actions.push(...(options.extra ?? []));
+
+    await this.#send(
+      () =>
+        this.client.send(
+          new TransactWriteCommand({
+            TransactItems: actions.map((a) => a.item),
+            // Makes the SDK's own retries of this very call idempotent (a lost response, a timeout).
+            ClientRequestToken: randomUUID(),
+          }),
+        ),
+      actions.map((a) => a.purpose),
+    );
+    return next;
+  }
+
+  #listingActions(before: ViewHead | undefined, after: ViewHead | undefined): { item: TransactItem; purpose: ActionPurpose }[] {
+    const previous = before ? listingOf(before) : undefined;
+    const next = after ? listingOf(after) : undefined;
+    const instance = instancePartition((after ?? before)!.instanceId);
+    const put = (listing: ViewListing, replace: boolean) => ({
+      purpose: 'name' as const,
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...key(instance, listingSk(listing.type, listing.name)), kind: 'listing', ...listing },
+          ...(replace
+            ? { ConditionExpression: 'viewId = :viewId', ExpressionAttributeValues: { ':viewId': listing.viewId } }
+            : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PARTITION_KEY } }),
+        },
+      },
+    });
+    const remove = (listing: ViewListing) => ({
+      purpose: 'item' as const,
+      item: {
+        Delete: {
+          TableName: this.tableName,
+          Key: key(instance, listingSk(listing.type, listing.name)),
+          ConditionExpression: 'viewId = :viewId',
+          ExpressionAttributeValues: { ':viewId': listing.viewId },
+        },
+      },
+    });
+    if (!previous) return next ? [put(next, false)] : [];
+    if (!next) return [remove(previous)];
+    if (previous.name !== next.name || previous.type !== next.type) return [remove(previous), put(next, false)];
+    return sameListing(previous, next) ? [] : [put(next, true)];
+  }
+
+  #chunkActions(partition: string, before: ViewHead | undefined, after: ViewHead, blobs: Blobs): { item: TransactItem; purpose: ActionPurpose }[] {
+    const actions: { item: TransactItem; purpose: ActionPurpose }[] = [];
+    const old = contentSlots(before);
+    const next = contentSlots(after);
+    const slots = [
+      { sk: latestChunkSk, old: old.latest, next: next.latest },
+      { sk: savedChunkSk, old: old.saved, next: next.saved },
+    ];
+    for (const slot of slots) {
+      if (slot.old?.id === slot.next?.id) continue;
+      const written = slot.next?.chunks ?? 0;
+      if (slot.next) {
+        const chunks = blobs.get(slot.next.id);
+        if (!chunks || chunks.length !== slot.next.chunks) throw new Error(`content ${slot.next.id} was not supplied to the write`);
+        chunks.forEach((data, index) =>
+          actions.push({ purpose: 'item', item: { Put: { TableName: this.tableName, Item: { ...key(partition, slot.sk(index)), data } } } }),
+        );
+      }
+      for (let index = written; index < (slot.old?.chunks ?? 0); index++) {
+        actions.push({ purpose: 'item', item: { Delete: { TableName: this.tableName, Key: key(partition, slot.sk(index)) } } });
+      }
+    }
+    return actions;
+  }
+
+  /** CreateView: head, name claim, content and (optionally) the ClientToken record, all or nothing. */
+  async createView(head: ViewHead, blobs: Blobs, token?: ClientTokenRecord): Promise<ViewHead> {
+    const extra = token
+      ? [
+          {
+            purpose: 'token' as const,
+            item: {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...key(instancePartition(head.instanceId), tokenSk(token.tokenHash)),
+                  kind: 'client-token',
+                  viewId: token.viewId,
+                  fingerprint: token.fingerprint,
+                  [TTL_ATTRIBUTE]: token.expiresAt,
+                },
+                // An expired record may linger until TTL removes it (days on AWS): it counts as absent.
+                ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
+                ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#ttl': TTL_ATTRIBUTE },
+                ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
+              },
+            },
+          },
+        ]
+      : [];
+    return this.#commit(undefined, head, { blobs, extra });
+  }
+
+  async readClientToken(instanceId: string, tokenHash: string): Promise<ClientTokenRecord | undefined> {
+    const result = await this.#send(() =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: key(instancePartition(instanceId), tokenSk(tokenHash)), ConsistentRead: true }),
+      ),
+    );
+    const item = result.Item;
+    if (!item || Number(item[TTL_ATTRIBUTE]) < Date.now() / 1000) return undefined;
+    return { tokenHash, viewId: String(item['viewId']), fingerprint: String(item['fingerprint']), expiresAt: Number(item[TTL_ATTRIBUTE]) };
+  }
+
+  /** Content, metadata and tag changes: the head (and listing, and changed content) in one transaction. */
+  async updateView(before: ViewHead, after: ViewHead, blobs?: Blobs): Promise<ViewHead> {
+    return this.#commit(before, after, blobs ? { blobs } : {});
+  }
+
+  /**
+   * CreateViewVersion's single write: the head, on the condition that its version counter and
+   * `$LATEST` sha are still those read, plus the immutable version record and content, each put
+   * only if absent.
+   */
+  async publishVersion(before: ViewHead, after: ViewHead, record: VersionRecord, chunks: Uint8Array[]): Promise<ViewHead> {
+    const partition = viewPartition(before.instanceId, before.viewId);
+    const putIfAbsent = (item: Item) => ({
+      purpose: 'item' as const,
+      item: {
+        Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PARTITION_KEY } },
+      },
+    });
+    return this.#commit(before, after, {
+      headCondition: {
+        expressions: ['#versionCounter = :versionCounter', '#latest.#sha = :latestSha'],
+        names: { '#versionCounter': 'versionCounter', '#latest': 'latest', '#sha': 'sha256' },
+        values: { ':versionCounter': before.versionCounter, ':latestSha': record.content.sha256 },
+      },
+      extra: [
+        putIfAbsent({ ...key(partition, versionSk(record.version)), kind: 'version', ...record }),
+        ...chunks.map((data, index) => putIfAbsent({ ...key(partition, versionChunkSk(record.version, index)), data })),
+      ],
+    });
+  }
+
+  async deleteVersion(before: ViewHead, after: ViewHead, record: VersionRecord): Promise<ViewHead> {
+    const partition = viewPartition(before.instanceId, before.viewId);
+    const remove = (sk: string, mustExist: boolean) => ({
+      purpose: 'item' as const,
+      item: {
+        Delete: {
+          TableName: this.tableName,
+          Key: key(partition, sk),
+          ...(mustExist ? { ConditionExpression: 'attribute_exists(#pk)', ExpressionAttributeNames: { '#pk': PARTITION_KEY } } : {}),
+        },
+      },
+    });
+    const extra = [remove(versionSk(record.version), true)];
+    for (let index = 0; index < record.content.chunks; index++) extra.push(remove(versionChunkSk(record.version, index), false));
+    return this.#commit(before, after, { extra });
+  }
+
+  /** First page (`after` undefined) includes the head, which proves the view exists. */
+  async listVersions(
+    instanceId: string,
+    viewId: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ head?: ViewHead; page: Page<VersionRecord> }> {
+    const partition = viewPartition(instanceId, viewId);
+    const first = after === undefined;
+    const { items } = await this.#query(
+      {
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+        ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+        ExpressionAttributeValues: { ':pk': partition, ':low': VERSION_PREFIX, ':high': HEAD_SK },
+        ScanIndexForward: false,
+        ...(first ? {} : { ExclusiveStartKey: key(partition, after) }),
+      },
+      // One more than asked tells whether another page follows without an empty last page.
+      limit + 1 + (first ? 1 : 0),
+    );
+    let head: ViewHead | undefined;
+    if (first) {
+      if (items[0]?.[SORT_KEY] !== HEAD_SK) return { page: { items: [] } };
+      head = headFromItem(items.shift());
+      if (!head) return { page: { items: [] } };
+    }
+    const versions = items.filter((item) => String(item[SORT_KEY]).startsWith(VERSION_PREFIX)).map(versionFromItem);
+    const more = versions.length > limit;
+    const pageItems = versions.slice(0, limit);
+    return {
+      ...(head ? { head } : {}),
+      page: { items: pageItems, ...(more ? { after: versionSk(pageItems.at(-1)!.version) } : {}) },
+    };
+  }
+
+  async listViews(instanceId: string, type: ViewType | undefined, limit: number, after?: string): Promise<Page<ViewListing>> {
+    const partition = instancePartition(instanceId);
+    const { items } = await this.#query(
+      {
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': listingTypePrefix(type) },
+        ...(after === undefined ? {} : { ExclusiveStartKey: key(partition, after) }),
+      },
+      limit + 1,
+    );
+    const listings = items.map((item) => ({
+      viewId: String(item['viewId']),
+      name: String(item['name']),
+      ...(item['description'] === undefined ? {} : { description: String(item['description']) }),
+      type: item['type'] as ViewType,
+      status: item['status'] as ViewStatus,
+    }));
+    const more = listings.length > limit;
+    const pageItems = listings.slice(0, limit);
+    return { items: pageItems, ...(more ? { after: listingSk(pageItems.at(-1)!.type, pageItems.at(-1)!.name) } : {}) };
+  }
+
+  /**
+   * DeleteView, step one: the view disappears atomically (head becomes a tombstone, listing and
+   * name claim go), so nothing can read or change it while its other items are purged.
+   */
+  async beginDelete(before: ViewHead): Promise<void> {
+    await this.#commit(before, before, { tombstone: true });
+  }
+
+  /** Whether a DeleteView was started and not finished (a tombstone head remains). */
+  async isDeleting(instanceId: string, viewId: string): Promise<boolean> {
+    const result = await this.#send(() =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: key(viewPartition(instanceId, viewId), HEAD_SK), ConsistentRead: true }),
+      ),
+    );
+    return result.Item?.['deleting'] === true;
+  }
+
+  /**
+   * DeleteView, step two: deletes every other item of the view's partition, then the tombstone.
+   * Resumable: stops at `deadline` (epoch ms) and returns false; calling it again continues.
+   */
+  async purgeView(instanceId: string, viewId: string, deadline: number): Promise<boolean> {
+    const partition = viewPartition(instanceId, viewId);
+    for (;;) {
+      if (Date.now() > deadline) return false;
+      const { items } = await this.#query(
+        {
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+          ExpressionAttributeValues: { ':pk': partition },
+          ProjectionExpression: '#pk, #sk',
+        },
+        1000,
+      );
+      const keys = items.filter((item) => item[SORT_KEY] !== HEAD_SK).map((item) => key(partition, String(item[SORT_KEY])));
+      if (keys.length === 0) break;
+      const batches: Key[][] = [];
+      for (let i = 0; i < keys.length; i += 25) batches.push(keys.slice(i, i + 25));
+      // A few batches in flight at once: deleting 10,000 versions must fit in one API call's time.
+      for (let i = 0; i < batches.length; i += 8) {
+        await Promise.all(batches.slice(i, i + 8).map((batch) => this.#deleteBatch(batch)));
+      }
+    }
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: key(partition, HEAD_SK),
+          ConditionExpression: '#deleting = :true',
+          ExpressionAttributeNames: { '#deleting': 'deleting' },
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      );
+    } catch (error) {
+      // Already gone: a concurrent DeleteView finished first.
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') translateStoreError(error);
+    }
+    return true;
+  }
+
+  async #deleteBatch(keys: Key[]): Promise<void> {
+    let pending = keys.map((k) => ({ DeleteRequest: { Key: k } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+      if (attempt > 8) throw new StoreFault('BatchWriteItem left items unprocessed after 8 retries');
+      const result = await this.#send(() => this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } })));
+      pending = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+    }
+  }
+}
+
+export interface HeadCondition {
+  expressions: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
