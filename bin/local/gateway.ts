@@ -25,13 +25,15 @@ export interface GatewayOptions {
 export const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 export const LAMBDA_MAX_PAYLOAD = 6 * 1024 * 1024;
 
-function gatewayError(response: ServerResponse, status: number, errorType: string, message: string): void {
+function gatewayError(response: ServerResponse, status: number, errorType: string, message: string, close = false): void {
   const body = JSON.stringify({ message });
   response.writeHead(status, {
     'content-type': 'application/json',
     'x-amzn-ErrorType': errorType,
     'x-amzn-RequestId': randomUUID(),
     'content-length': Buffer.byteLength(body),
+    // The rest of an oversized body is never read, so the connection cannot carry another request.
+    ...(close ? { connection: 'close' } : {}),
   });
   response.end(body);
 }
@@ -142,7 +144,7 @@ export function createGateway(options: GatewayOptions): Server {
   return createServer(async (request, response) => {
     try {
       const body = await readBody(request);
-      if (!body) return gatewayError(response, 413, 'RequestEntityTooLargeException', 'Request Too Long');
+      if (!body) return gatewayError(response, 413, 'RequestEntityTooLargeException', 'Request Too Long', true);
 
       const url = request.url ?? '/';
       const queryAt = url.indexOf('?');
