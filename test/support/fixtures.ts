@@ -30,11 +30,11 @@ export async function createView(
 }
 
 /** The exception a promise rejects with (fails the test when it resolves). */
-export async function failure(promise: Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number }; Message?: string }> {
+export async function failure(promise: Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number; requestId?: string } }> {
   try {
     await promise;
   } catch (error) {
-    return error as Error & { $metadata: { httpStatusCode?: number } };
+    return error as Error & { $metadata: { httpStatusCode?: number; requestId?: string } };
   }
   throw new Error('expected the request to fail');
 }

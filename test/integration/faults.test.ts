@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import {
+  CreateViewCommand,
+  CreateViewVersionCommand,
+  DescribeViewCommand,
+  ListViewsCommand,
+  ListViewVersionsCommand,
+  TagResourceCommand,
+  UpdateViewContentCommand,
+  type ConnectClient,
+} from '@aws-sdk/client-connect';
+import type { LocalService } from '../../bin/local/service.ts';
+import { FaultyDynamo } from '../support/faults.ts';
+import { createView, failure, template, uniqueName } from '../support/fixtures.ts';
+import { connectClient, dynamoEndpoint, newInstanceId, startTestService } from '../support/service.ts';
+
+let service: LocalService;
+let dynamo: FaultyDynamo;
+/** Without retries, so each fault is seen as the API answers it. */
+let once: ConnectClient;
+/** With the SDK's default retries, as users run it. */
+let retrying: ConnectClient;
+
+before(async () => {
+  dynamo = new FaultyDynamo(dynamoEndpoint());
+  service = await startTestService({ documentClient: dynamo.client });
+  once = connectClient(service, { maxAttempts: 1 });
+  retrying = connectClient(service);
+});
+afterEach(() => dynamo.clear());
+after(async () => {
+  once.destroy();
+  retrying.destroy();
+  await service.close();
+});
+
+async function versionsOf(instanceId: string, viewId: string) {
+  return (await once.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: viewId }))).ViewVersionSummaryList!.map((v) => v.Version);
+}
+
+describe('DynamoDB faults', () => {
+  it('throttling is TooManyRequestsException (429), ThrottlingException for the tagging operations', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(once, instanceId);
+    dynamo.inject({ kind: 'throttle' });
+    const describe = await failure(once.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })));
+    assert.equal(describe.name, 'TooManyRequestsException');
+    assert.equal(describe.$metadata.httpStatusCode, 429);
+    const tag = await failure(once.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { a: 'b' } })));
+    assert.equal(tag.name, 'ThrottlingException');
+    assert.equal(tag.$metadata.httpStatusCode, 429);
+  });
+
+  it('a DynamoDB server error is InternalServiceException (500) with the request id, and nothing is half-written', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(once, instanceId, { template: template('before') });
+    dynamo.inject({ kind: 'internal', commands: ['TransactWriteItemsCommand'] });
+    const error = await failure(
+      once.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('after') } })),
+    );
+    assert.equal(error.name, 'InternalServiceException');
+    assert.equal(error.$metadata.httpStatusCode, 500);
+    assert.ok(error.message.includes(error.$metadata.requestId!), 'the message carries the request id');
+    dynamo.clear();
+    for (const alias of ['$LATEST', '$SAVED']) {
+      const { View } = await once.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${alias}` }));
+      assert.equal(View!.Content!.Template, template('before'), alias);
+    }
+
+    dynamo.inject({ kind: 'internal', commands: ['TransactWriteItemsCommand'] });
+    const name = uniqueName();
+    await failure(once.send(new CreateViewCommand({ InstanceId: instanceId, Name: name, Status: 'SAVED', Content: { Template: '{}' } })));
+    dynamo.clear();
+    const names = (await once.send(new ListViewsCommand({ InstanceId: instanceId }))).ViewsSummaryList!.map((v) => v.Name);
+    assert.deepEqual(names, [view.Name], 'the failed CreateView left no view and no name claim');
+    await once.send(new CreateViewCommand({ InstanceId: instanceId, Name: name, Status: 'SAVED', Content: { Template: '{}' } }));
+  });
+
+  it('the SDK retries 429 and 500 answers safely: a transient fault heals without the user seeing it', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(once, instanceId);
+    dynamo.inject({ kind: 'throttle', commands: ['QueryCommand'], times: 1 });
+    const published = await retrying.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    assert.equal(published.View!.Version, 1);
+    dynamo.inject({ kind: 'internal', commands: ['TransactWriteItemsCommand'], times: 1 });
+    await retrying.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('2') } }));
+    dynamo.inject({ kind: 'internal', commands: ['QueryCommand'], times: 1 });
+    const second = await retrying.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    assert.equal(second.View!.Version, 2);
+    assert.deepEqual(await versionsOf(instanceId, view.Id!), [2, 1]);
+  });
+
+  it('a response lost after the transaction committed never mints a second version for the same content', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(once, instanceId);
+
+    // Lost once: the DynamoDB client retries with the same ClientRequestToken, DynamoDB answers the
+    // retry idempotently, and the API call succeeds.
+    dynamo.inject({ kind: 'lost-response', commands: ['TransactWriteItemsCommand'], times: 1 });
+    const first = await once.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    assert.equal(first.View!.Version, 1);
+    assert.deepEqual(await versionsOf(instanceId, view.Id!), [1]);
+
+    // Lost on every attempt: the API answers 500, and the user's retry finds the version already there.
+    await once.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('2') } }));
+    dynamo.inject({ kind: 'lost-response', commands: ['TransactWriteItemsCommand'] });
+    const lost = await failure(once.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
+    assert.equal(lost.name, 'InternalServiceException');
+    dynamo.clear();
+    const retried = await retrying.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    assert.equal(retried.View!.Version, 2);
+    assert.deepEqual(await versionsOf(instanceId, view.Id!), [2, 1]);
+  });
+
+  it('transaction conflicts are retried by the service; stale shas are not', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(once, instanceId);
+    dynamo.inject({ kind: 'conflict', commands: ['TransactWriteItemsCommand'], times: 3 });
+    const published = await once.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    assert.equal(published.View!.Version, 1);
+    assert.deepEqual(await versionsOf(instanceId, view.Id!), [1]);
+
+    dynamo.inject({ kind: 'conflict', commands: ['TransactWriteItemsCommand'] });
+    const endless = await failure(
+      once.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'SAVED', Content: { Template: '{}' } })),
+    );
+    assert.equal(endless.name, 'ResourceInUseException', 'a conflict that never clears is reported, after a bounded number of tries');
+  });
+});

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CreateViewVersionCommand, DescribeViewCommand, type ConnectClient } from '@aws-sdk/client-connect';
+import type { LocalService } from '../../bin/local/service.ts';
+import { FaultyDynamo } from '../support/faults.ts';
+import { createView, failure } from '../support/fixtures.ts';
+import { connectClient, dynamoEndpoint, newInstanceId, startTestService } from '../support/service.ts';
+
+let service: LocalService;
+let client: ConnectClient;
+let dynamo: FaultyDynamo;
+const lines: Record<string, unknown>[] = [];
+const streams = [process.stdout, process.stderr];
+const writes = streams.map((stream) => stream.write.bind(stream));
+
+before(async () => {
+  // Powertools writes JSON lines to stdout (errors to stderr): keep them for the assertions.
+  streams.forEach((stream, index) => {
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const text = chunk.toString();
+      if (text.startsWith('{"level"')) {
+        for (const line of text.trim().split('\n')) lines.push(JSON.parse(line));
+        return true;
+      }
+      return writes[index]!(chunk, ...(rest as []));
+    }) as typeof stream.write;
+  });
+  dynamo = new FaultyDynamo(dynamoEndpoint());
+  service = await startTestService({ documentClient: dynamo.client, logger: new Logger({ serviceName: 'views-test', logLevel: 'INFO' }) });
+  client = connectClient(service, { maxAttempts: 1 });
+});
+after(async () => {
+  streams.forEach((stream, index) => (stream.write = writes[index]!));
+  client.destroy();
+  await service.close();
+});
+
+describe('request logging', () => {
+  it('writes one structured line per request, without names or content', async () => {
+    const instanceId = newInstanceId();
+    const secretName = 'Confidential Name 1234';
+    const secretTemplate = JSON.stringify({ Secret: 'template-body-marker', Ref: '$.x' });
+    lines.length = 0;
+    const view = await createView(client, instanceId, { name: secretName, template: secretTemplate });
+    await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    await failure(client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:9` })));
+
+    const requests = lines.filter((line) => line['message'] === 'request');
+    assert.equal(requests.length, 3, 'one line per request');
+    assert.deepEqual(requests.map((line) => line['operation']), ['CreateView', 'CreateViewVersion', 'DescribeView']);
+    assert.deepEqual(requests.map((line) => line['outcome']), ['success', 'success', 'ResourceNotFoundException']);
+    assert.deepEqual(requests.map((line) => line['statusCode']), [200, 200, 404]);
+    for (const line of requests) {
+      assert.equal(line['instanceId'], instanceId);
+      assert.equal(typeof line['latencyMs'], 'number');
+      assert.equal(typeof line['requestId'], 'string');
+      assert.equal(line['service'], 'views-test');
+      assert.equal(line['level'], 'INFO');
+    }
+    assert.equal(requests[1]!['viewId'], view.Id);
+    const everything = JSON.stringify(lines);
+    assert.ok(!everything.includes(secretName), 'names are never logged');
+    assert.ok(!everything.includes('template-body-marker'), 'content is never logged');
+  });
+
+  it('logs a fault at ERROR with the request id the caller was given', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(client, instanceId);
+    lines.length = 0;
+    dynamo.inject({ kind: 'internal', commands: ['QueryCommand'] });
+    const error = await failure(client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })));
+    dynamo.clear();
+    const requestId = error.$metadata.requestId;
+    const failed = lines.filter((line) => line['level'] === 'ERROR');
+    assert.ok(failed.some((line) => line['message'] === 'unexpected failure' && line['requestId'] === requestId && JSON.stringify(line).includes('InternalServerError')));
+    assert.ok(failed.some((line) => line['message'] === 'request failed' && line['requestId'] === requestId && line['statusCode'] === 500));
+  });
+});
