@@ -1,38 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateViewVersionCommand,
   DescribeViewCommand,
-  ListViewVersionsCommand,
   UpdateViewContentCommand,
-  type ConnectClient,
 } from '@aws-sdk/client-connect';
-import type { LocalService } from '../../bin/local/service.ts';
-import { createView, template } from '../support/fixtures.ts';
-import { connectClient, newInstanceId, startTestService } from '../support/service.ts';
+import { createView, listAllVersions, template } from '../support/fixtures.ts';
+import { newInstanceId, useTestService } from '../support/service.ts';
 
-let service: LocalService;
-let client: ConnectClient;
+const ctx = useTestService();
 
-before(async () => {
-  service = await startTestService();
-  client = connectClient(service);
-});
-after(async () => {
-  client.destroy();
-  await service.close();
-});
-
-async function listVersions(instanceId: string, viewId: string): Promise<number[]> {
-  const versions: number[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: viewId, ...(token ? { NextToken: token } : {}) }));
-    versions.push(...page.ViewVersionSummaryList!.map((v) => v.Version!));
-    token = page.NextToken;
-  } while (token);
-  return versions;
-}
+const listVersions = (instanceId: string, viewId: string) => listAllVersions(ctx.client, instanceId, viewId);
 
 function errorName(error: unknown): string {
   return (error as Error).name;
@@ -41,16 +19,16 @@ function errorName(error: unknown): string {
 describe('CreateViewVersion under concurrency', () => {
   it('N concurrent publishers of the same base mint exactly one version and all get it', async () => {
     const instanceId = newInstanceId();
-    const view = await createView(client, instanceId);
-    await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
-    const published = await client.send(
+    const view = await createView(ctx.client, instanceId);
+    await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    const published = await ctx.client.send(
       new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('next'), Actions: [] } }),
     );
     const base = published.View!.ViewContentSha256!;
 
     const results = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
-        client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ...(i % 2 ? { ViewContentSha256: base } : {}) })),
+        ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ...(i % 2 ? { ViewContentSha256: base } : {}) })),
       ),
     );
     assert.deepEqual(new Set(results.map((r) => r.View!.Version)), new Set([2]));
@@ -59,16 +37,16 @@ describe('CreateViewVersion under concurrency', () => {
 
   it('racing update-then-publish pairs: every success owns one version with its own content; losers get ResourceInUseException', async () => {
     const instanceId = newInstanceId();
-    const view = await createView(client, instanceId);
+    const view = await createView(ctx.client, instanceId);
     const workers = 32;
     const outcomes = await Promise.all(
       Array.from({ length: workers }, async (_, worker) => {
         const mine = template(`racer-${worker}`);
         try {
-          const updated = await client.send(
+          const updated = await ctx.client.send(
             new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: mine, Actions: ['Go'] } }),
           );
-          const { View } = await client.send(
+          const { View } = await ctx.client.send(
             new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: updated.View!.ViewContentSha256 }),
           );
           return { worker, version: View!.Version!, template: View!.Content!.Template!, mine };
@@ -88,14 +66,14 @@ describe('CreateViewVersion under concurrency', () => {
     assert.deepEqual([...stored].sort((a, b) => a - b), wins.map((w) => w.version).sort((a, b) => a - b), 'no version without a matching success');
     assert.deepEqual([...stored].sort((a, b) => a - b), Array.from({ length: stored.length }, (_, i) => i + 1), 'contiguous from 1');
     for (const win of wins) {
-      const { View } = await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${win.version}` }));
+      const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${win.version}` }));
       assert.equal(View!.Content!.Template, win.mine);
     }
   });
 
   it('contended read → update → publish chains give contiguous versions, real-time order, and versions that never change', async () => {
     const instanceId = newInstanceId();
-    const view = await createView(client, instanceId);
+    const view = await createView(ctx.client, instanceId);
     const workers = 6;
     const publishesEach = 5;
     const successes: { version: number; template: string; start: number; end: number }[] = [];
@@ -106,12 +84,12 @@ describe('CreateViewVersion under concurrency', () => {
         for (let done = 0; done < publishesEach; ) {
           const mine = template(`chain-${worker}-${done}`);
           try {
-            await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
-            const updated = await client.send(
+            await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
+            const updated = await ctx.client.send(
               new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: mine, Actions: [] } }),
             );
             const start = performance.now();
-            const { View } = await client.send(
+            const { View } = await ctx.client.send(
               new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: updated.View!.ViewContentSha256 }),
             );
             successes.push({ version: View!.Version!, template: mine, start, end: performance.now() });
@@ -134,7 +112,7 @@ describe('CreateViewVersion under concurrency', () => {
     const stored = await listVersions(instanceId, view.Id!);
     assert.equal(stored[0], workers * publishesEach, 'the highest stored version is the counter');
     for (const success of successes) {
-      const { View } = await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${success.version}` }));
+      const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${success.version}` }));
       assert.equal(View!.Content!.Template, success.template, `version ${success.version} is what its caller published`);
     }
     console.log(`# contended chains: ${successes.length} publishes, ${conflicts} stale-sha retries`);

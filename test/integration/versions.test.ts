@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateViewVersionCommand,
   DeleteViewCommand,
@@ -8,48 +8,27 @@ import {
   ListViewVersionsCommand,
   UpdateViewContentCommand,
   UpdateViewMetadataCommand,
-  type ConnectClient,
 } from '@aws-sdk/client-connect';
-import type { LocalService } from '../../bin/local/service.ts';
-import { createView, failure, template } from '../support/fixtures.ts';
-import { connectClient, newInstanceId, startTestService } from '../support/service.ts';
+import { createView, failure, listAllVersions, template } from '../support/fixtures.ts';
+import { newInstanceId, useTestService } from '../support/service.ts';
 
-let service: LocalService;
-let client: ConnectClient;
-
-before(async () => {
-  service = await startTestService();
-  client = connectClient(service);
-});
-after(async () => {
-  client.destroy();
-  await service.close();
-});
+const ctx = useTestService();
 
 async function publish(instanceId: string, viewId: string, marker: string) {
-  const { View } = await client.send(
+  const { View } = await ctx.client.send(
     new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: viewId, Status: 'PUBLISHED', Content: { Template: template(marker), Actions: ['Go'] } }),
   );
   return View!;
 }
 
-async function allVersions(instanceId: string, viewId: string, pageSize = 100): Promise<number[]> {
-  const versions: number[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: viewId, MaxResults: pageSize, ...(token ? { NextToken: token } : {}) }));
-    versions.push(...page.ViewVersionSummaryList!.map((v) => v.Version!));
-    token = page.NextToken;
-  } while (token);
-  return versions;
-}
+const allVersions = (instanceId: string, viewId: string, pageSize?: number) => listAllVersions(ctx.client, instanceId, viewId, pageSize);
 
 describe('CreateViewVersion', () => {
   it('mints 1, 2, 3… for changed content and returns the highest for unchanged content, writing nothing', async () => {
     const instanceId = newInstanceId();
-    const view = await createView(client, instanceId, { template: template('a'), description: 'first' });
+    const view = await createView(ctx.client, instanceId, { template: template('a'), description: 'first' });
 
-    const v1 = (await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: 'one' }))).View!;
+    const v1 = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: 'one' }))).View!;
     assert.equal(v1.Version, 1);
     assert.equal(v1.VersionDescription, 'one');
     assert.equal(v1.Arn, `${view.Arn}:1`);
@@ -57,13 +36,13 @@ describe('CreateViewVersion', () => {
     assert.equal(v1.ViewContentSha256, view.ViewContentSha256);
     assert.equal(v1.Content!.Template, template('a'));
 
-    const again = (await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: 'ignored' }))).View!;
+    const again = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: 'ignored' }))).View!;
     assert.equal(again.Version, 1);
     assert.equal(again.VersionDescription, 'one');
     assert.deepEqual(await allVersions(instanceId, view.Id!), [1]);
 
     await publish(instanceId, view.Id!, 'b');
-    const v2 = (await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Arn }))).View!;
+    const v2 = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Arn }))).View!;
     assert.equal(v2.Version, 2);
     assert.equal(v2.VersionDescription, undefined);
     assert.deepEqual(await allVersions(instanceId, view.Id!), [2, 1]);
@@ -71,51 +50,51 @@ describe('CreateViewVersion', () => {
 
   it('a saved draft is not what gets versioned: only $LATEST is', async () => {
     const instanceId = newInstanceId();
-    const view = await createView(client, instanceId, { template: template('pub') });
-    await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
-    await client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'SAVED', Content: { Template: template('draft') } }));
-    const version = (await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
+    const view = await createView(ctx.client, instanceId, { template: template('pub') });
+    await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    await ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'SAVED', Content: { Template: template('draft') } }));
+    const version = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
     assert.equal(version.Version, 1, 'unchanged $LATEST returns the highest version');
     assert.equal(version.Content!.Template, template('pub'));
   });
 
   it('a stale ViewContentSha256 fails with ResourceInUseException and writes nothing; the current one publishes', async () => {
     const instanceId = newInstanceId();
-    const view = await createView(client, instanceId, { template: template('a') });
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
     const staleSha = view.ViewContentSha256!;
     const current = await publish(instanceId, view.Id!, 'b');
 
-    const error = await failure(client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: staleSha })));
+    const error = await failure(ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: staleSha })));
     assert.equal(error.name, 'ResourceInUseException');
     assert.equal(error.$metadata.httpStatusCode, 409);
     assert.ok(error.message.includes(staleSha) && error.message.includes(current.ViewContentSha256!), 'message names both shas');
     assert.equal((error as unknown as { ResourceId?: string }).ResourceId, view.Arn);
     assert.deepEqual(await allVersions(instanceId, view.Id!), []);
 
-    const v1 = (await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: current.ViewContentSha256 }))).View!;
+    const v1 = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: current.ViewContentSha256 }))).View!;
     assert.equal(v1.Version, 1);
     // Upper-case hex names the same sha.
-    const same = (await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: current.ViewContentSha256!.toUpperCase() }))).View!;
+    const same = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: current.ViewContentSha256!.toUpperCase() }))).View!;
     assert.equal(same.Version, 1);
   });
 
   it('needs something published', async () => {
     const instanceId = newInstanceId();
-    const view = await createView(client, instanceId, { status: 'SAVED' });
-    const error = await failure(client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
+    const view = await createView(ctx.client, instanceId, { status: 'SAVED' });
+    const error = await failure(ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
     assert.equal(error.name, 'InvalidRequestException');
-    const missing = await failure(client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: '00000000-0000-0000-0000-000000000000' })));
+    const missing = await failure(ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: '00000000-0000-0000-0000-000000000000' })));
     assert.equal(missing.name, 'ResourceNotFoundException');
   });
 
   it('versions are immutable snapshots: later content and metadata changes leave them as published', async () => {
     const instanceId = newInstanceId();
-    const view = await createView(client, instanceId, { template: template('one'), name: 'original', description: 'before' });
-    await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: 'v1' }));
+    const view = await createView(ctx.client, instanceId, { template: template('one'), name: 'original', description: 'before' });
+    await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: 'v1' }));
     await publish(instanceId, view.Id!, 'two');
-    await client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Name: 'renamed', Description: 'after' }));
+    await ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Name: 'renamed', Description: 'after' }));
 
-    const v1 = (await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:1` }))).View!;
+    const v1 = (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:1` }))).View!;
     assert.equal(v1.Version, 1);
     assert.equal(v1.VersionDescription, 'v1');
     assert.equal(v1.Content!.Template, template('one'));
@@ -123,10 +102,10 @@ describe('CreateViewVersion', () => {
     assert.equal(v1.Name, 'original');
     assert.equal(v1.Description, 'before');
     assert.equal(v1.Arn, `${view.Arn}:1`);
-    const byArn = (await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Arn}:1` }))).View!;
+    const byArn = (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Arn}:1` }))).View!;
     assert.deepEqual(byArn, v1);
 
-    const latest = (await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
+    const latest = (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
     assert.equal(latest.Name, 'renamed');
     assert.equal(latest.Content!.Template, template('two'));
   });
@@ -135,10 +114,10 @@ describe('CreateViewVersion', () => {
     const instanceId = newInstanceId();
     const compact = '{"a":"$.x","b":[1,2]}';
     const spaced = '{ "b": [1, 2],  "a": "$.x" }';
-    const view = await createView(client, instanceId, { template: compact });
-    await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
-    await client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: spaced, Actions: ['Submit'] } }));
-    const version = (await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
+    const view = await createView(ctx.client, instanceId, { template: compact });
+    await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    await ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: spaced, Actions: ['Submit'] } }));
+    const version = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
     assert.equal(version.Version, 1);
     assert.equal(version.Content!.Template, compact);
   });
@@ -147,13 +126,13 @@ describe('CreateViewVersion', () => {
 describe('ListViewVersions and DeleteViewVersion', () => {
   it('lists highest first across pages, without an empty trailing page', async () => {
     const instanceId = newInstanceId();
-    const view = await createView(client, instanceId, { template: template(0) });
+    const view = await createView(ctx.client, instanceId, { template: template(0) });
     for (let i = 1; i <= 7; i++) {
-      await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: `v${i}` }));
+      await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: `v${i}` }));
       await publish(instanceId, view.Id!, String(i));
     }
     assert.deepEqual(await allVersions(instanceId, view.Id!, 3), [7, 6, 5, 4, 3, 2, 1]);
-    const first = await client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Arn, MaxResults: 7 }));
+    const first = await ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Arn, MaxResults: 7 }));
     assert.equal(first.NextToken, undefined);
     const summary = first.ViewVersionSummaryList![0]!;
     assert.equal(summary.Id, view.Id);
@@ -165,66 +144,66 @@ describe('ListViewVersions and DeleteViewVersion', () => {
 
   it('a view without versions lists none; an unknown view is ResourceNotFound; tokens are bound to their view', async () => {
     const instanceId = newInstanceId();
-    const view = await createView(client, instanceId);
-    assert.deepEqual((await client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id }))).ViewVersionSummaryList, []);
-    const missing = await failure(client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: '00000000-0000-0000-0000-000000000000' })));
+    const view = await createView(ctx.client, instanceId);
+    assert.deepEqual((await ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id }))).ViewVersionSummaryList, []);
+    const missing = await failure(ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: '00000000-0000-0000-0000-000000000000' })));
     assert.equal(missing.name, 'ResourceNotFoundException');
 
-    await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
     await publish(instanceId, view.Id!, 'x');
-    await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
-    const page = await client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1 }));
-    const other = await createView(client, instanceId);
-    const error = await failure(client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: other.Id, NextToken: page.NextToken })));
+    await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    const page = await ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1 }));
+    const other = await createView(ctx.client, instanceId);
+    const error = await failure(ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: other.Id, NextToken: page.NextToken })));
     assert.equal(error.name, 'InvalidParameterException');
   });
 
   it('deleting a version never frees its number; deleting the highest makes the next publish mint a new one', async () => {
     const instanceId = newInstanceId();
-    const view = await createView(client, instanceId, { template: template('a') });
-    await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
+    await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
     await publish(instanceId, view.Id!, 'b');
-    await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
 
-    await client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 2 }));
+    await ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 2 }));
     assert.deepEqual(await allVersions(instanceId, view.Id!), [1]);
-    const gone = await failure(client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:2` })));
+    const gone = await failure(ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:2` })));
     assert.equal(gone.name, 'ResourceNotFoundException');
 
-    const v3 = (await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
+    const v3 = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
     assert.equal(v3.Version, 3, 'unchanged content after deleting the highest still mints a new number');
     assert.equal(v3.Content!.Template, template('b'));
 
-    await client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 }));
-    const again = (await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
+    await ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 }));
+    const again = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
     assert.equal(again.Version, 3, 'deleting a lower version does not disturb the highest');
     assert.deepEqual(await allVersions(instanceId, view.Id!), [3]);
 
-    const twice = await failure(client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 })));
+    const twice = await failure(ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 })));
     assert.equal(twice.name, 'ResourceNotFoundException');
-    const never = await failure(client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 99 })));
+    const never = await failure(ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 99 })));
     assert.equal(never.name, 'ResourceNotFoundException');
-    const zero = await failure(client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 0 })));
+    const zero = await failure(ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 0 })));
     assert.equal(zero.name, 'InvalidParameterException');
   });
 
   it('DeleteView takes every version with it', async () => {
     const instanceId = newInstanceId();
-    const view = await createView(client, instanceId, { template: template('a') });
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
     for (let i = 0; i < 3; i++) {
       await publish(instanceId, view.Id!, `v${i}`);
-      await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+      await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
     }
-    await client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
-    const leftovers = await service.store.client.send(
+    await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    const leftovers = await ctx.service.store.client.send(
       new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
-        TableName: service.tableName,
+        TableName: ctx.service.tableName,
         KeyConditionExpression: 'PK = :pk',
         ExpressionAttributeValues: { ':pk': `VIEW#${instanceId}#${view.Id}` },
       }),
     );
     assert.equal(leftovers.Count, 0, 'no item of the view remains in the table');
-    const error = await failure(client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:1` })));
+    const error = await failure(ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:1` })));
     assert.equal(error.name, 'ResourceNotFoundException');
   });
 });

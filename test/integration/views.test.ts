@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateViewCommand,
   DeleteViewCommand,
@@ -10,28 +10,16 @@ import {
   UntagResourceCommand,
   UpdateViewContentCommand,
   UpdateViewMetadataCommand,
-  type ConnectClient,
 } from '@aws-sdk/client-connect';
-import type { LocalService } from '../../bin/local/service.ts';
 import { createView, failure, template, uniqueName } from '../support/fixtures.ts';
-import { connectClient, newInstanceId, startTestService } from '../support/service.ts';
+import { newInstanceId, useTestService } from '../support/service.ts';
 
-let service: LocalService;
-let client: ConnectClient;
-
-before(async () => {
-  service = await startTestService();
-  client = connectClient(service);
-});
-after(async () => {
-  client.destroy();
-  await service.close();
-});
+const ctx = useTestService();
 
 describe('CreateView and DescribeView', () => {
   it('creates a published view readable as $LATEST, $SAVED, bare id and ARN', async () => {
     const instanceId = newInstanceId();
-    const created = await createView(client, instanceId, { description: 'A form', tags: { team: 'support' } });
+    const created = await createView(ctx.client, instanceId, { description: 'A form', tags: { team: 'support' } });
     assert.match(created.Id!, /^[0-9a-f-]{36}$/);
     assert.equal(created.Arn, `arn:aws:connect:us-east-1:000000000000:instance/${instanceId}/view/${created.Id}`);
     assert.equal(created.Status, 'PUBLISHED');
@@ -47,7 +35,7 @@ describe('CreateView and DescribeView', () => {
     });
 
     for (const viewId of [created.Id!, created.Arn!, `${created.Id}:$LATEST`, `${created.Arn}:$LATEST`, `${created.Id}:$SAVED`]) {
-      const { View } = await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: viewId }));
+      const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: viewId }));
       assert.equal(View!.Id, created.Id, viewId);
       assert.equal(View!.Content!.Template, created.Content!.Template);
       assert.deepEqual(View!.Content!.Actions, ['Submit']);
@@ -61,21 +49,21 @@ describe('CreateView and DescribeView', () => {
   it('accepts an instance ARN wherever an InstanceId goes', async () => {
     const instanceId = newInstanceId();
     const instanceArn = `arn:aws:connect:us-east-1:000000000000:instance/${instanceId}`;
-    const created = await createView(client, instanceArn);
+    const created = await createView(ctx.client, instanceArn);
     assert.equal(created.Arn, `${instanceArn}/view/${created.Id}`);
-    const { View } = await client.send(new DescribeViewCommand({ InstanceId: instanceArn, ViewId: created.Arn }));
+    const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceArn, ViewId: created.Arn }));
     assert.equal(View!.Id, created.Id);
   });
 
   it('a SAVED view has $SAVED but no $LATEST until it is published', async () => {
     const instanceId = newInstanceId();
-    const created = await createView(client, instanceId, { status: 'SAVED', template: 'draft, not JSON yet' });
+    const created = await createView(ctx.client, instanceId, { status: 'SAVED', template: 'draft, not JSON yet' });
     assert.equal(created.Status, 'SAVED');
-    const saved = await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${created.Id}:$SAVED` }));
+    const saved = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${created.Id}:$SAVED` }));
     assert.equal(saved.View!.Status, 'SAVED');
     assert.equal(saved.View!.Content!.Template, 'draft, not JSON yet');
     for (const viewId of [created.Id!, `${created.Id}:$LATEST`]) {
-      const error = await failure(client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: viewId })));
+      const error = await failure(ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: viewId })));
       assert.equal(error.name, 'ResourceNotFoundException');
       assert.match(error.message, /never been published/);
     }
@@ -83,14 +71,14 @@ describe('CreateView and DescribeView', () => {
 
   it('describing an unknown view, version, or a view of another instance is ResourceNotFound', async () => {
     const instanceId = newInstanceId();
-    const created = await createView(client, instanceId);
+    const created = await createView(ctx.client, instanceId);
     for (const [instance, viewId] of [
       [instanceId, '00000000-0000-0000-0000-000000000000'],
       [instanceId, `${created.Id}:7`],
       [newInstanceId(), created.Id!],
       [newInstanceId(), created.Arn!],
     ] as const) {
-      const error = await failure(client.send(new DescribeViewCommand({ InstanceId: instance, ViewId: viewId })));
+      const error = await failure(ctx.client.send(new DescribeViewCommand({ InstanceId: instance, ViewId: viewId })));
       assert.equal(error.name, 'ResourceNotFoundException', `${instance} ${viewId}`);
       assert.equal(error.$metadata.httpStatusCode, 404);
     }
@@ -99,77 +87,77 @@ describe('CreateView and DescribeView', () => {
   it('names are unique within an instance, not across instances', async () => {
     const instanceId = newInstanceId();
     const name = uniqueName('dup');
-    await createView(client, instanceId, { name });
-    const error = await failure(createView(client, instanceId, { name }));
+    await createView(ctx.client, instanceId, { name });
+    const error = await failure(createView(ctx.client, instanceId, { name }));
     assert.equal(error.name, 'DuplicateResourceException');
     assert.equal(error.$metadata.httpStatusCode, 409);
-    await createView(client, newInstanceId(), { name });
+    await createView(ctx.client, newInstanceId(), { name });
   });
 
   it('a ClientToken makes CreateView idempotent and refuses reuse with another request', async () => {
     const instanceId = newInstanceId();
     const request = { InstanceId: instanceId, Name: uniqueName(), Status: 'SAVED' as const, Content: { Template: '{}' }, ClientToken: 'token-1' };
-    const first = await client.send(new CreateViewCommand(request));
-    const second = await client.send(new CreateViewCommand(request));
+    const first = await ctx.client.send(new CreateViewCommand(request));
+    const second = await ctx.client.send(new CreateViewCommand(request));
     assert.equal(second.View!.Id, first.View!.Id);
-    const list = await client.send(new ListViewsCommand({ InstanceId: instanceId }));
+    const list = await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }));
     assert.equal(list.ViewsSummaryList!.length, 1);
-    const error = await failure(client.send(new CreateViewCommand({ ...request, Name: uniqueName() })));
+    const error = await failure(ctx.client.send(new CreateViewCommand({ ...request, Name: uniqueName() })));
     assert.equal(error.name, 'InvalidRequestException');
     // The same token in another instance is another token.
-    await client.send(new CreateViewCommand({ ...request, InstanceId: newInstanceId() }));
+    await ctx.client.send(new CreateViewCommand({ ...request, InstanceId: newInstanceId() }));
   });
 });
 
 describe('UpdateViewContent', () => {
   it('SAVED replaces $SAVED only; PUBLISHED replaces both aliases', async () => {
     const instanceId = newInstanceId();
-    const created = await createView(client, instanceId, { template: template('v1') });
+    const created = await createView(ctx.client, instanceId, { template: template('v1') });
 
-    const saved = await client.send(
+    const saved = await ctx.client.send(
       new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: created.Id, Status: 'SAVED', Content: { Template: template('draft'), Actions: ['A'] } }),
     );
     assert.equal(saved.View!.Status, 'SAVED');
     assert.equal(saved.View!.Content!.Template, template('draft'));
-    const latest = await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: created.Id }));
+    const latest = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: created.Id }));
     assert.equal(latest.View!.Content!.Template, template('v1'));
     assert.equal(latest.View!.ViewContentSha256, created.ViewContentSha256);
-    const draft = await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${created.Id}:$SAVED` }));
+    const draft = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${created.Id}:$SAVED` }));
     assert.equal(draft.View!.Content!.Template, template('draft'));
     assert.equal(draft.View!.Status, 'SAVED');
 
-    const published = await client.send(
+    const published = await ctx.client.send(
       new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: created.Arn, Status: 'PUBLISHED', Content: { Template: template('v2'), Actions: ['B'] } }),
     );
     for (const viewId of [created.Id!, `${created.Id}:$SAVED`]) {
-      const { View } = await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: viewId }));
+      const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: viewId }));
       assert.equal(View!.Content!.Template, template('v2'));
       assert.deepEqual(View!.Content!.Actions, ['B']);
       assert.equal(View!.ViewContentSha256, published.View!.ViewContentSha256);
       assert.equal(View!.Status, 'PUBLISHED');
     }
-    const listed = await client.send(new ListViewsCommand({ InstanceId: instanceId }));
+    const listed = await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }));
     assert.equal(listed.ViewsSummaryList![0]!.Status, 'PUBLISHED');
   });
 
   it('PUBLISHED runs full validation and changes nothing when it fails', async () => {
     const instanceId = newInstanceId();
-    const created = await createView(client, instanceId);
+    const created = await createView(ctx.client, instanceId);
     for (const content of [{ Template: 'not json' }, { Template: '[]' }, { Template: '{}', Actions: ['X', 'X'] }]) {
       const error = await failure(
-        client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: created.Id, Status: 'PUBLISHED', Content: content })),
+        ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: created.Id, Status: 'PUBLISHED', Content: content })),
       );
       assert.equal(error.name, 'InvalidRequestException');
     }
-    const { View } = await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${created.Id}:$SAVED` }));
+    const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${created.Id}:$SAVED` }));
     assert.equal(View!.ViewContentSha256, created.ViewContentSha256);
   });
 
   it('refuses a qualified ViewId', async () => {
     const instanceId = newInstanceId();
-    const created = await createView(client, instanceId);
+    const created = await createView(ctx.client, instanceId);
     const error = await failure(
-      client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: `${created.Id}:$SAVED`, Status: 'SAVED', Content: { Template: '{}' } })),
+      ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: `${created.Id}:$SAVED`, Status: 'SAVED', Content: { Template: '{}' } })),
     );
     assert.equal(error.name, 'InvalidParameterException');
   });
@@ -178,31 +166,31 @@ describe('UpdateViewContent', () => {
 describe('UpdateViewMetadata', () => {
   it('renames and re-describes; the old name is free again and a taken one is refused', async () => {
     const instanceId = newInstanceId();
-    const a = await createView(client, instanceId, { name: 'alpha' });
-    await createView(client, instanceId, { name: 'beta' });
-    await client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: a.Id, Name: 'gamma', Description: 'renamed' }));
-    const { View } = await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: a.Id }));
+    const a = await createView(ctx.client, instanceId, { name: 'alpha' });
+    await createView(ctx.client, instanceId, { name: 'beta' });
+    await ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: a.Id, Name: 'gamma', Description: 'renamed' }));
+    const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: a.Id }));
     assert.equal(View!.Name, 'gamma');
     assert.equal(View!.Description, 'renamed');
     assert.ok(View!.LastModifiedTime!.getTime() >= a.LastModifiedTime!.getTime());
 
-    const taken = await failure(client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: a.Id, Name: 'beta' })));
+    const taken = await failure(ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: a.Id, Name: 'beta' })));
     assert.equal(taken.name, 'DuplicateResourceException');
-    await createView(client, instanceId, { name: 'alpha' });
+    await createView(ctx.client, instanceId, { name: 'alpha' });
 
-    const names = (await client.send(new ListViewsCommand({ InstanceId: instanceId }))).ViewsSummaryList!.map((v) => v.Name);
+    const names = (await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }))).ViewsSummaryList!.map((v) => v.Name);
     assert.deepEqual(names, ['alpha', 'beta', 'gamma']);
 
-    await client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: a.Id, Description: 'only the description' }));
-    const listed = (await client.send(new ListViewsCommand({ InstanceId: instanceId }))).ViewsSummaryList!.find((v) => v.Id === a.Id);
+    await ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: a.Id, Description: 'only the description' }));
+    const listed = (await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }))).ViewsSummaryList!.find((v) => v.Id === a.Id);
     assert.equal(listed!.Description, 'only the description');
     assert.equal(listed!.Name, 'gamma');
   });
 
   it('needs Name or Description', async () => {
     const instanceId = newInstanceId();
-    const created = await createView(client, instanceId);
-    const error = await failure(client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: created.Id })));
+    const created = await createView(ctx.client, instanceId);
+    const error = await failure(ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: created.Id })));
     assert.equal(error.name, 'InvalidParameterException');
   });
 });
@@ -211,14 +199,14 @@ describe('ListViews', () => {
   it('sorts by type then name, filters by type and pages with opaque tokens', async () => {
     const instanceId = newInstanceId();
     const names = ['delta', 'Alpha', 'charlie', 'bravo', 'echo'];
-    for (const name of names) await createView(client, instanceId, { name });
+    for (const name of names) await createView(ctx.client, instanceId, { name });
     const expected = [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 
     const seen: string[] = [];
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await client.send(new ListViewsCommand({ InstanceId: instanceId, MaxResults: 2, ...(token ? { NextToken: token } : {}) }));
+      const page = await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId, MaxResults: 2, ...(token ? { NextToken: token } : {}) }));
       assert.ok(page.ViewsSummaryList!.length <= 2);
       seen.push(...page.ViewsSummaryList!.map((v) => v.Name!));
       token = page.NextToken;
@@ -227,19 +215,19 @@ describe('ListViews', () => {
     assert.deepEqual(seen, expected);
     assert.equal(pages, 3, 'no empty trailing page');
 
-    const customer = await client.send(new ListViewsCommand({ InstanceId: instanceId, Type: 'CUSTOMER_MANAGED' }));
+    const customer = await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId, Type: 'CUSTOMER_MANAGED' }));
     assert.equal(customer.ViewsSummaryList!.length, 5);
-    const aws = await client.send(new ListViewsCommand({ InstanceId: instanceId, Type: 'AWS_MANAGED' }));
+    const aws = await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId, Type: 'AWS_MANAGED' }));
     assert.deepEqual(aws.ViewsSummaryList, []);
-    const empty = await client.send(new ListViewsCommand({ InstanceId: newInstanceId() }));
+    const empty = await ctx.client.send(new ListViewsCommand({ InstanceId: newInstanceId() }));
     assert.deepEqual(empty.ViewsSummaryList, []);
     assert.equal(empty.NextToken, undefined);
   });
 
   it('refuses a token from another listing or one that was altered', async () => {
     const instanceId = newInstanceId();
-    for (let i = 0; i < 3; i++) await createView(client, instanceId);
-    const page = await client.send(new ListViewsCommand({ InstanceId: instanceId, MaxResults: 1 }));
+    for (let i = 0; i < 3; i++) await createView(ctx.client, instanceId);
+    const page = await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId, MaxResults: 1 }));
     const token = page.NextToken!;
     for (const [instance, candidate, type] of [
       [newInstanceId(), token, undefined],
@@ -247,7 +235,7 @@ describe('ListViews', () => {
       [instanceId, `x${token}`, undefined],
     ] as const) {
       const error = await failure(
-        client.send(new ListViewsCommand({ InstanceId: instance, NextToken: candidate, ...(type ? { Type: type } : {}) })),
+        ctx.client.send(new ListViewsCommand({ InstanceId: instance, NextToken: candidate, ...(type ? { Type: type } : {}) })),
       );
       assert.equal(error.name, 'InvalidParameterException');
     }
@@ -258,43 +246,43 @@ describe('DeleteView', () => {
   it('removes the view with its aliases, versions, name and tags', async () => {
     const instanceId = newInstanceId();
     const name = uniqueName();
-    const created = await createView(client, instanceId, { name, tags: { a: '1' } });
-    await client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: created.Arn }));
+    const created = await createView(ctx.client, instanceId, { name, tags: { a: '1' } });
+    await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: created.Arn }));
     for (const viewId of [created.Id!, `${created.Id}:$SAVED`]) {
-      const error = await failure(client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: viewId })));
+      const error = await failure(ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: viewId })));
       assert.equal(error.name, 'ResourceNotFoundException');
     }
-    const tags = await failure(client.send(new ListTagsForResourceCommand({ resourceArn: created.Arn })));
+    const tags = await failure(ctx.client.send(new ListTagsForResourceCommand({ resourceArn: created.Arn })));
     assert.equal(tags.name, 'ResourceNotFoundException');
-    assert.deepEqual((await client.send(new ListViewsCommand({ InstanceId: instanceId }))).ViewsSummaryList, []);
-    const again = await failure(client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: created.Id })));
+    assert.deepEqual((await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }))).ViewsSummaryList, []);
+    const again = await failure(ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: created.Id })));
     assert.equal(again.name, 'ResourceNotFoundException');
-    await createView(client, instanceId, { name });
+    await createView(ctx.client, instanceId, { name });
   });
 });
 
 describe('tags', () => {
   it('tag, list and untag a view by ARN; DescribeView shows them', async () => {
     const instanceId = newInstanceId();
-    const created = await createView(client, instanceId, { tags: { keep: 'me' } });
-    await client.send(new TagResourceCommand({ resourceArn: created.Arn, tags: { team: 'care', env: 'prod' } }));
-    assert.deepEqual((await client.send(new ListTagsForResourceCommand({ resourceArn: created.Arn }))).tags, { keep: 'me', team: 'care', env: 'prod' });
-    await client.send(new UntagResourceCommand({ resourceArn: created.Arn, tagKeys: ['team', 'absent'] }));
-    assert.deepEqual((await client.send(new ListTagsForResourceCommand({ resourceArn: created.Arn }))).tags, { keep: 'me', env: 'prod' });
-    const { View } = await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: created.Id }));
+    const created = await createView(ctx.client, instanceId, { tags: { keep: 'me' } });
+    await ctx.client.send(new TagResourceCommand({ resourceArn: created.Arn, tags: { team: 'care', env: 'prod' } }));
+    assert.deepEqual((await ctx.client.send(new ListTagsForResourceCommand({ resourceArn: created.Arn }))).tags, { keep: 'me', team: 'care', env: 'prod' });
+    await ctx.client.send(new UntagResourceCommand({ resourceArn: created.Arn, tagKeys: ['team', 'absent'] }));
+    assert.deepEqual((await ctx.client.send(new ListTagsForResourceCommand({ resourceArn: created.Arn }))).tags, { keep: 'me', env: 'prod' });
+    const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: created.Id }));
     assert.deepEqual(View!.Tags, { keep: 'me', env: 'prod' });
   });
 
   it('caps a view at 50 tags and refuses version ARNs and unknown views', async () => {
     const instanceId = newInstanceId();
-    const created = await createView(client, instanceId);
+    const created = await createView(ctx.client, instanceId);
     const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
-    await client.send(new TagResourceCommand({ resourceArn: created.Arn, tags: fifty }));
-    const over = await failure(client.send(new TagResourceCommand({ resourceArn: created.Arn, tags: { one: 'more' } })));
+    await ctx.client.send(new TagResourceCommand({ resourceArn: created.Arn, tags: fifty }));
+    const over = await failure(ctx.client.send(new TagResourceCommand({ resourceArn: created.Arn, tags: { one: 'more' } })));
     assert.equal(over.name, 'InvalidParameterException');
-    const version = await failure(client.send(new TagResourceCommand({ resourceArn: `${created.Arn}:1`, tags: { a: 'b' } })));
+    const version = await failure(ctx.client.send(new TagResourceCommand({ resourceArn: `${created.Arn}:1`, tags: { a: 'b' } })));
     assert.equal(version.name, 'InvalidParameterException');
-    const missing = await failure(client.send(new ListTagsForResourceCommand({ resourceArn: created.Arn!.replace(created.Id!, '00000000-0000-0000-0000-000000000000') })));
+    const missing = await failure(ctx.client.send(new ListTagsForResourceCommand({ resourceArn: created.Arn!.replace(created.Id!, '00000000-0000-0000-0000-000000000000') })));
     assert.equal(missing.name, 'ResourceNotFoundException');
   });
 });

@@ -1,4 +1,4 @@
-import { CreateViewCommand, type ConnectClient, type View, type ViewStatus } from '@aws-sdk/client-connect';
+import { CreateViewCommand, ListViewVersionsCommand, type ConnectClient, type View, type ViewStatus } from '@aws-sdk/client-connect';
 
 let counter = 0;
 
@@ -37,4 +37,18 @@ export async function failure(promise: Promise<unknown>): Promise<Error & { $met
     return error as Error & { $metadata: { httpStatusCode?: number; requestId?: string } };
   }
   throw new Error('expected the request to fail');
+}
+
+/** Every version number of a view, following NextTokens, in the order the service lists them. */
+export async function listAllVersions(client: ConnectClient, instanceId: string, viewId: string, pageSize?: number): Promise<number[]> {
+  const versions: number[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: viewId, ...(pageSize ? { MaxResults: pageSize } : {}), ...(token ? { NextToken: token } : {}) }),
+    );
+    versions.push(...page.ViewVersionSummaryList!.map((v) => v.Version!));
+    token = page.NextToken;
+  } while (token);
+  return versions;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import { ConnectClient, type ConnectClientConfig } from '@aws-sdk/client-connect';
 import { startLocalService, type LocalService, type LocalServiceOptions } from '../../bin/local/service.ts';
 
@@ -38,4 +39,23 @@ export function connectClient(service: LocalService, overrides: Partial<ConnectC
 /** A fresh instance id per test keeps tests independent on a shared table. */
 export function newInstanceId(): string {
   return `inst-${randomUUID()}`;
+}
+
+export interface TestService {
+  service: LocalService;
+  client: ConnectClient;
+}
+
+/** One service and SDK client for the whole test file: started before its tests, stopped after. */
+export function useTestService(options: Partial<LocalServiceOptions> = {}, clientOverrides: Partial<ConnectClientConfig> = {}): TestService {
+  const context = {} as TestService;
+  before(async () => {
+    context.service = await startTestService(options);
+    context.client = connectClient(context.service, clientOverrides);
+  });
+  after(async () => {
+    context.client.destroy();
+    await context.service.close();
+  });
+  return context;
 }
