@@ -6,7 +6,7 @@ import { validateInput } from '#domain/validation.ts';
 import { aliasView, type ViewHead } from '#domain/view.ts';
 import { decodeContent, encodeContent } from '#store/content-codec.ts';
 import { ClientTokenTaken } from '#store/errors.ts';
-import { instanceIdOf, type OperationHandler, type ServiceContext } from './context.ts';
+import { instanceIdOf, retryOnConflict, type OperationHandler, type ServiceContext } from './context.ts';
 
 interface CreateViewRequest {
   InstanceId: string;
@@ -69,7 +69,9 @@ export const createView: OperationHandler = async (raw, context) => {
     : undefined;
 
   try {
-    const created = await context.store.createView(head, new Map([[contentRef.id, chunks]]), token);
+    // A transaction conflict with a concurrent CreateView is retried; the retry then meets its name
+    // claim or ClientToken record and answers accordingly.
+    const created = await retryOnConflict(() => context.store.createView(head, new Map([[contentRef.id, chunks]]), token));
     return { View: aliasView(context.deployment, created, 'SAVED', content) };
   } catch (error) {
     if (!(error instanceof ClientTokenTaken)) throw error;

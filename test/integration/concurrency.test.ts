@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  CreateViewCommand,
   CreateViewVersionCommand,
   DescribeViewCommand,
+  ListViewsCommand,
   UpdateViewContentCommand,
 } from '@aws-sdk/client-connect';
 import { createView, listAllVersions, template } from '../support/fixtures.ts';
@@ -116,5 +118,28 @@ describe('CreateViewVersion under concurrency', () => {
       assert.equal(View!.Content!.Template, success.template, `version ${success.version} is what its caller published`);
     }
     console.log(`# contended chains: ${successes.length} publishes, ${conflicts} stale-sha retries`);
+  });
+});
+
+describe('CreateView under concurrency', () => {
+  it('racing creates of one name: exactly one view, the others DuplicateResourceException', async () => {
+    const instanceId = newInstanceId();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 16 }, () => createView(ctx.client, instanceId, { name: 'contested' })),
+    );
+    const created = outcomes.filter((o) => o.status === 'fulfilled');
+    assert.equal(created.length, 1);
+    for (const o of outcomes) if (o.status === 'rejected') assert.equal(errorName(o.reason), 'DuplicateResourceException');
+    const listed = await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }));
+    assert.equal(listed.ViewsSummaryList!.length, 1);
+  });
+
+  it('racing retries with one ClientToken all get the one view it created', async () => {
+    const instanceId = newInstanceId();
+    const request = { InstanceId: instanceId, Name: 'idempotent', Status: 'SAVED' as const, Content: { Template: '{}' }, ClientToken: 'retry-me' };
+    const results = await Promise.all(Array.from({ length: 16 }, () => ctx.client.send(new CreateViewCommand(request))));
+    assert.equal(new Set(results.map((r) => r.View!.Id)).size, 1);
+    const listed = await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }));
+    assert.equal(listed.ViewsSummaryList!.length, 1);
   });
 });
