@@ -1,0 +1,12 @@
+/**
+ * Every DynamoDB action the store performs, and nothing more: the Lambda's IAM policy is built from
+ * this list (transactions are authorized per contained action: Put and Delete are all it uses).
+ */
+export const STORE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+] as const;

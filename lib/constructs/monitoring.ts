@@ -1,0 +1,161 @@
+import { Duration } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  LogQueryWidget,
+  MathExpression,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface MonitoringProps {
+  api: RestApi;
+  stageName: string;
+  function: IFunction;
+  functionLogGroup: ILogGroup;
+  table: Table;
+  alarmEmail?: string;
+}
+
+/** The DynamoDB operations the store calls (CloudWatch reports throttles and faults per operation). */
+const STORE_OPERATIONS = [
+  Operation.GET_ITEM,
+  Operation.BATCH_GET_ITEM,
+  Operation.QUERY,
+  Operation.PUT_ITEM,
+  Operation.DELETE_ITEM,
+  Operation.BATCH_WRITE_ITEM,
+  Operation.TRANSACT_WRITE_ITEMS,
+];
+
+/**
+ * Alarms worth waking up for (server errors seen by callers, function failures and throttles,
+ * DynamoDB throttling and faults), all notifying one SNS topic, and a dashboard of per-operation
+ * latency and errors (from the handler's one log line per request) beside the service metrics.
+ */
+export class Monitoring extends Construct {
+  readonly alarmTopic: Topic;
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const fiveMinutes = Duration.minutes(5);
+    this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'Connect Views API alarms', enforceSSL: true });
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    const alarm = (name: string, metric: IMetric, threshold: number, description: string, periods = 1) => {
+      const created = new Alarm(this, name, {
+        metric,
+        threshold,
+        evaluationPeriods: periods,
+        datapointsToAlarm: periods,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: `${description} Runbook: docs/operations.md#${name.toLowerCase()}`,
+      });
+      created.addAlarmAction(new SnsAction(this.alarmTopic));
+      created.addOkAction(new SnsAction(this.alarmTopic));
+      this.alarms.push(created);
+      return created;
+    };
+
+    const stage = { dimensionsMap: { ApiName: props.api.restApiName, Stage: props.stageName } };
+    const serverErrorRate = new MathExpression({
+      label: '5XX rate (%)',
+      expression: '100 * errors / MAX([requests, 1])',
+      usingMetrics: {
+        errors: props.api.metricServerError({ ...stage, statistic: 'Sum', period: fiveMinutes }),
+        requests: props.api.metricCount({ ...stage, statistic: 'Sum', period: fiveMinutes }),
+      },
+      period: fiveMinutes,
+    });
+    alarm('ApiServerErrorRate', serverErrorRate, 1, 'More than 1% of API requests answered 5XX for 10 minutes.', 2);
+    alarm('LambdaErrors', props.function.metricErrors({ statistic: 'Sum', period: fiveMinutes }), 3, 'The handler crashed or timed out 3+ times in 5 minutes.');
+    alarm('LambdaThrottles', props.function.metricThrottles({ statistic: 'Sum', period: fiveMinutes }), 5, 'Lambda throttled 5+ invocations in 5 minutes (concurrency limit).');
+    const throttled = props.table.metricThrottledRequestsForOperations({ operations: STORE_OPERATIONS, period: fiveMinutes });
+    alarm('DynamoDbThrottles', throttled, 10, 'DynamoDB throttled 10+ requests in 5 minutes.');
+    const systemErrors = props.table.metricSystemErrorsForOperations({ operations: STORE_OPERATIONS, period: fiveMinutes });
+    alarm('DynamoDbSystemErrors', systemErrors, 1, 'DynamoDB answered with system errors (5XX) twice in a row.', 2);
+
+    const logGroupNames = [props.functionLogGroup.logGroupName];
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(3),
+      widgets: [
+        [new TextWidget({ markdown: '# Connect Views API\nPer-operation figures come from the handler’s one JSON log line per request.', width: 24, height: 2 })],
+        [
+          new LogQueryWidget({
+            title: 'Latency by operation (ms)',
+            logGroupNames,
+            width: 12,
+            queryLines: [
+              'filter message = "request" or message = "request failed"',
+              'stats count(*) as requests, pct(latencyMs, 50) as p50, pct(latencyMs, 99) as p99 by operation',
+              'sort requests desc',
+            ],
+          }),
+          new LogQueryWidget({
+            title: 'Errors by operation',
+            logGroupNames,
+            width: 12,
+            queryLines: [
+              'filter (message = "request" or message = "request failed") and statusCode >= 400',
+              'stats count(*) as errors by operation, outcome, statusCode',
+              'sort errors desc',
+            ],
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'API requests and errors',
+            width: 8,
+            left: [
+              props.api.metricCount({ ...stage, statistic: 'Sum' }),
+              props.api.metricClientError({ ...stage, statistic: 'Sum' }),
+              props.api.metricServerError({ ...stage, statistic: 'Sum' }),
+            ],
+          }),
+          new GraphWidget({
+            title: 'API latency (ms)',
+            width: 8,
+            left: [props.api.metricLatency({ ...stage, statistic: 'p50' }), props.api.metricLatency({ ...stage, statistic: 'p99' })],
+          }),
+          new GraphWidget({
+            title: 'Lambda',
+            width: 8,
+            left: [props.function.metricDuration({ statistic: 'p50' }), props.function.metricDuration({ statistic: 'p99' })],
+            right: [props.function.metricErrors({ statistic: 'Sum' }), props.function.metricThrottles({ statistic: 'Sum' })],
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'DynamoDB capacity consumed',
+            width: 8,
+            left: [props.table.metricConsumedReadCapacityUnits({ statistic: 'Sum' }), props.table.metricConsumedWriteCapacityUnits({ statistic: 'Sum' })],
+          }),
+          new GraphWidget({
+            title: 'DynamoDB latency (ms)',
+            width: 8,
+            left: [Operation.QUERY, Operation.TRANSACT_WRITE_ITEMS, Operation.GET_ITEM].map((operation) =>
+              props.table.metricSuccessfulRequestLatency({ dimensionsMap: { TableName: props.table.tableName, Operation: operation }, statistic: 'p99' }),
+            ),
+          }),
+          // Two widgets: both sums use the same per-operation metric ids.
+          new GraphWidget({ title: 'DynamoDB throttled requests', width: 4, left: [throttled] }),
+          new GraphWidget({ title: 'DynamoDB system errors', width: 4, left: [systemErrors] }),
+        ],
+      ],
+    });
+  }
+}
