@@ -6,6 +6,7 @@ import {
   DescribeViewCommand,
   ListViewsCommand,
   UpdateViewContentCommand,
+  type View,
 } from '@aws-sdk/client-connect';
 import { createView, listAllVersions, template } from '../support/fixtures.ts';
 import { newInstanceId, useTestService } from '../support/service.ts';
@@ -64,6 +65,7 @@ describe('CreateViewVersion under concurrency', () => {
     for (const win of wins) assert.equal(win.template, win.mine, 'a winner’s version holds the winner’s content');
     assert.equal(new Set(wins.map((w) => w.version)).size, wins.length, 'no two successes share a version');
 
+    console.log(`# racing pairs: ${wins.length} of ${workers} published a version, ${losses.length} were told ResourceInUseException`);
     const stored = await listVersions(instanceId, view.Id!);
     assert.deepEqual([...stored].sort((a, b) => a - b), wins.map((w) => w.version).sort((a, b) => a - b), 'no version without a matching success');
     assert.deepEqual([...stored].sort((a, b) => a - b), Array.from({ length: stored.length }, (_, i) => i + 1), 'contiguous from 1');
@@ -78,7 +80,7 @@ describe('CreateViewVersion under concurrency', () => {
     const view = await createView(ctx.client, instanceId);
     const workers = 6;
     const publishesEach = 5;
-    const successes: { version: number; template: string; start: number; end: number }[] = [];
+    const successes: { version: number; template: string; start: number; end: number; view: View }[] = [];
     let conflicts = 0;
 
     await Promise.all(
@@ -94,7 +96,7 @@ describe('CreateViewVersion under concurrency', () => {
             const { View } = await ctx.client.send(
               new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: updated.View!.ViewContentSha256 }),
             );
-            successes.push({ version: View!.Version!, template: mine, start, end: performance.now() });
+            successes.push({ version: View!.Version!, template: mine, start, end: performance.now(), view: View! });
             done++;
           } catch (error) {
             if (errorName(error) !== 'ResourceInUseException') throw error;
@@ -112,10 +114,16 @@ describe('CreateViewVersion under concurrency', () => {
       }
     }
     const stored = await listVersions(instanceId, view.Id!);
-    assert.equal(stored[0], workers * publishesEach, 'the highest stored version is the counter');
+    assert.equal(stored[0], workers * publishesEach, 'the highest stored version');
+    const head = await ctx.service.store.readHead(instanceId, view.Id!);
+    assert.equal(head!.versionCounter, workers * publishesEach, 'the head’s counter equals the highest version');
     for (const success of successes) {
       const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${success.version}` }));
       assert.equal(View!.Content!.Template, success.template, `version ${success.version} is what its caller published`);
+      // Re-read at the end: nothing about a version changed after it was returned.
+      const { Tags: _now, ...storedNow } = View!;
+      const { Tags: _then, ...returned } = success.view;
+      assert.deepEqual(storedNow, returned, `version ${success.version} is unchanged`);
     }
     console.log(`# contended chains: ${successes.length} publishes, ${conflicts} stale-sha retries`);
   });

@@ -11,19 +11,19 @@ import {
   type ConnectClient,
 } from '@aws-sdk/client-connect';
 import type { LocalService } from '../../bin/local/service.ts';
-import { FaultyDynamo } from '../support/faults.ts';
+import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
 import { createView, failure, template, uniqueName } from '../support/fixtures.ts';
 import { connectClient, dynamoEndpoint, newInstanceId, startTestService } from '../support/service.ts';
 
 let service: LocalService;
-let dynamo: FaultyDynamo;
+let dynamo: InstrumentedDynamo;
 /** Without retries, so each fault is seen as the API answers it. */
 let once: ConnectClient;
 /** With the SDK's default retries, as users run it. */
 let retrying: ConnectClient;
 
 before(async () => {
-  dynamo = new FaultyDynamo(dynamoEndpoint());
+  dynamo = new InstrumentedDynamo(dynamoEndpoint());
   service = await startTestService({ documentClient: dynamo.client });
   once = connectClient(service, { maxAttempts: 1 });
   retrying = connectClient(service);
@@ -75,6 +75,21 @@ describe('DynamoDB faults', () => {
     const names = (await once.send(new ListViewsCommand({ InstanceId: instanceId }))).ViewsSummaryList!.map((v) => v.Name);
     assert.deepEqual(names, [view.Name], 'the failed CreateView left no view and no name claim');
     await once.send(new CreateViewCommand({ InstanceId: instanceId, Name: name, Status: 'SAVED', Content: { Template: '{}' } }));
+  });
+
+  it('a DynamoDB timeout is InternalServiceException and leaves the view as it was', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(once, instanceId, { template: template('kept') });
+    dynamo.inject({ kind: 'timeout', commands: ['TransactWriteItemsCommand'] });
+    const error = await failure(
+      once.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('lost') } })),
+    );
+    assert.equal(error.name, 'InternalServiceException');
+    dynamo.inject({ kind: 'timeout', commands: ['QueryCommand'] });
+    assert.equal((await failure(once.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })))).name, 'InternalServiceException');
+    dynamo.clear();
+    const { View } = await once.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    assert.equal(View!.Content!.Template, template('kept'));
   });
 
   it('the SDK retries 429 and 500 answers safely: a transient fault heals without the user seeing it', async () => {

@@ -3,13 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateViewVersionCommand, DescribeViewCommand, type ConnectClient } from '@aws-sdk/client-connect';
 import type { LocalService } from '../../bin/local/service.ts';
-import { FaultyDynamo } from '../support/faults.ts';
+import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
 import { createView, failure } from '../support/fixtures.ts';
 import { connectClient, dynamoEndpoint, newInstanceId, startTestService } from '../support/service.ts';
 
 let service: LocalService;
 let client: ConnectClient;
-let dynamo: FaultyDynamo;
+let dynamo: InstrumentedDynamo;
 const lines: Record<string, unknown>[] = [];
 const streams = [process.stdout, process.stderr];
 const writes = streams.map((stream) => stream.write.bind(stream));
@@ -26,7 +26,7 @@ before(async () => {
       return writes[index]!(chunk, ...(rest as []));
     }) as typeof stream.write;
   });
-  dynamo = new FaultyDynamo(dynamoEndpoint());
+  dynamo = new InstrumentedDynamo(dynamoEndpoint());
   service = await startTestService({ documentClient: dynamo.client, logger: new Logger({ serviceName: 'views-test', logLevel: 'INFO' }) });
   client = connectClient(service, { maxAttempts: 1 });
 });

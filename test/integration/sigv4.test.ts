@@ -74,6 +74,20 @@ describe('the local gateway verifies SigV4 like API Gateway with AWS_IAM', () =>
     assert.equal(await replay('/views/i?maxResults=5', { 'x-extra': 'unsigned headers are not covered' }), 200);
   });
 
+  it('refuses header injection: a changed signed header, a claimed header that was not signed, a second signature', async () => {
+    const request = create();
+    const changedType = await send(service, request, { tamper: (h) => ({ ...h, 'content-type': 'text/plain' }) });
+    assertDenied(changedType, 'InvalidSignatureException');
+    const claimed = await send(service, request, {
+      tamper: (h) => ({ ...h, authorization: h['authorization']!.replace('SignedHeaders=', 'SignedHeaders=x-injected;') }),
+    });
+    assertDenied(claimed, 'InvalidSignatureException');
+    const twoSignatures = await send(service, request, {
+      tamper: (h) => ({ ...h, authorization: `${h['authorization']}, Signature=${'0'.repeat(64)}` }),
+    });
+    assert.equal(twoSignatures.status, 403);
+  });
+
   it('refuses signatures more than 5 minutes old or ahead', async () => {
     const sixMinutes = 6 * 60 * 1000;
     assertDenied(await send(service, create(), { overrides: { signingDate: new Date(Date.now() - sixMinutes) } }), 'InvalidSignatureException', /Signature expired/);

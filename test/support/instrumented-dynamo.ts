@@ -7,11 +7,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#store/client.ts';
 
 /**
- * DynamoDB faults injected at the client layer: before the request (throttling, server errors,
- * transaction conflicts) or after it was executed (a response lost after the write committed, which
- * the SDK then retries).
+ * A DynamoDB document client that counts the calls it makes and injects faults at the client layer:
+ * before the request (throttling, server errors, transaction conflicts, a timeout) or after DynamoDB
+ * executed it (a response lost after the write committed, which the SDK then retries).
  */
-export type FaultKind = 'throttle' | 'internal' | 'conflict' | 'lost-response';
+export type FaultKind = 'throttle' | 'internal' | 'conflict' | 'timeout' | 'lost-response';
 
 export interface Fault {
   kind: FaultKind;
@@ -35,10 +35,19 @@ function errorFor(kind: Exclude<FaultKind, 'lost-response'>): Error {
         CancellationReasons: [{ Code: 'TransactionConflict' }],
         ...metadata,
       });
+    case 'timeout':
+      return timeoutError('injected: request timed out before DynamoDB answered');
   }
 }
 
-export class FaultyDynamo {
+function timeoutError(message: string): Error {
+  const error = new Error(message);
+  error.name = 'TimeoutError';
+  (error as Error & { $metadata: object }).$metadata = {};
+  return error;
+}
+
+export class InstrumentedDynamo {
   readonly client: DynamoDBDocumentClient;
   readonly calls: string[] = [];
   #faults: Fault[] = [];
@@ -67,12 +76,7 @@ export class FaultyDynamo {
     this.client.middlewareStack.add(
       (next, context) => async (args) => {
         const result = await next(args);
-        if (take(context.commandName ?? '', 'after')) {
-          const error = new Error('injected: socket hang up after the request was executed');
-          error.name = 'TimeoutError';
-          (error as Error & { $metadata: object }).$metadata = {};
-          throw error;
-        }
+        if (take(context.commandName ?? '', 'after')) throw timeoutError('injected: socket hang up after the request was executed');
         return result;
       },
       { step: 'deserialize', name: 'injectLostResponse' },
@@ -85,5 +89,14 @@ export class FaultyDynamo {
 
   clear(): void {
     this.#faults = [];
+  }
+
+  /** Calls made while `run` ran, by command name. */
+  async count(run: () => Promise<unknown>): Promise<Record<string, number>> {
+    const from = this.calls.length;
+    await run();
+    const counts: Record<string, number> = {};
+    for (const name of this.calls.slice(from)) counts[name] = (counts[name] ?? 0) + 1;
+    return counts;
   }
 }

@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import {
+  CreateViewVersionCommand,
+  DeleteViewVersionCommand,
+  DescribeViewCommand,
+  ListViewVersionsCommand,
+  UpdateViewContentCommand,
+  type ConnectClient,
+} from '@aws-sdk/client-connect';
+import { createView, template } from '../support/fixtures.ts';
+import { newInstanceId, useTestService } from '../support/service.ts';
+
+/**
+ * Model-based test: random sequences of content writes, publishes (with no, current or stale sha),
+ * version deletions and reads run against the real service and a ten-line model of the version
+ * rules; every answer must be the model's.
+ */
+const ctx = useTestService();
+
+interface Model {
+  /** Content is named by a small number k: template(k). */
+  saved: number;
+  latest?: number;
+  counter: number;
+  /** Version number → content k. */
+  versions: Map<number, number>;
+  /** The highest version while it exists (cleared when it is deleted). */
+  highest?: number;
+  shaOf: Map<number, string>;
+}
+
+interface Real {
+  client: ConnectClient;
+  instanceId: string;
+  viewId: string;
+}
+
+async function errorName(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => 'success',
+    (error: Error) => error.name,
+  );
+}
+
+class UpdateContent implements fc.AsyncCommand<Model, Real> {
+  readonly k: number;
+  readonly status: 'SAVED' | 'PUBLISHED';
+  constructor(k: number, status: 'SAVED' | 'PUBLISHED') {
+    this.k = k;
+    this.status = status;
+  }
+  check = () => true;
+  async run(model: Model, real: Real) {
+    const { View } = await real.client.send(
+      new UpdateViewContentCommand({ InstanceId: real.instanceId, ViewId: real.viewId, Status: this.status, Content: { Template: template(this.k), Actions: ['Go'] } }),
+    );
+    const known = model.shaOf.get(this.k);
+    if (known) assert.equal(View!.ViewContentSha256, known, 'equal content, equal sha');
+    model.shaOf.set(this.k, View!.ViewContentSha256!);
+    model.saved = this.k;
+    if (this.status === 'PUBLISHED') model.latest = this.k;
+  }
+  toString = () => `update(${this.k}, ${this.status})`;
+}
+
+class Publish implements fc.AsyncCommand<Model, Real> {
+  readonly precondition: 'none' | 'current' | 'stale';
+  constructor(precondition: 'none' | 'current' | 'stale') {
+    this.precondition = precondition;
+  }
+  #staleSha(model: Model): string | undefined {
+    return [...model.shaOf.entries()].find(([k]) => k !== model.latest)?.[1];
+  }
+  check = (model: Readonly<Model>) => this.precondition !== 'stale' || this.#staleSha(model as Model) !== undefined;
+  async run(model: Model, real: Real) {
+    const sha =
+      this.precondition === 'current' && model.latest !== undefined
+        ? model.shaOf.get(model.latest)
+        : this.precondition === 'stale'
+          ? this.#staleSha(model)
+          : undefined;
+    const request = new CreateViewVersionCommand({ InstanceId: real.instanceId, ViewId: real.viewId, ...(sha ? { ViewContentSha256: sha } : {}) });
+    if (model.latest === undefined) {
+      assert.equal(await errorName(real.client.send(request)), 'InvalidRequestException');
+      return;
+    }
+    if (this.precondition === 'stale') {
+      assert.equal(await errorName(real.client.send(request)), 'ResourceInUseException');
+      return;
+    }
+    const { View } = await real.client.send(request);
+    if (model.highest !== undefined && model.versions.get(model.highest) === model.latest) {
+      assert.equal(View!.Version, model.highest, 'unchanged $LATEST returns the highest version');
+    } else {
+      model.counter += 1;
+      model.versions.set(model.counter, model.latest);
+      model.highest = model.counter;
+      assert.equal(View!.Version, model.counter, 'a new version takes the next number ever minted');
+    }
+    assert.equal(View!.Content!.Template, template(model.latest));
+  }
+  toString = () => `publish(${this.precondition})`;
+}
+
+class DeleteVersion implements fc.AsyncCommand<Model, Real> {
+  readonly pick: number;
+  constructor(pick: number) {
+    this.pick = pick;
+  }
+  check = () => true;
+  async run(model: Model, real: Real) {
+    const existing = [...model.versions.keys()];
+    // Mostly an existing version; sometimes one past the counter, which never existed.
+    const version = existing.length > 0 && this.pick % 4 !== 0 ? existing[this.pick % existing.length]! : model.counter + 1;
+    const outcome = await errorName(real.client.send(new DeleteViewVersionCommand({ InstanceId: real.instanceId, ViewId: real.viewId, ViewVersion: version })));
+    if (!model.versions.has(version)) {
+      assert.equal(outcome, 'ResourceNotFoundException');
+      return;
+    }
+    assert.equal(outcome, 'success');
+    model.versions.delete(version);
+    if (model.highest === version) delete model.highest;
+  }
+  toString = () => `deleteVersion(#${this.pick})`;
+}
+
+class ReadBack implements fc.AsyncCommand<Model, Real> {
+  check = () => true;
+  async run(model: Model, real: Real) {
+    const { ViewVersionSummaryList } = await real.client.send(new ListViewVersionsCommand({ InstanceId: real.instanceId, ViewId: real.viewId }));
+    const expected = [...model.versions.keys()].sort((a, b) => b - a);
+    assert.deepEqual(ViewVersionSummaryList!.map((v) => v.Version), expected);
+    for (const [version, k] of model.versions) {
+      const { View } = await real.client.send(new DescribeViewCommand({ InstanceId: real.instanceId, ViewId: `${real.viewId}:${version}` }));
+      assert.equal(View!.Content!.Template, template(k), `version ${version} never changes`);
+    }
+    const saved = await real.client.send(new DescribeViewCommand({ InstanceId: real.instanceId, ViewId: `${real.viewId}:$SAVED` }));
+    assert.equal(saved.View!.Content!.Template, template(model.saved));
+  }
+  toString = () => 'readBack';
+}
+
+describe('the version rules against a model', () => {
+  it('hold for random sequences of writes, publishes and deletions', async () => {
+    const commands = [
+      fc.tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom('SAVED' as const, 'PUBLISHED' as const)).map(([k, s]) => new UpdateContent(k, s)),
+      fc.constantFrom('none' as const, 'current' as const, 'stale' as const).map((p) => new Publish(p)),
+      fc.nat(12).map((pick) => new DeleteVersion(pick)),
+      fc.constant(new ReadBack()),
+    ];
+    let runs = 0;
+    let steps = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 25 }), async (sequence) => {
+        runs++;
+        const instanceId = newInstanceId();
+        const view = await createView(ctx.client, instanceId, { status: 'SAVED', template: template(0), actions: ['Go'] });
+        const model: Model = { saved: 0, counter: 0, versions: new Map(), shaOf: new Map([[0, view.ViewContentSha256!]]) };
+        await fc.asyncModelRun(() => ({ model, real: { client: ctx.client, instanceId, viewId: view.Id! } }), sequence);
+        steps += [...sequence].length;
+        await new ReadBack().run(model, { client: ctx.client, instanceId, viewId: view.Id! });
+      }),
+      { numRuns: 80 },
+    );
+    console.log(`# model-based: ${runs} sequences, ${steps} commands`);
+  });
+});
