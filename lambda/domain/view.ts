@@ -42,8 +42,6 @@ export interface ViewHead {
   tags: Record<string, string>;
   createdTime: number;
   lastModifiedTime: number;
-  /** Bumped by every write of the head: the optimistic-concurrency token of all its writers. */
-  revision: number;
 }
 
 /** The View shape on the wire (timestamps as epoch seconds, absent members omitted). */

@@ -32,26 +32,31 @@ export function viewNotFound(ref: { instanceId: string; viewId: string }): Servi
   return new ResourceNotFoundException(`View ${ref.viewId} does not exist in instance ${ref.instanceId}.`);
 }
 
-/** Enough for dozens of writers racing on one view; beyond it the caller is told to retry. */
-export const MAX_ATTEMPTS = 12;
+/**
+ * How long a request keeps retrying lost races before telling the caller to retry: enough for
+ * dozens of writers on one view, well inside API Gateway's 29 s.
+ */
+export const RETRY_BUDGET_MS = 5000;
+export const MAX_ATTEMPTS = 60;
 
 /**
- * Runs read → decide → conditional write again when the write lost a race (the head's revision
- * moved, or DynamoDB reported a transaction conflict). Decisions that fail for the caller's own
- * reasons (a stale ViewContentSha256, a duplicate name) are errors thrown from `attempt` and are
- * never retried.
+ * Runs read → decide → conditional write again when the write lost a race (a field the write
+ * depends on changed, or DynamoDB reported a transaction conflict). Decisions that fail for the
+ * caller's own reasons (a stale ViewContentSha256, a duplicate name) are errors thrown from
+ * `attempt` and are never retried.
  */
 export async function retryOnConflict<T>(attempt: () => Promise<T>, random: () => number = Math.random): Promise<T> {
+  const started = Date.now();
   for (let tries = 1; ; tries++) {
     try {
       return await attempt();
     } catch (error) {
       if (!(error instanceof ConcurrentModification)) throw error;
-      if (tries >= MAX_ATTEMPTS) {
+      if (tries >= MAX_ATTEMPTS || Date.now() - started > RETRY_BUDGET_MS) {
         throw new ResourceInUseException('The view is being modified concurrently by other requests; retry the request.');
       }
       // Full jitter on a capped exponential backoff spreads racing writers apart.
-      await sleep(random() * Math.min(200, 5 * 2 ** tries));
+      await sleep(random() * Math.min(100, 5 * 2 ** tries));
     }
   }
 }

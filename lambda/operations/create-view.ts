@@ -62,7 +62,6 @@ export const createView: OperationHandler = async (raw, context) => {
     tags: input.Tags ?? {},
     createdTime: now,
     lastModifiedTime: now,
-    revision: 0,
   };
   const token = clientToken
     ? { tokenHash, viewId: head.viewId, fingerprint, expiresAt: Math.floor(now / 1000) + CLIENT_TOKEN_TTL_SECONDS }

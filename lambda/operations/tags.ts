@@ -26,7 +26,7 @@ async function changeTags(resourceArn: string, context: ServiceContext, change: 
     if (Object.keys(tags).length > MAX_TAGS) {
       throw new InvalidParameterException(`Invalid parameter tags: a view can have at most ${MAX_TAGS} tags.`);
     }
-    await context.store.updateView(before, { ...before, tags });
+    await context.store.saveTags(before, { ...before, tags });
   });
   return {};
 }

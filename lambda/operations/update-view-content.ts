@@ -23,7 +23,7 @@ export const updateViewContent: OperationHandler = async (raw, context) => {
   return retryOnConflict(async () => {
     const before = await context.store.readHead(ref.instanceId, ref.viewId);
     if (!before) throw viewNotFound(ref);
-    const after = await context.store.updateView(
+    const after = await context.store.saveContent(
       before,
       {
         ...before,

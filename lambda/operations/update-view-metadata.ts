@@ -20,7 +20,7 @@ export const updateViewMetadata: OperationHandler = async (raw, context) => {
   await retryOnConflict(async () => {
     const before = await context.store.readHead(ref.instanceId, ref.viewId);
     if (!before) throw viewNotFound(ref);
-    await context.store.updateView(before, {
+    await context.store.saveMetadata(before, {
       ...before,
       name: input.Name ?? before.name,
       ...(input.Description === undefined ? {} : { description: input.Description }),

@@ -1,12 +1,13 @@
 /**
  * Every DynamoDB action the store performs, and nothing more: the Lambda's IAM policy is built from
- * this list (transactions are authorized per contained action: Put and Delete are all it uses).
+ * this list (transactions are authorized per contained action: Put, Update and Delete).
  */
 export const STORE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
   'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ] as const;

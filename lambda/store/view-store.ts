@@ -91,8 +91,12 @@ const HEAD_FIELDS = [
   'tags',
   'createdTime',
   'lastModifiedTime',
-  'revision',
 ] as const;
+
+/** A field of the head, as conditions name them. */
+export type HeadField = (typeof HEAD_FIELDS)[number];
+
+type Action = { item: TransactItem; purpose: ActionPurpose };
 
 function headFromItem(item: Item | undefined): ViewHead | undefined {
   if (!item || item['deleting']) return undefined;
@@ -133,8 +137,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The only module that talks to DynamoDB. Every change of a view is one TransactWriteItems whose
- * first action writes the head on the condition that its revision is the one the caller read, so
- * no write is ever a blind read-modify-write; a lost race surfaces as ConcurrentModification.
+ * first action updates the head's changed fields on the condition that the fields the change was
+ * derived from still hold the values read, so no write is ever a blind read-modify-write; a lost
+ * race surfaces as ConcurrentModification.
  */
 export class ViewStore {
   readonly client: DynamoDBDocumentClient;
@@ -252,39 +257,22 @@ export class ViewStore {
   }
 
   /**
-   * Writes `after` over `before` as one transaction: the head (compare-and-swap on the revision),
-   * the listing item when name, description or status change, the chunks of content that changed
-   * (`blobs` supplies them) and any `extra` actions. `before` undefined creates the view.
+   * Writes the change from `before` to `after` as one transaction: the head's changed fields (an
+   * UpdateItem conditioned on the `guards` fields still holding the values read, so a concurrent
+   * writer of those fields makes this one retry and writers of other fields do not), the listing
+   * item when name, description or status change, the chunks of content that changed (`blobs`
+   * supplies them) and any `extra` actions. `before` undefined creates the view.
    */
   async #commit(
     before: ViewHead | undefined,
     after: ViewHead,
-    options: { blobs?: Blobs; extra?: { item: TransactItem; purpose: ActionPurpose }[]; headCondition?: HeadCondition; tombstone?: boolean } = {},
+    options: { guards?: HeadField[]; blobs?: Blobs; extra?: Action[]; tombstone?: boolean } = {},
   ): Promise<ViewHead> {
-    const next: ViewHead = { ...after, revision: (before?.revision ?? 0) + 1 };
-    const partition = viewPartition(next.instanceId, next.viewId);
-    const actions: { item: TransactItem; purpose: ActionPurpose }[] = [];
-
-    const condition = before
-      ? ['#revision = :revision', 'attribute_not_exists(#deleting)', ...(options.headCondition?.expressions ?? [])].join(' AND ')
-      : 'attribute_not_exists(#pk)';
-    actions.push({
-      purpose: 'head',
-      item: {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...key(partition, HEAD_SK), kind: 'view', ...next, ...(options.tombstone ? { deleting: true } : {}) },
-          ConditionExpression: condition,
-          ExpressionAttributeNames: before
-            ? { '#revision': 'revision', '#deleting': 'deleting', ...options.headCondition?.names }
-            : { '#pk': PARTITION_KEY },
-          ...(before ? { ExpressionAttributeValues: { ':revision': before.revision, ...options.headCondition?.values } } : {}),
-        },
-      },
-    });
-
-    actions.push(...this.#listingActions(before, options.tombstone ? undefined : next));
-    if (!options.tombstone) actions.push(...this.#chunkActions(partition, before, next, options.blobs ?? new Map()));
+    const partition = viewPartition(after.instanceId, after.viewId);
+    const head = before ? this.#headUpdate(partition, before, after, options.guards ?? [], options.tombstone) : this.#headCreate(partition, after);
+    const actions: Action[] = head ? [head] : [];
+    actions.push(...this.#listingActions(before, options.tombstone ? undefined : after));
+    if (!options.tombstone) actions.push(...this.#chunkActions(partition, before, after, options.blobs ?? new Map()));
     actions.push(...(options.extra ?? []));
 
     await this.#send(
@@ -298,44 +286,138 @@ export class ViewStore {
         ),
       actions.map((a) => a.purpose),
     );
-    return next;
+    return after;
   }
 
-  #listingActions(before: ViewHead | undefined, after: ViewHead | undefined): { item: TransactItem; purpose: ActionPurpose }[] {
-    const previous = before ? listingOf(before) : undefined;
-    const next = after ? listingOf(after) : undefined;
-    const instance = instancePartition((after ?? before)!.instanceId);
-    const put = (listing: ViewListing, replace: boolean) => ({
-      purpose: 'name' as const,
+  #headCreate(partition: string, head: ViewHead): Action {
+    return {
+      purpose: 'head',
       item: {
         Put: {
           TableName: this.tableName,
-          Item: { ...key(instance, listingSk(listing.type, listing.name)), kind: 'listing', ...listing },
-          ...(replace
-            ? { ConditionExpression: 'viewId = :viewId', ExpressionAttributeValues: { ':viewId': listing.viewId } }
-            : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PARTITION_KEY } }),
+          Item: { ...key(partition, HEAD_SK), kind: 'view', ...head },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+        },
+      },
+    };
+  }
+
+  /** The head's changed fields, guarded; undefined when nothing changes and nothing needs guarding. */
+  #headUpdate(partition: string, before: ViewHead, after: ViewHead, guards: HeadField[], tombstone = false): Action | undefined {
+    const names: Record<string, string> = { '#pk': PARTITION_KEY, '#deleting': 'deleting' };
+    const values: Record<string, unknown> = {};
+    const set: string[] = [];
+    const remove: string[] = [];
+    const conditions = ['attribute_exists(#pk)', 'attribute_not_exists(#deleting)'];
+    HEAD_FIELDS.forEach((field, index) => {
+      const name = `#f${index}`;
+      const old = before[field];
+      const now = after[field];
+      if (guards.includes(field)) {
+        names[name] = field;
+        if (old === undefined) conditions.push(`attribute_not_exists(${name})`);
+        else {
+          conditions.push(`${name} = :old${index}`);
+          values[`:old${index}`] = old;
+        }
+      }
+      if (JSON.stringify(old) === JSON.stringify(now)) return;
+      names[name] = field;
+      if (now === undefined) remove.push(name);
+      else {
+        set.push(`${name} = :new${index}`);
+        values[`:new${index}`] = now;
+      }
+    });
+    if (tombstone) {
+      set.push('#deleting = :true');
+      values[':true'] = true;
+    }
+    if (set.length === 0 && remove.length === 0) {
+      const guarded = guards.find((field) => before[field] !== undefined);
+      if (!guarded) return undefined;
+      // Nothing changes, but the condition must still guard the transaction: rewrite a guarded value.
+      const index = HEAD_FIELDS.indexOf(guarded);
+      set.push(`#f${index} = :old${index}`);
+    }
+    const update = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].filter(Boolean).join(' ');
+    return {
+      purpose: 'head',
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key: key(partition, HEAD_SK),
+          UpdateExpression: update,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+        },
+      },
+    };
+  }
+
+  #listingActions(before: ViewHead | undefined, after: ViewHead | undefined): Action[] {
+    const previous = before ? listingOf(before) : undefined;
+    const next = after ? listingOf(after) : undefined;
+    const instance = instancePartition((after ?? before)!.instanceId);
+    const listingKey = (listing: ViewListing) => key(instance, listingSk(listing.type, listing.name));
+    const put = (listing: ViewListing): Action => ({
+      purpose: 'name',
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...listingKey(listing), kind: 'listing', ...listing },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PARTITION_KEY },
         },
       },
     });
-    const remove = (listing: ViewListing) => ({
-      purpose: 'item' as const,
+    const remove = (listing: ViewListing): Action => ({
+      purpose: 'item',
       item: {
         Delete: {
           TableName: this.tableName,
-          Key: key(instance, listingSk(listing.type, listing.name)),
+          Key: listingKey(listing),
           ConditionExpression: 'viewId = :viewId',
           ExpressionAttributeValues: { ':viewId': listing.viewId },
         },
       },
     });
-    if (!previous) return next ? [put(next, false)] : [];
+    // Only the fields that changed, so that concurrent writers of different fields never clobber each other.
+    const update = (from: ViewListing, to: ViewListing): Action => {
+      const set: string[] = [];
+      const values: Record<string, unknown> = { ':viewId': to.viewId };
+      const names: Record<string, string> = {};
+      for (const field of ['description', 'status'] as const) {
+        if (from[field] !== to[field] && to[field] !== undefined) {
+          set.push(`#${field} = :${field}`);
+          names[`#${field}`] = field;
+          values[`:${field}`] = to[field];
+        }
+      }
+      return {
+        purpose: 'item',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: listingKey(to),
+            UpdateExpression: `SET ${set.join(', ')}`,
+            ConditionExpression: 'viewId = :viewId',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        },
+      };
+    };
+    if (!previous) return next ? [put(next)] : [];
     if (!next) return [remove(previous)];
-    if (previous.name !== next.name || previous.type !== next.type) return [remove(previous), put(next, false)];
-    return sameListing(previous, next) ? [] : [put(next, true)];
+    if (previous.name !== next.name || previous.type !== next.type) return [remove(previous), put(next)];
+    return sameListing(previous, next) ? [] : [update(previous, next)];
   }
 
-  #chunkActions(partition: string, before: ViewHead | undefined, after: ViewHead, blobs: Blobs): { item: TransactItem; purpose: ActionPurpose }[] {
-    const actions: { item: TransactItem; purpose: ActionPurpose }[] = [];
+  #chunkActions(partition: string, before: ViewHead | undefined, after: ViewHead, blobs: Blobs): Action[] {
+    const actions: Action[] = [];
     const old = contentSlots(before);
     const next = contentSlots(after);
     const slots = [
@@ -398,9 +480,26 @@ export class ViewStore {
     return { tokenHash, viewId: String(item['viewId']), fingerprint: String(item['fingerprint']), expiresAt: Number(item[TTL_ATTRIBUTE]) };
   }
 
-  /** Content, metadata and tag changes: the head (and listing, and changed content) in one transaction. */
-  async updateView(before: ViewHead, after: ViewHead, blobs?: Blobs): Promise<ViewHead> {
-    return this.#commit(before, after, blobs ? { blobs } : {});
+  /**
+   * UpdateViewContent: new `$SAVED` (and `$LATEST`) content, provided both aliases still point where
+   * they did when read, because the chunks replaced and removed are chosen from them.
+   */
+  async saveContent(before: ViewHead, after: ViewHead, blobs: Blobs): Promise<ViewHead> {
+    return this.#commit(before, after, { guards: ['saved', 'latest'], blobs });
+  }
+
+  /**
+   * UpdateViewMetadata: the listing item is keyed by the name, and a rename copies description and
+   * status into the new one, so those must still be what was read.
+   */
+  async saveMetadata(before: ViewHead, after: ViewHead): Promise<ViewHead> {
+    const renamed = before.name !== after.name;
+    return this.#commit(before, after, { guards: renamed ? ['name', 'description', 'status'] : ['name'] });
+  }
+
+  /** TagResource / UntagResource: the new tags are derived from the ones read. */
+  async saveTags(before: ViewHead, after: ViewHead): Promise<ViewHead> {
+    return this.#commit(before, after, { guards: ['tags'] });
   }
 
   /**
@@ -417,11 +516,8 @@ export class ViewStore {
       },
     });
     return this.#commit(before, after, {
-      headCondition: {
-        expressions: ['#versionCounter = :versionCounter', '#latest.#sha = :latestSha'],
-        names: { '#versionCounter': 'versionCounter', '#latest': 'latest', '#sha': 'sha256' },
-        values: { ':versionCounter': before.versionCounter, ':latestSha': record.content.sha256 },
-      },
+      // The version snapshots $LATEST and the metadata as read; the counter must not have moved.
+      guards: ['versionCounter', 'latest', 'name', 'description'],
       extra: [
         putIfAbsent({ ...key(partition, versionSk(record.version)), kind: 'version', ...record }),
         ...chunks.map((data, index) => putIfAbsent({ ...key(partition, versionChunkSk(record.version, index)), data })),
@@ -443,7 +539,8 @@ export class ViewStore {
     });
     const extra = [remove(versionSk(record.version), true)];
     for (let index = 0; index < record.content.chunks; index++) extra.push(remove(versionChunkSk(record.version, index), false));
-    return this.#commit(before, after, { extra });
+    // Clearing `highest` is only right while this version still is the highest.
+    return this.#commit(before, after, { guards: before.highest?.version === record.version ? ['highest'] : [], extra });
   }
 
   /** First page (`after` undefined) includes the head, which proves the view exists. */
@@ -509,7 +606,7 @@ export class ViewStore {
    * name claim go), so nothing can read or change it while its other items are purged.
    */
   async beginDelete(before: ViewHead): Promise<void> {
-    await this.#commit(before, before, { tombstone: true });
+    await this.#commit(before, before, { tombstone: true, guards: ['name'] });
   }
 
   /** Whether a DeleteView was started and not finished (a tombstone head remains). */
@@ -576,8 +673,3 @@ export class ViewStore {
   }
 }
 
-export interface HeadCondition {
-  expressions: string[];
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-}

