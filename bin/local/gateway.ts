@@ -141,7 +141,7 @@ function lambdaContext(accountId: string, region: string, timeoutMs: number): Co
 export function createGateway(options: GatewayOptions): Server {
   const timeoutMs = options.functionTimeoutMs ?? 28_000;
 
-  return createServer(async (request, response) => {
+  const server = createServer(async (request, response) => {
     try {
       const body = await readBody(request);
       if (!body) return gatewayError(response, 413, 'RequestEntityTooLargeException', 'Request Too Long', true);
@@ -195,6 +195,11 @@ export function createGateway(options: GatewayOptions): Server {
       else response.destroy();
     }
   });
+  // Node closes idle keep-alive connections after 5 s, racing clients that reuse them at that moment
+  // (ECONNRESET); like AWS load balancers, keep them far longer than the SDKs' idle periods.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }
 
 /** Starts listening on 127.0.0.1; `port` 0 picks a free one. */

@@ -4,9 +4,12 @@ import { InvalidRequestException } from '#domain/errors.ts';
 
 /**
  * Content is stored gzip-compressed and split into chunk items, because a DynamoDB item holds at
- * most 400 KB and 400 kB of template plus its generated input schema may not fit in one.
+ * most 400 KB and 400 kB of template plus its generated input schema may not fit in one. Content
+ * under 1 KiB is stored as plain JSON: it costs one write unit either way, and skipping zlib saves
+ * a tenth of a millisecond on every write and read. The gzip magic number tells the two apart.
  */
 export const CHUNK_BYTES = 350_000;
+export const COMPRESS_FROM_BYTES = 1024;
 /** Keeps every transaction well inside DynamoDB's 100-action and 4 MB limits. */
 export const MAX_CHUNKS = 8;
 
@@ -19,22 +22,23 @@ interface StoredDocument {
 export function encodeContent(content: ViewContent): Uint8Array[] {
   const document: StoredDocument = { a: content.actions, s: content.inputSchema };
   if (content.template !== undefined) document.t = content.template;
-  const compressed = gzipSync(JSON.stringify(document));
+  const json = Buffer.from(JSON.stringify(document), 'utf8');
+  const stored = json.length < COMPRESS_FROM_BYTES ? json : gzipSync(json);
+  if (stored.length > MAX_CHUNKS * CHUNK_BYTES) {
+    throw new InvalidRequestException(`Content cannot be stored: it takes ${stored.length} bytes compressed, more than ${MAX_CHUNKS * CHUNK_BYTES}.`);
+  }
   const chunks: Uint8Array[] = [];
-  for (let offset = 0; offset < compressed.length; offset += CHUNK_BYTES) {
-    chunks.push(compressed.subarray(offset, offset + CHUNK_BYTES));
-  }
-  if (chunks.length === 0) chunks.push(compressed);
-  if (chunks.length > MAX_CHUNKS) {
-    throw new InvalidRequestException(
-      `Content cannot be stored: it takes ${compressed.length} bytes compressed, more than ${MAX_CHUNKS * CHUNK_BYTES}.`,
-    );
-  }
+  for (let offset = 0; offset < stored.length; offset += CHUNK_BYTES) chunks.push(stored.subarray(offset, offset + CHUNK_BYTES));
   return chunks;
 }
 
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
 export function decodeContent(chunks: Uint8Array[], sha256: string): ViewContent {
-  const document = JSON.parse(gunzipSync(Buffer.concat(chunks)).toString('utf8')) as StoredDocument;
+  const bytes = Buffer.concat(chunks);
+  const document = JSON.parse((isGzip(bytes) ? gunzipSync(bytes) : bytes).toString('utf8')) as StoredDocument;
   return {
     ...(document.t === undefined ? {} : { template: document.t }),
     actions: document.a,
