@@ -113,8 +113,6 @@ export function createHandler(options: ServiceOptions) {
       call.operation = operation;
       call.instanceId = labels['InstanceId'];
       call.viewId = labels['ViewId'];
-      const run = OPERATIONS[operation];
-      if (!run) throw new InvalidRequestException(`${operation} is not available in this version of the service.`);
 
       const serviceContext: ServiceContext = {
         store: options.store,
@@ -123,7 +121,10 @@ export function createHandler(options: ServiceOptions) {
         now,
         deadline: Date.now() + Math.max(1000, (context.getRemainingTimeInMillis?.() ?? 30_000) - margin),
       };
-      const output = await run(operationInput(operation, request, labels), serviceContext);
+      const input = operationInput(operation, request, labels);
+      // SearchViews names its instance in the body.
+      if (call.instanceId === undefined && typeof input['InstanceId'] === 'string') call.instanceId = input['InstanceId'];
+      const output = await OPERATIONS[operation](input, serviceContext);
       return success(output, call.requestId);
     });
 }

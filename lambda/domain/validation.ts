@@ -78,7 +78,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function validateStructure(s: Shape, value: unknown, path: string): void {
+/** Recursive shapes (SearchViews criteria) are refused past this depth rather than walked. */
+export const MAX_NESTING = 24;
+
+function validateStructure(s: Shape, value: unknown, path: string, depth: number): void {
   if (!isPlainObject(value)) fail(path || 'request body', 'must be a JSON object');
   for (const required of s.required ?? []) {
     if (value[required] === undefined || value[required] === null) {
@@ -87,7 +90,7 @@ function validateStructure(s: Shape, value: unknown, path: string): void {
   }
   for (const [memberName, ref] of Object.entries(s.members ?? {})) {
     const member = value[memberName];
-    if (member !== undefined && member !== null) validateValue(ref.shape, member, join(path, memberName));
+    if (member !== undefined && member !== null) validateValue(ref.shape, member, join(path, memberName), depth + 1);
   }
 }
 
@@ -95,11 +98,12 @@ function join(path: string, member: string): string {
   return path ? `${path}.${member}` : member;
 }
 
-export function validateValue(shapeName: string, value: unknown, path: string): void {
+export function validateValue(shapeName: string, value: unknown, path: string, depth = 0): void {
+  if (depth > MAX_NESTING) fail(path, `nests more than ${MAX_NESTING} levels deep`);
   const s = shape(shapeName);
   switch (s.type) {
     case 'structure':
-      validateStructure(s, value, path);
+      validateStructure(s, value, path, depth);
       return;
     case 'string':
       validateString(shapeName, s, value, path);
@@ -116,7 +120,7 @@ export function validateValue(shapeName: string, value: unknown, path: string): 
       checkLength(path, s, value.length, 'items');
       value.forEach((item, index) => {
         if (item === null || item === undefined) fail(`${path}[${index}]`, 'must not be null');
-        validateValue(s.member!.shape, item, `${path}[${index}]`);
+        validateValue(s.member!.shape, item, `${path}[${index}]`, depth + 1);
       });
       return;
     }
@@ -125,9 +129,9 @@ export function validateValue(shapeName: string, value: unknown, path: string): 
       const entries = Object.entries(value);
       checkLength(path, s, entries.length, 'entries');
       for (const [key, item] of entries) {
-        validateValue(s.key!.shape, key, `${path} key`);
+        validateValue(s.key!.shape, key, `${path} key`, depth + 1);
         if (item === null || item === undefined) fail(`${path}.${key}`, 'must not be null');
-        validateValue(s.value!.shape, item, `${path}.${key}`);
+        validateValue(s.value!.shape, item, `${path}.${key}`, depth + 1);
       }
       return;
     }

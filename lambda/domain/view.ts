@@ -111,3 +111,29 @@ export function versionView(deployment: Deployment, head: ViewHead, version: Ver
     ViewContentSha256: content.sha256,
   };
 }
+
+/** What SearchViews returns for a view: its metadata, without content (DescribeView reads that). */
+export interface ListedView {
+  viewId: string;
+  name: string;
+  description?: string;
+  type: ViewType;
+  status: ViewStatus;
+  tags: Record<string, string>;
+  createdTime: number;
+  lastModifiedTime: number;
+}
+
+export function searchResultView(deployment: Deployment, instanceId: string, view: ListedView): Omit<WireView, 'Content' | 'ViewContentSha256'> {
+  return {
+    Id: view.viewId,
+    Arn: viewArn(deployment, instanceId, view.viewId),
+    Name: view.name,
+    Status: view.status,
+    Type: view.type,
+    ...(view.description === undefined ? {} : { Description: view.description }),
+    ...wireTags(view.tags),
+    CreatedTime: epochSeconds(view.createdTime),
+    LastModifiedTime: epochSeconds(view.lastModifiedTime),
+  };
+}

@@ -7,11 +7,12 @@ import { deleteViewVersion } from './delete-view-version.ts';
 import { describeView } from './describe-view.ts';
 import { listViewVersions } from './list-view-versions.ts';
 import { listViews } from './list-views.ts';
+import { searchViews } from './search-views.ts';
 import { listTagsForResource, tagResource, untagResource } from './tags.ts';
 import { updateViewContent } from './update-view-content.ts';
 import { updateViewMetadata } from './update-view-metadata.ts';
 
-export const OPERATIONS: Partial<Record<OperationName, OperationHandler>> = {
+export const OPERATIONS: Record<OperationName, OperationHandler> = {
   CreateView: createView,
   DescribeView: describeView,
   UpdateViewContent: updateViewContent,
@@ -24,4 +25,5 @@ export const OPERATIONS: Partial<Record<OperationName, OperationHandler>> = {
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,
+  SearchViews: searchViews,
 };

@@ -40,13 +40,23 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 type Item = Record<string, unknown>;
 
 /** A view of the listing: what ListViews returns for one view. */
+/**
+ * A view as the instance's listing holds it: what ListViews returns and what SearchViews filters,
+ * so that neither has to read each view's own partition.
+ */
 export interface ViewListing {
   viewId: string;
   name: string;
   description?: string;
   type: ViewType;
   status: ViewStatus;
+  tags: Record<string, string>;
+  createdTime: number;
+  lastModifiedTime: number;
 }
+
+/** The listing fields a change can touch without moving the item (the name and type are its key). */
+const LISTING_UPDATABLE = ['description', 'status', 'tags', 'lastModifiedTime'] as const;
 
 export interface ClientTokenRecord {
   tokenHash: string;
@@ -117,11 +127,27 @@ function listingOf(head: ViewHead): ViewListing {
     ...(head.description === undefined ? {} : { description: head.description }),
     type: head.type,
     status: head.status,
+    tags: head.tags,
+    createdTime: head.createdTime,
+    lastModifiedTime: head.lastModifiedTime,
+  };
+}
+
+function listingFromItem(item: Item): ViewListing {
+  return {
+    viewId: String(item['viewId']),
+    name: String(item['name']),
+    ...(item['description'] === undefined ? {} : { description: String(item['description']) }),
+    type: item['type'] as ViewType,
+    status: item['status'] as ViewStatus,
+    tags: (item['tags'] as Record<string, string> | undefined) ?? {},
+    createdTime: Number(item['createdTime'] ?? 0),
+    lastModifiedTime: Number(item['lastModifiedTime'] ?? 0),
   };
 }
 
 function sameListing(a: ViewListing, b: ViewListing): boolean {
-  return a.name === b.name && a.type === b.type && a.description === b.description && a.status === b.status;
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Where each piece of content lives: `$SAVED` has chunks of its own only when it differs from `$LATEST`. */
@@ -389,8 +415,8 @@ export class ViewStore {
       const set: string[] = [];
       const values: Record<string, unknown> = { ':viewId': to.viewId };
       const names: Record<string, string> = {};
-      for (const field of ['description', 'status'] as const) {
-        if (from[field] !== to[field] && to[field] !== undefined) {
+      for (const field of LISTING_UPDATABLE) {
+        if (JSON.stringify(from[field]) !== JSON.stringify(to[field]) && to[field] !== undefined) {
           set.push(`#${field} = :${field}`);
           names[`#${field}`] = field;
           values[`:${field}`] = to[field];
@@ -485,21 +511,21 @@ export class ViewStore {
    * they did when read, because the chunks replaced and removed are chosen from them.
    */
   async saveContent(before: ViewHead, after: ViewHead, blobs: Blobs): Promise<ViewHead> {
-    return this.#commit(before, after, { guards: ['saved', 'latest'], blobs });
+    return this.#commit(before, after, { guards: ['saved', 'latest', 'name'], blobs });
   }
 
   /**
-   * UpdateViewMetadata: the listing item is keyed by the name, and a rename copies description and
-   * status into the new one, so those must still be what was read.
+   * UpdateViewMetadata: the listing item is keyed by the name, and a rename copies the other listed
+   * fields into the new one, so those must still be what was read.
    */
   async saveMetadata(before: ViewHead, after: ViewHead): Promise<ViewHead> {
     const renamed = before.name !== after.name;
-    return this.#commit(before, after, { guards: renamed ? ['name', 'description', 'status'] : ['name'] });
+    return this.#commit(before, after, { guards: renamed ? ['name', 'description', 'status', 'tags', 'lastModifiedTime'] : ['name'] });
   }
 
-  /** TagResource / UntagResource: the new tags are derived from the ones read. */
+  /** TagResource / UntagResource: the new tags are derived from the ones read (and the listing keyed by the name). */
   async saveTags(before: ViewHead, after: ViewHead): Promise<ViewHead> {
-    return this.#commit(before, after, { guards: ['tags'] });
+    return this.#commit(before, after, { guards: ['tags', 'name'] });
   }
 
   /**
@@ -589,16 +615,49 @@ export class ViewStore {
       },
       limit + 1,
     );
-    const listings = items.map((item) => ({
-      viewId: String(item['viewId']),
-      name: String(item['name']),
-      ...(item['description'] === undefined ? {} : { description: String(item['description']) }),
-      type: item['type'] as ViewType,
-      status: item['status'] as ViewStatus,
-    }));
+    const listings = items.map(listingFromItem);
     const more = listings.length > limit;
     const pageItems = listings.slice(0, limit);
     return { items: pageItems, ...(more ? { after: listingSk(pageItems.at(-1)!.type, pageItems.at(-1)!.name) } : {}) };
+  }
+
+  /**
+   * SearchViews' reads: listing items in listing order from just after `after`, page by page, until
+   * `accept` says stop or `maxRequests` queries were made. Returns where a next call resumes.
+   */
+  async scanListings(
+    instanceId: string,
+    type: ViewType | undefined,
+    after: string | undefined,
+    maxRequests: number,
+    accept: (listing: ViewListing) => 'continue' | 'stop',
+  ): Promise<{ resumeAfter?: string; requests: number }> {
+    const partition = instancePartition(instanceId);
+    let startKey: Record<string, unknown> | undefined = after === undefined ? undefined : key(partition, after);
+    for (let requests = 1; ; requests++) {
+      const page = await this.#send(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+            ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+            ExpressionAttributeValues: { ':pk': partition, ':prefix': listingTypePrefix(type) },
+            ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      const items = page.Items ?? [];
+      for (const [index, item] of items.entries()) {
+        if (accept(listingFromItem(item)) === 'stop') {
+          const last = index === items.length - 1 && !page.LastEvaluatedKey;
+          return last ? { requests } : { resumeAfter: String(item[SORT_KEY]), requests };
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) return { requests };
+      if (requests >= maxRequests) return { resumeAfter: String(startKey[SORT_KEY]), requests };
+    }
   }
 
   /**

@@ -11,7 +11,9 @@ import {
   DescribeViewCommand,
   ListViewsCommand,
   ListViewVersionsCommand,
+  SearchViewsCommand,
   UpdateViewContentCommand,
+  type SearchViewsCommandInput,
   UpdateViewMetadataCommand,
   type ConnectClient,
 } from '@aws-sdk/client-connect';
@@ -21,7 +23,8 @@ import { build } from 'esbuild';
 import { prepareContent } from '#domain/content.ts';
 import type { VersionRecord } from '#domain/view.ts';
 import { encodeContent } from '#store/content-codec.ts';
-import { versionChunkSk, versionSk, viewPartition } from '#store/keys.ts';
+import { instancePartition, key, listingSk, versionChunkSk, versionSk, viewPartition } from '#store/keys.ts';
+import { SEARCH_MAX_QUERIES } from '#operations/search-views.ts';
 import { startDynamoDbLocal } from '../../bin/local/dynamodb-local.ts';
 import { startLocalService, type LocalService } from '../../bin/local/service.ts';
 import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
@@ -386,6 +389,91 @@ async function scale(service: LocalService, client: ConnectClient) {
 }
 
 // ---------------------------------------------------------------------------------------------
+async function search(service: LocalService, dynamo: InstrumentedDynamo, client: ConnectClient) {
+  // SearchViews reads only the instance's listing, so the 10,000 views are seeded as listing items
+  // in the store's layout (heads and content would only make the seeding slower).
+  const instanceId = randomUUID();
+  const total = quick ? 2000 : 10_000;
+  const now = Date.now();
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const name = `view-${String(i).padStart(5, '0')}`;
+    items.push({
+      ...key(instancePartition(instanceId), listingSk('CUSTOMER_MANAGED', name)),
+      kind: 'listing',
+      viewId: randomUUID(),
+      name,
+      description: i % 100 === 7 ? `quarterly needle report ${i}` : `an ordinary view number ${i} with a description of typical length`,
+      type: 'CUSTOMER_MANAGED',
+      status: i % 2 ? 'SAVED' : 'PUBLISHED',
+      tags: i % 10 === 0 ? { team: `team-${i % 30}`, env: 'prod' } : {},
+      createdTime: now,
+      lastModifiedTime: now,
+    });
+  }
+  const doc = service.store.client;
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  for (let i = 0; i < batches.length; i += 8) {
+    await Promise.all(
+      batches.slice(i, i + 8).map(async (batch) => {
+        let pending = batch.map((Item) => ({ PutRequest: { Item } }));
+        while (pending.length > 0) {
+          const result = await doc.send(new BatchWriteCommand({ RequestItems: { [service.tableName]: pending } }));
+          pending = (result.UnprocessedItems?.[service.tableName] ?? []) as typeof pending;
+        }
+      }),
+    );
+  }
+
+  const walk = async (input: Omit<SearchViewsCommandInput, 'InstanceId'>) => {
+    let token: string | undefined;
+    let calls = 0;
+    let results = 0;
+    let maxQueries = 0;
+    let approximate = 0;
+    const latencies: number[] = [];
+    do {
+      const started = performance.now();
+      const counts = await dynamo.count(async () => {
+        const page = await client.send(new SearchViewsCommand({ InstanceId: instanceId, ...input, ...(token ? { NextToken: token } : {}) }));
+        token = page.NextToken;
+        results += page.Views!.length;
+        approximate = page.ApproximateTotalCount ?? 0;
+      });
+      latencies.push(performance.now() - started);
+      calls++;
+      maxQueries = Math.max(maxQueries, counts['QueryCommand'] ?? 0);
+    } while (token);
+    return { calls, results, maxQueries, approximate, p50: percentile(latencies, 50), max: Math.max(...latencies) };
+  };
+  const firstPage = await walk({ MaxResults: 100 }).then(() => undefined);
+  void firstPage;
+  const cases: [string, Omit<SearchViewsCommandInput, 'InstanceId'>][] = [
+    ['every view, 100 a page', { MaxResults: 100 }],
+    ['name STARTS_WITH "view-001" (100 matches)', { SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'view-001', ComparisonType: 'STARTS_WITH' } } }],
+    ['description CONTAINS "needle" (1%)', { SearchCriteria: { StringCondition: { FieldName: 'description', Value: 'NEEDLE', ComparisonType: 'CONTAINS' } } }],
+    ['tag team = team-0 (1 in 30 tagged)', { SearchFilter: { AttributeFilter: { TagCondition: { TagKey: 'team', TagValue: 'team-0' } } } }],
+    ['no match at all', { SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'absent', ComparisonType: 'EXACT' } } }],
+  ];
+  const rows: (string | number)[][] = [];
+  let worst = 0;
+  for (const [name, input] of cases) {
+    const result = await walk(input);
+    worst = Math.max(worst, result.maxQueries);
+    rows.push([name, result.results, result.approximate, result.calls, result.maxQueries, ms(result.p50), ms(result.max)]);
+  }
+  goals.push({ what: `SearchViews page cost, ${total.toLocaleString('en')} views in the instance`, goal: `≤ ${SEARCH_MAX_QUERIES} queries a page`, measured: `at most ${worst}`, met: worst <= SEARCH_MAX_QUERIES });
+  report(
+    'SearchViews',
+    `An instance with ${total.toLocaleString('en')} views (listing items seeded in the store's layout). Each SearchViews call makes at most **${SEARCH_MAX_QUERIES} queries** of the instance's listing, each reading at most 1 MB, however many views the instance has; a page may therefore hold fewer than MaxResults views and still carry a NextToken. Every search below was followed to its last page.\n\n${table(
+      ['Search', 'Views found', 'ApproximateTotalCount (last page)', 'Calls', 'Queries per call (max)', 'Call p50 (ms)', 'Call max (ms)'],
+      rows,
+    )}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
 async function contention(client: ConnectClient) {
   /**
    * Two workloads per writer count, each writer looping UpdateViewContent (PUBLISHED, its own
@@ -508,6 +596,7 @@ try {
   await coldStart();
   await warmLatency(service, client);
   await scale(service, client);
+  await search(service, dynamo, client);
   await contention(client);
 } finally {
   client.destroy();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CreateViewVersionCommand, type View } from '@aws-sdk/client-connect';
@@ -85,6 +86,17 @@ function bodies() {
       tags: fc.oneof(fc.dictionary(fc.string(), fc.string(), { maxKeys: 55 }), anyJson),
       VersionDescription: fc.oneof(fc.string(), anyJson),
       ViewContentSha256: fc.oneof(fc.string({ maxLength: 70 }), anyJson),
+      InstanceId: fc.oneof(fc.uuid(), fc.string(), anyJson),
+      SearchCriteria: fc.oneof(
+        anyJson,
+        fc.record({
+          StringCondition: fc.record({ FieldName: fc.oneof(fc.constantFrom('name', 'description', 'NAME'), fc.string()), Value: fc.string(), ComparisonType: fc.oneof(fc.constantFrom('CONTAINS', 'EXACT', 'STARTS_WITH'), anyJson) }, { requiredKeys: [] }),
+          OrConditions: fc.array(anyJson, { maxLength: 3 }),
+          ViewStatusCondition: fc.oneof(fc.constantFrom('SAVED', 'PUBLISHED'), anyJson),
+        }, { requiredKeys: [] }),
+      ),
+      SearchFilter: anyJson,
+      MaxResults: fc.oneof(fc.integer({ min: -5, max: 200 }), anyJson),
     },
     { requiredKeys: [] },
   );
@@ -122,6 +134,11 @@ describe('fuzzing the gateway and handler', () => {
       { method: 'POST', path: `/views/${instanceId}/${view.Id}`, body: JSON.stringify({ Status: 'PUBLISHED', Content: { Template: JSON.stringify({ r: Array.from({ length: 5000 }, () => '$.' + 'a.'.repeat(40) + 'z') }) } }) },
       { method: 'PUT', path: `/views/${instanceId}`, body: 'x'.repeat(5 * 1024 * 1024) },
       { method: 'POST', path: `/tags/${encoded(view.Arn!)}`, body: JSON.stringify({ tags: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, 'v'])) }) },
+      {
+        method: 'POST',
+        path: '/search-views',
+        body: `{"InstanceId":"${randomUUID()}","SearchCriteria":${'{"AndConditions":['.repeat(50_000)}{}${']}'.repeat(50_000)}}`,
+      },
     ];
     for (const request of extremes) digest = await attempt(request, digest);
   });
