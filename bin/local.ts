@@ -8,7 +8,8 @@ import { LOCAL_DEFAULTS, startLocalService } from './local/service.ts';
  *
  * Environment: PORT (8080), DYNAMODB_ENDPOINT (use a DynamoDB that is already running instead),
  * DATA_DIR (.data; `memory` keeps nothing), TABLE_NAME (connect-views), AWS_REGION (us-east-1),
- * LOCAL_ACCESS_KEY_ID / LOCAL_SECRET_ACCESS_KEY (test / test), PAGINATION_TOKEN_SECRET (random).
+ * LOCAL_ACCESS_KEY_ID / LOCAL_SECRET_ACCESS_KEY (test / test), PAGINATION_TOKEN_SECRET (random),
+ * EVENTS_FILE (DATA_DIR/events.jsonl, or stdout with an in-memory database; `-` for stdout).
  */
 const env = process.env;
 const port = Number(env['PORT'] ?? 8080);
@@ -17,6 +18,7 @@ const tableName = env['TABLE_NAME'] ?? 'connect-views';
 const region = env['AWS_REGION'] ?? LOCAL_DEFAULTS.region;
 const accessKeyId = env['LOCAL_ACCESS_KEY_ID'] ?? LOCAL_DEFAULTS.accessKeyId;
 const secretAccessKey = env['LOCAL_SECRET_ACCESS_KEY'] ?? LOCAL_DEFAULTS.secretAccessKey;
+const eventsOutput = env['EVENTS_FILE'] ?? (dataDir === 'memory' ? '-' : `${dataDir}/events.jsonl`);
 
 let dynamo: DynamoDbLocal | undefined;
 let endpoint = env['DYNAMODB_ENDPOINT'];
@@ -36,6 +38,7 @@ const service = await startLocalService({
   accessKeyId,
   secretAccessKey,
   tokenSecret: env['PAGINATION_TOKEN_SECRET'] ?? randomBytes(32).toString('base64url'),
+  eventsOutput,
 });
 
 console.log(`
@@ -45,6 +48,7 @@ Amazon Connect Views API, local
   credentials  access key "${service.accessKeyId}", secret "${service.secretAccessKey}"
   account      ${service.accountId}   (in view ARNs)
   DynamoDB     ${endpoint}, table ${tableName}${dynamo ? ' (DynamoDB Local listens on all interfaces)' : ''}
+  events       ${eventsOutput === '-' ? 'stdout' : eventsOutput} (JSON lines, as EventBridge delivers them)
 
 Call it with the AWS SDKs (signing name execute-api): see README.md. Ctrl-C stops.`);
 

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createHandler } from './service.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ViewStore } from '#store/view-store.ts';
@@ -8,7 +9,9 @@ import { ViewStore } from '#store/view-store.ts';
  * on AWS and behind the local gateway:
  * - TABLE_NAME: the DynamoDB table;
  * - PAGINATION_TOKEN_SECRET: the HMAC key of NextTokens (at least 16 characters);
- * - DYNAMODB_ENDPOINT: optional, another DynamoDB endpoint (DynamoDB Local).
+ * - DYNAMODB_ENDPOINT: optional, another DynamoDB endpoint (DynamoDB Local);
+ * - POWERTOOLS_SERVICE_NAME, POWERTOOLS_LOG_LEVEL, POWERTOOLS_METRICS_NAMESPACE: Powertools' own;
+ * - POWERTOOLS_TRACE_ENABLED: `false` leaves the X-Ray SDK unloaded.
  */
 function required(name: string): string {
   const value = process.env[name];
@@ -16,11 +19,20 @@ function required(name: string): string {
   return value;
 }
 
+const serviceName = process.env['POWERTOOLS_SERVICE_NAME'] ?? 'connect-views';
+// The X-Ray SDK costs ~35 ms of cold start; it is loaded only where it will trace (in Lambda).
+const tracing = process.env['POWERTOOLS_TRACE_ENABLED'] !== 'false' && process.env['AWS_LAMBDA_FUNCTION_NAME'] !== undefined;
+const tracer = tracing ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName }) : undefined;
 const endpoint = process.env['DYNAMODB_ENDPOINT'];
-const store = new ViewStore(createDocumentClient(endpoint ? { endpoint } : {}), required('TABLE_NAME'));
+const store = new ViewStore(
+  createDocumentClient(endpoint ? { endpoint } : {}, tracer ? (client) => tracer.captureAWSv3Client(client) : undefined),
+  required('TABLE_NAME'),
+);
 
 export const handler = createHandler({
   store,
   tokenSecret: required('PAGINATION_TOKEN_SECRET'),
-  logger: new Logger({ serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'connect-views' }),
+  logger: new Logger({ serviceName }),
+  metrics: new Metrics({ serviceName, namespace: process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? 'ConnectViews' }),
+  ...(tracer ? { tracer } : {}),
 });

@@ -1,6 +1,10 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { InvalidRequestException, ServiceError } from '#domain/errors.ts';
 import type { Deployment } from '#domain/identifiers.ts';
@@ -18,6 +22,10 @@ export interface ServiceOptions {
   /** Secret for the HMAC of NextTokens; the same on every instance of the function. */
   tokenSecret: string;
   logger?: Logger;
+  /** CloudWatch metrics (EMF) per request: count, latency, client errors, faults. */
+  metrics?: Metrics;
+  /** X-Ray subsegments for the handler (the DynamoDB client is captured where it is made). */
+  tracer?: Tracer;
   /** Used when the invocation context carries no function ARN to derive it from. */
   fallbackDeployment?: Deployment;
   now?: () => number;
@@ -52,19 +60,20 @@ function requestIdOf(event: APIGatewayProxyEvent, context: Context): string {
  * restJson1 on the way out and one structured log line per request. Every failure becomes a modeled
  * error: ServiceErrors as they are, anything else as InternalServiceException (logged in full).
  */
-function serviceProtocol(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ServiceLambdaContext> {
+function serviceProtocol(logger: Logger, metrics?: Metrics): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ServiceLambdaContext> {
   const logLine = (call: CallInfo, statusCode: number, outcome: string) => {
-    const fields = {
-      operation: call.operation ?? 'Unrouted',
-      instanceId: call.instanceId,
-      viewId: call.viewId,
-      outcome,
-      statusCode,
-      latencyMs: Math.round((performance.now() - call.started) * 10) / 10,
-      requestId: call.requestId,
-    };
+    const operation = call.operation ?? 'Unrouted';
+    const latencyMs = Math.round((performance.now() - call.started) * 10) / 10;
+    const fields = { operation, instanceId: call.instanceId, viewId: call.viewId, outcome, statusCode, latencyMs, requestId: call.requestId };
     if (statusCode >= 500) logger.error('request failed', fields);
     else logger.info('request', fields);
+    if (metrics) {
+      metrics.addDimension('Operation', operation);
+      metrics.addMetric('Requests', MetricUnit.Count, 1);
+      metrics.addMetric('Latency', MetricUnit.Milliseconds, latencyMs);
+      metrics.addMetric('ClientErrors', MetricUnit.Count, statusCode >= 400 && statusCode < 500 ? 1 : 0);
+      metrics.addMetric('Faults', MetricUnit.Count, statusCode >= 500 ? 1 : 0);
+    }
   };
 
   return {
@@ -96,9 +105,13 @@ export function createHandler(options: ServiceOptions) {
   const now = options.now ?? Date.now;
   const margin = options.deadlineMarginMs ?? 3000;
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ServiceLambdaContext>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(serviceProtocol(logger))
+  const observe = (name: 'VersionsPublished' | 'StaleShaRejections') => options.metrics?.addMetric(name, MetricUnit.Count, 1);
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ServiceLambdaContext>();
+  if (options.tracer) handler.use(captureLambdaHandler(options.tracer, { captureResponse: false }));
+  handler.use(injectLambdaContext(logger, { resetKeys: true }));
+  if (options.metrics) handler.use(logMetrics(options.metrics, { captureColdStartMetric: true }));
+  return handler
+    .use(serviceProtocol(logger, options.metrics))
     .handler(async (event, context) => {
       const call = context.call!;
       const request = fromProxyEvent(event);
@@ -120,6 +133,7 @@ export function createHandler(options: ServiceOptions) {
         tokens,
         now,
         deadline: Date.now() + Math.max(1000, (context.getRemainingTimeInMillis?.() ?? 30_000) - margin),
+        observe,
       };
       const input = operationInput(operation, request, labels);
       // SearchViews names its instance in the body.

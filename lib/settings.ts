@@ -21,6 +21,11 @@ export interface ServiceSettings {
    * Only one stack per account and region should own it: turn it off where another stack does.
    */
   apiGatewayCloudWatchRole: boolean;
+  /**
+   * The EventBridge bus for the service's events: absent, the app creates one; `default`, the
+   * account's default bus; any other name, that existing bus.
+   */
+  eventBus?: string;
 }
 
 export const DEFAULT_SETTINGS: ServiceSettings = {
@@ -41,6 +46,7 @@ export function readSettings(node: Node): ServiceSettings {
     return value as T;
   };
   const alarmEmail = get<string | undefined>('alarmEmail', undefined);
+  const eventBus = get<string | undefined>('eventBus', undefined);
   return {
     stageName: get('stageName', DEFAULT_SETTINGS.stageName),
     throttleRateLimit: get('throttleRateLimit', DEFAULT_SETTINGS.throttleRateLimit),
@@ -49,5 +55,6 @@ export function readSettings(node: Node): ServiceSettings {
     exampleInstanceId: get('exampleInstanceId', DEFAULT_SETTINGS.exampleInstanceId),
     apiGatewayCloudWatchRole: get('apiGatewayCloudWatchRole', DEFAULT_SETTINGS.apiGatewayCloudWatchRole),
     ...(alarmEmail ? { alarmEmail } : {}),
+    ...(eventBus ? { eventBus } : {}),
   };
 }

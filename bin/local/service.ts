@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHandler } from '../../lambda/service.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ensureTable } from '#store/table.ts';
 import { ViewStore } from '#store/view-store.ts';
 import { localDynamoClient } from './dynamodb-local.ts';
+import { startEventPoller, type EventPoller } from './stream-poller.ts';
 import { createGateway, listen } from './gateway.ts';
 
 /** The handler behind the local gateway, on a DynamoDB endpoint: what `npm start` and the tests run. */
@@ -21,10 +23,14 @@ export interface LocalServiceOptions {
   secretAccessKey?: string;
   tokenSecret?: string;
   logger?: Logger;
+  /** Metrics (EMF) as in Lambda; off unless given, since locally they would only flood stdout. */
+  metrics?: Metrics;
   /** Replaces the DynamoDB document client (fault injection, request counting). */
   documentClient?: DynamoDBDocumentClient;
   functionTimeoutMs?: number;
   verifySignatures?: boolean;
+  /** Where the events of the change stream go: a JSON-lines file, `-` for stdout; none when absent. */
+  eventsOutput?: string;
 }
 
 export interface LocalService {
@@ -36,6 +42,7 @@ export interface LocalService {
   tableName: string;
   store: ViewStore;
   server: Server;
+  events?: EventPoller;
   close(): Promise<void>;
 }
 
@@ -56,17 +63,17 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     options.documentClient ??
     createDocumentClient({ endpoint: options.dynamoEndpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const admin = localDynamoClient(options.dynamoEndpoint, region);
-  try {
-    await ensureTable(admin, options.tableName);
-  } finally {
-    admin.destroy();
-  }
+  await ensureTable(admin, options.tableName);
+  const events = options.eventsOutput
+    ? await startEventPoller({ dynamo: admin, endpoint: options.dynamoEndpoint, region, accountId, tableName: options.tableName, output: options.eventsOutput })
+    : undefined;
   const store = new ViewStore(documentClient, options.tableName);
 
   const handler = createHandler({
     store,
     tokenSecret: options.tokenSecret ?? randomBytes(32).toString('base64url'),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const server = createGateway({
     handler: (event, context) => handler(event, context),
@@ -86,10 +93,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     tableName: options.tableName,
     store,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
+    ...(events ? { events } : {}),
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await events?.stop();
+      admin.destroy();
+    },
   };
 }

@@ -14,6 +14,8 @@ export interface ServiceContext {
   now: () => number;
   /** Epoch milliseconds by which long work (purging a deleted view) must stop. */
   deadline: number;
+  /** Counts a business event in the service's metrics. */
+  observe: (event: 'VersionsPublished' | 'StaleShaRejections') => void;
 }
 
 export type OperationHandler = (input: Record<string, unknown>, context: ServiceContext) => Promise<object>;

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { versionPublished } from '#domain/events.ts';
 import { validateInput } from '#domain/validation.ts';
 import { viewArn } from '#domain/identifiers.ts';
 import { decidePublish } from '#domain/versioning.ts';
@@ -27,7 +29,13 @@ export const createViewVersion: OperationHandler = async (raw, context) => {
     const read = await store.readAlias(ref.instanceId, ref.viewId, 'LATEST');
     if (!read) throw viewNotFound(ref);
     const { head } = read;
-    const decision = decidePublish(head, input.ViewContentSha256, viewArn(deployment, ref.instanceId, ref.viewId));
+    let decision: ReturnType<typeof decidePublish>;
+    try {
+      decision = decidePublish(head, input.ViewContentSha256, viewArn(deployment, ref.instanceId, ref.viewId));
+    } catch (error) {
+      if ((error as { errorType?: string }).errorType === 'ResourceInUseException') context.observe('StaleShaRejections');
+      throw error;
+    }
 
     if (decision.kind === 'unchanged') {
       const highest = decision.version;
@@ -50,7 +58,10 @@ export const createViewVersion: OperationHandler = async (raw, context) => {
       publishedTime: context.now(),
       viewCreatedTime: head.createdTime,
     };
-    const after = await store.publishVersion(head, { ...head, versionCounter: record.version, highest: record }, record, read.chunks);
+    const next = { ...head, versionCounter: record.version, highest: record };
+    const event = versionPublished(deployment, next, record, randomUUID(), record.publishedTime);
+    const after = await store.publishVersion(head, next, record, read.chunks, event);
+    context.observe('VersionsPublished');
     return { View: versionView(deployment, after, record, decodeContent(read.chunks, record.content.sha256)) };
   });
 };

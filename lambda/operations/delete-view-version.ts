@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { InvalidParameterException, ResourceNotFoundException } from '#domain/errors.ts';
+import { versionDeleted } from '#domain/events.ts';
 import { MAX_VERSION } from '#domain/identifiers.ts';
 import { validateInput } from '#domain/validation.ts';
 import { retryOnConflict, viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
@@ -23,7 +25,8 @@ export const deleteViewVersion: OperationHandler = async (raw, context) => {
     if (!read.version) throw new ResourceNotFoundException(`Version ${input.ViewVersion} of view ${ref.viewId} does not exist.`);
     const { highest, ...rest } = read.head;
     const after = highest?.version === input.ViewVersion ? rest : read.head;
-    await context.store.deleteVersion(read.head, after, read.version);
+    const event = versionDeleted(context.deployment, read.head, read.version, randomUUID(), context.now());
+    await context.store.deleteVersion(read.head, after, read.version, event);
   });
   return {};
 };

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { viewDeleted } from '#domain/events.ts';
 import { validateInput } from '#domain/validation.ts';
 import { retryOnConflict, viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
 
@@ -18,7 +20,7 @@ export const deleteView: OperationHandler = async (raw, context) => {
 
   await retryOnConflict(async () => {
     const before = await store.readHead(ref.instanceId, ref.viewId);
-    if (before) return store.beginDelete(before);
+    if (before) return store.beginDelete(before, viewDeleted(context.deployment, before, randomUUID(), context.now()));
     if (!(await store.isDeleting(ref.instanceId, ref.viewId))) throw viewNotFound(ref);
   });
   await store.purgeView(ref.instanceId, ref.viewId, context.deadline);

@@ -3,15 +3,15 @@ import type { ViewType } from '#domain/view.ts';
 /**
  * One table, two kinds of partition:
  * - `VIEW#<instance>#<view>` holds everything of one view, sorted so that single queries serve the
- *   hot reads: `B#<version>#<chunk>` version content < `V#<version>` version records < `VIEW` head
- *   < `VIEW#LATEST#<chunk>` < `VIEW#SAVED#<chunk>`. The head plus one alias's content is one range;
- *   the head plus the versions, highest first, is another.
+ *   hot reads: `B#<version>#<chunk>` version content < `E#<time>#<id>` outbox events < `V#<version>`
+ *   version records < `VIEW` head < `VIEW#LATEST#<chunk>` < `VIEW#SAVED#<chunk>`. The head plus one
+ *   alias's content is one range; the head plus the versions, highest first, is another.
  * - `INSTANCE#<instance>` holds the view listing `N#<type code>#<name>` (which is also the name's
  *   uniqueness claim) and ClientToken records `T#<sha256(token)>`.
  */
 export const PARTITION_KEY = 'PK';
 export const SORT_KEY = 'SK';
-/** Epoch seconds; only ClientToken records expire. */
+/** Epoch seconds; ClientToken records and outbox events expire. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 export const HEAD_SK = 'VIEW';
@@ -21,6 +21,7 @@ export const VERSION_PREFIX = 'V#';
 export const VERSION_CHUNK_PREFIX = 'B#';
 export const LISTING_PREFIX = 'N#';
 export const TOKEN_PREFIX = 'T#';
+export const EVENT_PREFIX = 'E#';
 /** Sorts after every chunk suffix (two digits) under a prefix. */
 export const PREFIX_END = '~';
 
@@ -42,6 +43,7 @@ const TYPE_CODE: Record<ViewType, string> = { AWS_MANAGED: 'A', CUSTOMER_MANAGED
 export const listingTypePrefix = (type?: ViewType) => (type ? `${LISTING_PREFIX}${TYPE_CODE[type]}#` : LISTING_PREFIX);
 export const listingSk = (type: ViewType, name: string) => `${listingTypePrefix(type)}${name}`;
 export const tokenSk = (tokenHash: string) => `${TOKEN_PREFIX}${tokenHash}`;
+export const eventSk = (time: string, eventId: string) => `${EVENT_PREFIX}${time}#${eventId}`;
 
 export function key(partition: string, sort: string): Key {
   return { [PARTITION_KEY]: partition, [SORT_KEY]: sort };

@@ -1,19 +1,26 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './keys.ts';
 
+/** The change stream carries new images: the outbox events are read from it. */
+const STREAM = { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } as const;
+
 /**
- * Creates the service's table when it is missing: what the CDK data stack provisions on AWS, for
- * DynamoDB Local and the tests. Returns true when it created it.
+ * Creates the service's table when it is missing (with its stream and TTL): what the CDK data stack
+ * provisions on AWS, for DynamoDB Local and the tests. Returns true when it created it.
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: STREAM }));
+    }
     return false;
   } catch (error) {
     if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
@@ -31,6 +38,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
           { AttributeName: SORT_KEY, KeyType: 'RANGE' },
         ],
+        StreamSpecification: STREAM,
       }),
     );
   } catch (error) {

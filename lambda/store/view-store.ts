@@ -11,6 +11,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ViewStatus } from '#domain/content.ts';
+import type { ViewEvent } from '#domain/events.ts';
 import type { ContentRef, VersionRecord, ViewHead, ViewType } from '#domain/view.ts';
 import { translateStoreError, StoreFault, type ActionPurpose } from './errors.ts';
 import {
@@ -22,6 +23,7 @@ import {
   SORT_KEY,
   TTL_ATTRIBUTE,
   VERSION_PREFIX,
+  eventSk,
   instancePartition,
   key,
   latestChunkSk,
@@ -107,6 +109,9 @@ const HEAD_FIELDS = [
 export type HeadField = (typeof HEAD_FIELDS)[number];
 
 type Action = { item: TransactItem; purpose: ActionPurpose };
+
+/** Outbox events outlive the stream's 24-hour retention, then expire. */
+const EVENT_TTL_SECONDS = 2 * 24 * 60 * 60;
 
 function headFromItem(item: Item | undefined): ViewHead | undefined {
   if (!item || item['deleting']) return undefined;
@@ -467,6 +472,30 @@ export class ViewStore {
     return actions;
   }
 
+  /**
+   * The outbox item that makes an event of this transaction: the change stream publishes it, so it
+   * exists exactly when the change committed. It expires after a day (the stream keeps 24 hours).
+   */
+  #outbox(partition: string, event: ViewEvent): Action {
+    return {
+      purpose: 'item',
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...key(partition, eventSk(event.detail.time, event.detail.eventId)),
+            kind: 'event',
+            detailType: event.detailType,
+            detail: event.detail,
+            [TTL_ATTRIBUTE]: Math.floor(Date.parse(event.detail.time) / 1000) + EVENT_TTL_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+        },
+      },
+    };
+  }
+
   /** CreateView: head, name claim, content and (optionally) the ClientToken record, all or nothing. */
   async createView(head: ViewHead, blobs: Blobs, token?: ClientTokenRecord): Promise<ViewHead> {
     const extra = token
@@ -533,7 +562,7 @@ export class ViewStore {
    * `$LATEST` sha are still those read, plus the immutable version record and content, each put
    * only if absent.
    */
-  async publishVersion(before: ViewHead, after: ViewHead, record: VersionRecord, chunks: Uint8Array[]): Promise<ViewHead> {
+  async publishVersion(before: ViewHead, after: ViewHead, record: VersionRecord, chunks: Uint8Array[], event: ViewEvent): Promise<ViewHead> {
     const partition = viewPartition(before.instanceId, before.viewId);
     const putIfAbsent = (item: Item) => ({
       purpose: 'item' as const,
@@ -547,11 +576,12 @@ export class ViewStore {
       extra: [
         putIfAbsent({ ...key(partition, versionSk(record.version)), kind: 'version', ...record }),
         ...chunks.map((data, index) => putIfAbsent({ ...key(partition, versionChunkSk(record.version, index)), data })),
+        this.#outbox(partition, event),
       ],
     });
   }
 
-  async deleteVersion(before: ViewHead, after: ViewHead, record: VersionRecord): Promise<ViewHead> {
+  async deleteVersion(before: ViewHead, after: ViewHead, record: VersionRecord, event: ViewEvent): Promise<ViewHead> {
     const partition = viewPartition(before.instanceId, before.viewId);
     const remove = (sk: string, mustExist: boolean) => ({
       purpose: 'item' as const,
@@ -563,7 +593,7 @@ export class ViewStore {
         },
       },
     });
-    const extra = [remove(versionSk(record.version), true)];
+    const extra: Action[] = [remove(versionSk(record.version), true), this.#outbox(partition, event)];
     for (let index = 0; index < record.content.chunks; index++) extra.push(remove(versionChunkSk(record.version, index), false));
     // Clearing `highest` is only right while this version still is the highest.
     return this.#commit(before, after, { guards: before.highest?.version === record.version ? ['highest'] : [], extra });
@@ -664,8 +694,9 @@ export class ViewStore {
    * DeleteView, step one: the view disappears atomically (head becomes a tombstone, listing and
    * name claim go), so nothing can read or change it while its other items are purged.
    */
-  async beginDelete(before: ViewHead): Promise<void> {
-    await this.#commit(before, before, { tombstone: true, guards: ['name'] });
+  async beginDelete(before: ViewHead, event: ViewEvent): Promise<void> {
+    const partition = viewPartition(before.instanceId, before.viewId);
+    await this.#commit(before, before, { tombstone: true, guards: ['name'], extra: [this.#outbox(partition, event)] });
   }
 
   /** Whether a DeleteView was started and not finished (a tombstone head remains). */

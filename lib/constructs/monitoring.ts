@@ -18,6 +18,7 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import type { ViewEvents } from './view-events.ts';
 
 export interface MonitoringProps {
   api: RestApi;
@@ -25,6 +26,7 @@ export interface MonitoringProps {
   function: IFunction;
   functionLogGroup: ILogGroup;
   table: Table;
+  events: ViewEvents;
   alarmEmail?: string;
 }
 
@@ -88,6 +90,20 @@ export class Monitoring extends Construct {
     alarm('DynamoDbThrottles', throttled, 10, 'DynamoDB throttled 10+ requests in 5 minutes.');
     const systemErrors = props.table.metricSystemErrorsForOperations({ operations: STORE_OPERATIONS, period: fiveMinutes });
     alarm('DynamoDbSystemErrors', systemErrors, 1, 'DynamoDB answered with system errors (5XX) twice in a row.', 2);
+
+    alarm(
+      'EventsDeadLetters',
+      props.events.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1) }),
+      1,
+      'Events could not be delivered to EventBridge after retries and wait in the dead-letter queue.',
+    );
+    alarm(
+      'EventsDelayed',
+      props.events.publisher.function.metric('IteratorAge', { statistic: 'Maximum', period: fiveMinutes }),
+      5 * 60 * 1000,
+      'Events reach EventBridge more than 5 minutes after their change (the publisher is failing or throttled).',
+      2,
+    );
 
     const logGroupNames = [props.functionLogGroup.logGroupName];
     this.dashboard = new Dashboard(this, 'Dashboard', {

@@ -21,6 +21,7 @@ import { BatchWriteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/
 import { Logger } from '@aws-lambda-powertools/logger';
 import { build } from 'esbuild';
 import { prepareContent } from '#domain/content.ts';
+import { versionPublished } from '#domain/events.ts';
 import type { VersionRecord } from '#domain/view.ts';
 import { encodeContent } from '#store/content-codec.ts';
 import { instancePartition, key, listingSk, versionChunkSk, versionSk, viewPartition } from '#store/keys.ts';
@@ -123,37 +124,47 @@ async function coldStart() {
       logLevel: 'silent',
     });
 
-    const importTime = (bundle: string) => {
+    const importTime = (bundle: string, extraEnv: Record<string, string> = {}) => {
       const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(performance.now() - t);`;
       const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
         cwd: tmpdir(),
-        env: { PATH: process.env['PATH'], TABLE_NAME: 't', PAGINATION_TOKEN_SECRET: 'bench-secret-0123456789', AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        env: { PATH: process.env['PATH'], TABLE_NAME: 't', PAGINATION_TOKEN_SECRET: 'bench-secret-0123456789', AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT', ...extraEnv },
         encoding: 'utf8',
       });
       return Number(output.trim().split('\n').at(-1));
     };
+    // In Lambda (AWS_LAMBDA_FUNCTION_NAME set) the handler also loads the X-Ray SDK for the tracer.
+    const inLambda = { AWS_LAMBDA_FUNCTION_NAME: 'views', POWERTOOLS_TRACE_ENABLED: 'true' };
+    const noTracing = { POWERTOOLS_TRACE_ENABLED: 'false' };
     const runs = quick ? 8 : 25;
     const serviceTimes: number[] = [];
+    const tracedTimes: number[] = [];
     const referenceTimes: number[] = [];
-    importTime(serviceBundle);
+    importTime(serviceBundle, noTracing);
+    importTime(serviceBundle, inLambda);
     importTime(referenceBundle);
     for (let i = 0; i < runs; i++) {
-      serviceTimes.push(importTime(serviceBundle));
+      serviceTimes.push(importTime(serviceBundle, noTracing));
+      tracedTimes.push(importTime(serviceBundle, inLambda));
       referenceTimes.push(importTime(referenceBundle));
     }
     const kib = (file: string) => (statSync(file).size / 1024).toFixed(1);
     const p50s = percentile(serviceTimes, 50);
+    const p50t = percentile(tracedTimes, 50);
     const p50r = percentile(referenceTimes, 50);
-    goals.push({ what: 'Cold start: import time vs the document-client-only bundle', goal: '≤ 1.20×', measured: `${ratio(p50s, p50r)} (${(statSync(serviceBundle).size / 1024).toFixed(0)} KiB bundle)`, met: p50s / p50r <= 1.2 });
+    const size = `${(statSync(serviceBundle).size / 1024).toFixed(0)} KiB bundle`;
+    goals.push({ what: 'Cold start vs the document-client-only bundle, tracing off', goal: '≤ 1.20×', measured: `${ratio(p50s, p50r)} (${size})`, met: p50s / p50r <= 1.2 });
+    goals.push({ what: 'Cold start vs the document-client-only bundle, X-Ray tracer on (deployed default)', goal: '≤ 1.20×', measured: `${ratio(p50t, p50r)} (the X-Ray SDK adds ${ms(p50t - p50s)} ms)`, met: p50t / p50r <= 1.2 });
     report(
       'Cold start',
-      `Both bundles are built the way the CDK app builds the Lambda (esbuild, ESM, minified, AWS SDK inside); the service bundle is the real asset of \`cdk synth\`. Import time is measured in ${runs} fresh Node.js ${process.version} processes each (median and p90); the goal is at most 1.2× the reference.\n\n${table(
-        ['Bundle', 'Size', 'Import p50 (ms)', 'Import p90 (ms)'],
+      `Both bundles are built the way the CDK app builds the Lambda (esbuild, ESM, minified, AWS SDK inside); the service bundle is the real asset of \`cdk synth\`. Import time is measured in ${runs} fresh Node.js ${process.version} processes each (median and p90); the goal is at most 1.2× the reference. The handler loads the X-Ray SDK (for the Powertools tracer) only in Lambda with tracing on, as deployed by default; \`POWERTOOLS_TRACE_ENABLED=false\` leaves it out.\n\n${table(
+        ['Bundle', 'Size', 'Import p50 (ms)', 'Import p90 (ms)', 'Ratio'],
         [
-          ['Service (lambda/handler.ts)', `${kib(serviceBundle)} KiB`, ms(p50s), ms(percentile(serviceTimes, 90))],
-          ['Reference (DynamoDB document client only)', `${kib(referenceBundle)} KiB`, ms(p50r), ms(percentile(referenceTimes, 90))],
+          ['Service, tracing off', `${kib(serviceBundle)} KiB`, ms(p50s), ms(percentile(serviceTimes, 90)), `**${ratio(p50s, p50r)}**`],
+          ['Service, in Lambda with the tracer (deployed default)', `${kib(serviceBundle)} KiB`, ms(p50t), ms(percentile(tracedTimes, 90)), `**${ratio(p50t, p50r)}**`],
+          ['Reference (DynamoDB document client only)', `${kib(referenceBundle)} KiB`, ms(p50r), ms(percentile(referenceTimes, 90)), '1.00×'],
         ],
-      )}\n\nRatio of medians: **${ratio(p50s, p50r)}** (goal ≤ 1.20×).`,
+      )}\n\nThe X-Ray SDK costs about ${ms(p50t - p50s)} ms of cold start; that is the price of the per-call DynamoDB subsegments.`,
     );
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -195,7 +206,8 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
   const chunk = (await queryLatest()).Items![1]!;
   await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: service.tableName, Item: { ...headItem, PK: bareHeadPartition, versionCounter: 0 } } }] }));
   // The very calls CreateViewVersion makes: the consistent query, then one transaction that updates
-  // the head's counter and highest version on the same guards and puts the version and its chunk.
+  // the head's counter and highest version on the same guards and puts the version, its chunk and
+  // the outbox event.
   const barePublishOnce = async (i: number) => {
     const read = await doc.send(
       new QueryCommand({
@@ -223,6 +235,13 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
           },
           { Put: { TableName: service.tableName, Item: { PK: bareHeadPartition, SK: versionSk(i + 1), kind: 'version', ...record }, ConditionExpression: 'attribute_not_exists(PK)' } },
           { Put: { TableName: service.tableName, Item: { PK: bareHeadPartition, SK: versionChunkSk(i + 1, 0), data: chunk['data'] }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          {
+            Put: {
+              TableName: service.tableName,
+              Item: { PK: bareHeadPartition, SK: `E#${new Date().toISOString()}#${randomUUID()}`, kind: 'event', detailType: 'View Version Published', detail: { version: i + 1 }, expiresAt: 0 },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
         ],
       }),
     );
@@ -322,7 +341,9 @@ async function scale(service: LocalService, client: ConnectClient) {
   // The last version goes through the store's own publish, which also advances the head's counter.
   const head = (await service.store.readHead(instanceId, big.Id!))!;
   const last = { ...records.at(-1)!, content: head.latest! };
-  await service.store.publishVersion(head, { ...head, versionCounter: SCALE_VERSIONS, highest: last }, last, lastChunks);
+  const next = { ...head, versionCounter: SCALE_VERSIONS, highest: last };
+  const deployment = { partition: 'aws', region: service.region, accountId: service.accountId };
+  await service.store.publishVersion(head, next, last, lastChunks, versionPublished(deployment, next, last, randomUUID(), Date.now()));
   const seedSeconds = (performance.now() - seeded) / 1000;
 
   // Equal pages (10 items from either view) isolate the partition size; 100 shows the full page.

@@ -18,6 +18,18 @@ function only<T>(record: Record<string, T>): T {
   return values[0]!;
 }
 
+/** A resource by the start of its logical id (the construct path without separators). */
+function byId(template: Template, type: string, prefix: string) {
+  const found = Object.entries(resources(template, type)).filter(([id]) => id.startsWith(prefix));
+  assert.equal(found.length, 1, `one ${type} whose id starts with ${prefix}`);
+  return found[0]![1];
+}
+
+type Statement = { Action: string | string[]; Resource: unknown };
+function statementsOf(template: Template, policyPrefix: string): Statement[] {
+  return byId(template, 'AWS::IAM::Policy', policyPrefix).Properties['PolicyDocument']['Statement'] as Statement[];
+}
+
 describe('data stack', () => {
   it('keeps the table safe: on-demand, PITR, deletion protection, retained, encrypted, TTL', () => {
     const table = only(resources(data, 'AWS::DynamoDB::Table'));
@@ -29,6 +41,7 @@ describe('data stack', () => {
     assert.equal(props['DeletionProtectionEnabled'], true);
     assert.deepEqual(props['SSESpecification'], { SSEEnabled: true });
     assert.deepEqual(props['TimeToLiveSpecification'], { AttributeName: 'expiresAt', Enabled: true });
+    assert.deepEqual(props['StreamSpecification'], { StreamViewType: 'NEW_IMAGE' });
     assert.deepEqual(props['KeySchema'], [
       { AttributeName: 'PK', KeyType: 'HASH' },
       { AttributeName: 'SK', KeyType: 'RANGE' },
@@ -73,26 +86,32 @@ describe('API stack', () => {
 
   it('gives every log group a retention', () => {
     const groups = Object.values(resources(api, 'AWS::Logs::LogGroup'));
-    assert.equal(groups.length, 2, 'function logs and access logs');
+    assert.equal(groups.length, 3, 'two functions’ logs and the access logs');
     for (const group of groups) assert.equal(group.Properties['RetentionInDays'], 30);
   });
 
-  it('runs the handler on Node.js 24, arm64, traced, with its own log group and the Powertools settings', () => {
-    const fn = only(resources(api, 'AWS::Lambda::Function')).Properties;
-    assert.equal(fn['Runtime'], 'nodejs24.x');
-    assert.deepEqual(fn['Architectures'], ['arm64']);
-    assert.equal(fn['Handler'], 'index.handler');
-    assert.deepEqual(fn['TracingConfig'], { Mode: 'Active' });
-    assert.ok(fn['LoggingConfig']['LogGroup']['Ref']);
+  it('runs every function on Node.js 24, arm64, traced, with its own log group', () => {
+    const functions = Object.values(resources(api, 'AWS::Lambda::Function'));
+    assert.equal(functions.length, 2, 'the API handler and the event publisher');
+    for (const { Properties: fn } of functions) {
+      assert.equal(fn['Runtime'], 'nodejs24.x');
+      assert.deepEqual(fn['Architectures'], ['arm64']);
+      assert.equal(fn['Handler'], 'index.handler');
+      assert.deepEqual(fn['TracingConfig'], { Mode: 'Active' });
+      assert.ok(fn['LoggingConfig']['LogGroup']['Ref']);
+    }
+  });
+
+  it('configures the API handler with its table, token secret and Powertools settings, inside API Gateway’s timeout', () => {
+    const fn = byId(api, 'AWS::Lambda::Function', 'ServiceHandler').Properties;
     assert.ok(fn['Timeout'] < 29, 'returns before API Gateway’s 29 s integration timeout');
     const env = fn['Environment']['Variables'];
-    assert.deepEqual(Object.keys(env).sort(), ['PAGINATION_TOKEN_SECRET', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME']);
+    assert.deepEqual(Object.keys(env).sort(), ['PAGINATION_TOKEN_SECRET', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME']);
     assert.match(JSON.stringify(env['PAGINATION_TOKEN_SECRET']), /resolve:secretsmanager/);
   });
 
-  it('grants the function exactly the DynamoDB actions the store uses, on this table only', () => {
-    const policy = only(resources(api, 'AWS::IAM::Policy')).Properties['PolicyDocument'];
-    const statements = policy['Statement'] as { Action: string | string[]; Resource: unknown }[];
+  it('grants the API handler exactly the DynamoDB actions the store uses, on this table only', () => {
+    const statements = statementsOf(api, 'ServiceHandlerServiceRoleDefaultPolicy');
     const dynamo = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
     assert.equal(dynamo.length, 1);
     assert.deepEqual([dynamo[0]!.Action].flat().sort(), [...STORE_ACTIONS].sort());
@@ -113,6 +132,8 @@ describe('API stack', () => {
       ['LambdaThrottles', /Throttles/],
       ['DynamoDbThrottles', /ThrottledRequests/],
       ['DynamoDbSystemErrors', /SystemErrors/],
+      ['EventsDeadLetters', /ApproximateNumberOfMessagesVisible/],
+      ['EventsDelayed', /IteratorAge/],
     ];
     assert.equal(alarms.length, expected.length);
     for (const [name, metric] of expected) {
@@ -142,6 +163,42 @@ describe('API stack', () => {
       assert.ok(resourcesText.includes(path), path);
     }
     assert.ok(!/\/\*\/\*"|\/prod\/\*"/.test(resourcesText), 'no resource covers the whole API');
+  });
+});
+
+describe('events', () => {
+  it('publishes from the table stream: only inserted outbox items, failures reported per item, then a dead-letter queue', () => {
+    const mapping = only(resources(api, 'AWS::Lambda::EventSourceMapping')).Properties;
+    assert.equal(mapping['StartingPosition'], 'TRIM_HORIZON');
+    assert.deepEqual(mapping['FunctionResponseTypes'], ['ReportBatchItemFailures']);
+    assert.match(JSON.stringify(mapping['EventSourceArn']), /ViewsTable.*StreamArn/);
+    assert.match(JSON.stringify(mapping['DestinationConfig']['OnFailure']), /EventsDeadLetters/);
+    const pattern = JSON.parse(mapping['FilterCriteria']['Filters'][0]['Pattern']);
+    assert.deepEqual(pattern, { eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: [{ prefix: 'E#' }] } } } });
+    const queue = only(resources(api, 'AWS::SQS::Queue')).Properties;
+    assert.equal(queue['SqsManagedSseEnabled'], true);
+  });
+
+  it('lets the publisher put events on its bus only, read the stream and reach its dead-letter queue', () => {
+    const statements = statementsOf(api, 'EventsPublisherHandlerServiceRoleDefaultPolicy');
+    const actions = statements.flatMap((s) => [s.Action].flat()).sort();
+    assert.ok(actions.includes('events:PutEvents'));
+    assert.ok(!actions.some((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem|GetItem|Query|Scan|Batch)/.test(a)), 'no table data access');
+    assert.ok(actions.includes('dynamodb:GetRecords'), 'reads the stream');
+    const putEvents = statements.find((s) => [s.Action].flat().includes('events:PutEvents'))!;
+    assert.match(JSON.stringify(putEvents.Resource), /EventsBus/);
+    const env = byId(api, 'AWS::Lambda::Function', 'EventsPublisherHandler').Properties['Environment']['Variables'];
+    assert.match(JSON.stringify(env['EVENT_BUS_NAME']), /EventsBus/);
+    api.resourceCountIs('AWS::Events::EventBus', 1);
+    api.hasOutput('EventBusName', {});
+  });
+
+  it('can use the account’s default bus instead of its own', () => {
+    const template = synthesizeService({ eventBus: 'default' }).apiTemplate();
+    template.resourceCountIs('AWS::Events::EventBus', 0);
+    const env = byId(template, 'AWS::Lambda::Function', 'EventsPublisherHandler').Properties['Environment']['Variables'];
+    assert.equal(env['EVENT_BUS_NAME'], 'default');
+    assert.match(JSON.stringify(statementsOf(template, 'EventsPublisherHandlerServiceRoleDefaultPolicy')), /event-bus\/default/);
   });
 });
 

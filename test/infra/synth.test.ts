@@ -75,12 +75,16 @@ describe('synthesis', () => {
     if (output.trim()) console.log(`# cfn-lint warnings:\n# ${output.trim().split('\n').join('\n# ')}`);
   });
 
-  it('bundles the Lambda as one small ESM file that runs on Node.js 24 with no node_modules', async () => {
+  function bundleOf(logicalIdPrefix: string): string {
     const template = JSON.parse(readFileSync(join(outdir, 'ConnectViewsApi.template.json'), 'utf8'));
-    const fn = Object.values(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>).find(
-      (r) => r.Type === 'AWS::Lambda::Function',
+    const [, fn] = Object.entries(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>).find(
+      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(logicalIdPrefix),
     )!;
-    const assetDir = join(outdir, fn.Metadata!['aws:asset:path']!);
+    return join(outdir, fn.Metadata!['aws:asset:path']!);
+  }
+
+  it('bundles the Lambda as one small ESM file that runs on Node.js 24 with no node_modules', async () => {
+    const assetDir = bundleOf('ServiceHandler');
     assert.deepEqual(readdirSync(assetDir), ['index.mjs']);
     const bytes = statSync(join(assetDir, 'index.mjs')).size;
     assert.ok(bytes < 1024 * 1024, `bundle is ${bytes} bytes`);
@@ -101,5 +105,18 @@ describe('synthesis', () => {
     const response = JSON.parse(stdout.trim().split('\n').at(-1)!);
     assert.equal(response.statusCode, 400);
     assert.equal(response.headers['x-amzn-ErrorType'], 'InvalidRequestException');
+  });
+
+  it('bundles the event publisher the same way; it runs and handles an empty batch', async () => {
+    const assetDir = bundleOf('EventsPublisherHandler');
+    assert.deepEqual(readdirSync(assetDir), ['index.mjs']);
+    const script = `
+      const { handler } = await import(${JSON.stringify(join(assetDir, 'index.mjs'))});
+      console.log(JSON.stringify(await handler({ Records: [] }, { awsRequestId: 'a', functionName: 'f' })));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: tmpdir(),
+      env: { PATH: process.env['PATH'], EVENT_BUS_NAME: 'bus', AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').at(-1)!), { batchItemFailures: [] });
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CreateViewVersionCommand, DescribeViewCommand, type ConnectClient } from '@aws-sdk/client-connect';
 import type { LocalService } from '../../bin/local/service.ts';
 import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
@@ -11,6 +12,7 @@ let service: LocalService;
 let client: ConnectClient;
 let dynamo: InstrumentedDynamo;
 const lines: Record<string, unknown>[] = [];
+const emf: Record<string, unknown>[] = [];
 const streams = [process.stdout, process.stderr];
 const writes = streams.map((stream) => stream.write.bind(stream));
 
@@ -23,11 +25,19 @@ before(async () => {
         for (const line of text.trim().split('\n')) lines.push(JSON.parse(line));
         return true;
       }
+      if (text.startsWith('{"_aws"')) {
+        for (const line of text.trim().split('\n')) emf.push(JSON.parse(line));
+        return true;
+      }
       return writes[index]!(chunk, ...(rest as []));
     }) as typeof stream.write;
   });
   dynamo = new InstrumentedDynamo(dynamoEndpoint());
-  service = await startTestService({ documentClient: dynamo.client, logger: new Logger({ serviceName: 'views-test', logLevel: 'INFO' }) });
+  service = await startTestService({
+    documentClient: dynamo.client,
+    logger: new Logger({ serviceName: 'views-test', logLevel: 'INFO' }),
+    metrics: new Metrics({ serviceName: 'views-test', namespace: 'ConnectViewsTest' }),
+  });
   client = connectClient(service, { maxAttempts: 1 });
 });
 after(async () => {
@@ -75,5 +85,32 @@ describe('request logging', () => {
     const failed = lines.filter((line) => line['level'] === 'ERROR');
     assert.ok(failed.some((line) => line['message'] === 'unexpected failure' && line['requestId'] === requestId && JSON.stringify(line).includes('InternalServerError')));
     assert.ok(failed.some((line) => line['message'] === 'request failed' && line['requestId'] === requestId && line['statusCode'] === 500));
+  });
+
+  it('publishes metrics per request (EMF): count, latency, client errors, faults, versions published, stale shas', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(client, instanceId);
+    emf.length = 0;
+    await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    await failure(client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: '0'.repeat(64) })));
+    dynamo.inject({ kind: 'internal', commands: ['QueryCommand'] });
+    await failure(client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })));
+    dynamo.clear();
+
+    const requests = emf.filter((entry) => 'Requests' in entry);
+    assert.equal(requests.length, 3, 'one metrics document per request');
+    const [published, stale, fault] = requests as Record<string, unknown>[];
+    const directive = (published!['_aws'] as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }).CloudWatchMetrics[0]!;
+    assert.equal(directive.Namespace, 'ConnectViewsTest');
+    assert.ok(directive.Dimensions.flat().includes('Operation'));
+    assert.equal(published!['Operation'], 'CreateViewVersion');
+    assert.equal(published!['VersionsPublished'], 1);
+    assert.equal(published!['ClientErrors'], 0);
+    assert.equal(typeof published!['Latency'], 'number');
+    assert.equal(stale!['StaleShaRejections'], 1);
+    assert.equal(stale!['ClientErrors'], 1);
+    assert.equal(stale!['VersionsPublished'], undefined);
+    assert.equal(fault!['Operation'], 'DescribeView');
+    assert.equal(fault!['Faults'], 1);
   });
 });

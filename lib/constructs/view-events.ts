@@ -1,0 +1,76 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EVENT_PREFIX, SORT_KEY } from '#store/keys.ts';
+import { ServiceFunction } from './service-function.ts';
+
+export interface ViewEventsProps {
+  table: Table;
+  logRetention: RetentionDays;
+  /** `default` for the account's default bus, another name for an existing bus; absent, a new one. */
+  eventBus?: string;
+}
+
+/**
+ * Events from the table's change stream: a function reads only the inserted outbox items (a Lambda
+ * filter drops every other record before it is invoked) and puts each on the bus; batches it could
+ * not deliver after its retries go to a dead-letter queue.
+ */
+export class ViewEvents extends Construct {
+  readonly bus: IEventBus;
+  readonly deadLetterQueue: Queue;
+  readonly publisher: ServiceFunction;
+
+  constructor(scope: Construct, id: string, props: ViewEventsProps) {
+    super(scope, id);
+    this.bus =
+      props.eventBus === undefined
+        ? new EventBus(this, 'Bus', { eventBusName: `${Stack.of(this).stackName}-views`, description: 'Connect Views API events (source views.service)' })
+        : EventBus.fromEventBusName(this, 'Bus', props.eventBus);
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter destination of the event publisher; an alarm fires on its first message.',
+    });
+
+    this.publisher = new ServiceFunction(this, 'Publisher', {
+      entry: 'lambda/events/stream-handler.ts',
+      description: 'Connect Views API: publishes the outbox events of the table stream to EventBridge',
+      logRetention: props.logRetention,
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      environment: {
+        EVENT_BUS_NAME: this.bus.eventBusName,
+        POWERTOOLS_SERVICE_NAME: 'connect-views-events',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+    });
+    this.bus.grantPutEventsTo(this.publisher.function);
+    this.publisher.function.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 25,
+        retryAttempts: 10,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.deadLetterQueue),
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { Keys: { [SORT_KEY]: { S: FilterRule.beginsWith(EVENT_PREFIX) } } },
+          }),
+        ],
+      }),
+    );
+  }
+}
