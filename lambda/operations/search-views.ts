@@ -43,7 +43,9 @@ export const searchViews: OperationHandler = async (raw, context) => {
   const position = input.NextToken === undefined ? undefined : (JSON.parse(context.tokens.open(scope, input.NextToken)) as SearchPosition);
 
   const found: ViewListing[] = [];
-  const { resumeAfter } = await context.store.scanListings(instanceId, requiredType(input.SearchCriteria), position?.after, SEARCH_MAX_QUERIES, (view) => {
+  // The first query reads twice a page: when most views match, that is all it takes.
+  const limits = { maxRequests: SEARCH_MAX_QUERIES, firstLimit: 2 * limit };
+  const { resumeAfter } = await context.store.scanListings(instanceId, requiredType(input.SearchCriteria), position?.after, limits, (view) => {
     if (criteria(view) && filter(view)) found.push(view);
     return found.length >= limit ? 'stop' : 'continue';
   });

@@ -653,15 +653,18 @@ export class ViewStore {
 
   /**
    * SearchViews' reads: listing items in listing order from just after `after`, page by page, until
-   * `accept` says stop or `maxRequests` queries were made. Returns where a next call resumes.
+   * `accept` says stop or `maxRequests` queries were made. The first query reads at most
+   * `firstLimit` items (enough when most views match), the others a full 1 MB page each. Returns
+   * where a next call resumes.
    */
   async scanListings(
     instanceId: string,
     type: ViewType | undefined,
     after: string | undefined,
-    maxRequests: number,
+    limits: { maxRequests: number; firstLimit: number },
     accept: (listing: ViewListing) => 'continue' | 'stop',
   ): Promise<{ resumeAfter?: string; requests: number }> {
+    const { maxRequests, firstLimit } = limits;
     const partition = instancePartition(instanceId);
     let startKey: Record<string, unknown> | undefined = after === undefined ? undefined : key(partition, after);
     for (let requests = 1; ; requests++) {
@@ -673,6 +676,7 @@ export class ViewStore {
             ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
             ExpressionAttributeValues: { ':pk': partition, ':prefix': listingTypePrefix(type) },
             ConsistentRead: true,
+            ...(requests === 1 ? { Limit: firstLimit } : {}),
             ...(startKey ? { ExclusiveStartKey: startKey } : {}),
           }),
         ),

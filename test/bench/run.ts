@@ -487,7 +487,7 @@ async function search(service: LocalService, dynamo: InstrumentedDynamo, client:
   goals.push({ what: `SearchViews page cost, ${total.toLocaleString('en')} views in the instance`, goal: `≤ ${SEARCH_MAX_QUERIES} queries a page`, measured: `at most ${worst}`, met: worst <= SEARCH_MAX_QUERIES });
   report(
     'SearchViews',
-    `An instance with ${total.toLocaleString('en')} views (listing items seeded in the store's layout). Each SearchViews call makes at most **${SEARCH_MAX_QUERIES} queries** of the instance's listing, each reading at most 1 MB, however many views the instance has; a page may therefore hold fewer than MaxResults views and still carry a NextToken. Every search below was followed to its last page.\n\n${table(
+    `An instance with ${total.toLocaleString('en')} views (listing items seeded in the store's layout). Each SearchViews call makes at most **${SEARCH_MAX_QUERIES} queries** of the instance's listing — the first reads at most twice MaxResults items, the others at most 1 MB each (about 3,000 views) — however many views the instance has; a page may therefore hold fewer than MaxResults views and still carry a NextToken. Every search below was followed to its last page.\n\n${table(
       ['Search', 'Views found', 'ApproximateTotalCount (last page)', 'Calls', 'Queries per call (max)', 'Call p50 (ms)', 'Call max (ms)'],
       rows,
     )}`,
