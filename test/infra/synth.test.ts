@@ -105,6 +105,26 @@ describe('synthesis', () => {
     const response = JSON.parse(stdout.trim().split('\n').at(-1)!);
     assert.equal(response.statusCode, 400);
     assert.equal(response.headers['x-amzn-ErrorType'], 'InvalidRequestException');
+
+    // As in Lambda: the X-Ray tracer is loaded and the request's metrics are written as EMF.
+    const inLambda = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: tmpdir(),
+      env: {
+        PATH: process.env['PATH'],
+        AWS_LAMBDA_FUNCTION_NAME: 'views',
+        _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+        TABLE_NAME: 't',
+        PAGINATION_TOKEN_SECRET: 'a-long-enough-secret',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        AWS_REGION: 'us-east-1',
+      },
+    });
+    const lines = inLambda.stdout.trim().split('\n');
+    assert.equal(JSON.parse(lines.at(-1)!).statusCode, 400);
+    const metrics = lines.map((line) => JSON.parse(line)).find((entry) => entry._aws && 'Requests' in entry);
+    assert.ok(metrics, 'an EMF document for the request');
+    assert.equal(metrics.Operation, 'Unrouted');
+    assert.equal(metrics.ClientErrors, 1);
   });
 
   it('bundles the event publisher the same way; it runs and handles an empty batch', async () => {
