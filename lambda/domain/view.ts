@@ -112,7 +112,7 @@ export function versionView(deployment: Deployment, head: ViewHead, version: Ver
   };
 }
 
-/** What SearchViews returns for a view: its metadata, without content (DescribeView reads that). */
+/** A view's metadata as the instance's listing holds it (no content: DescribeView reads that). */
 export interface ListedView {
   viewId: string;
   name: string;

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ViewStatus } from '#domain/content.ts';
 import type { ViewEvent } from '#domain/events.ts';
-import type { ContentRef, VersionRecord, ViewHead, ViewType } from '#domain/view.ts';
+import type { ContentRef, ListedView, VersionRecord, ViewHead, ViewType } from '#domain/view.ts';
 import { translateStoreError, StoreFault, type ActionPurpose } from './errors.ts';
 import {
   HEAD_SK,
@@ -46,16 +46,7 @@ type Item = Record<string, unknown>;
  * A view as the instance's listing holds it: what ListViews returns and what SearchViews filters,
  * so that neither has to read each view's own partition.
  */
-export interface ViewListing {
-  viewId: string;
-  name: string;
-  description?: string;
-  type: ViewType;
-  status: ViewStatus;
-  tags: Record<string, string>;
-  createdTime: number;
-  lastModifiedTime: number;
-}
+export type ViewListing = ListedView;
 
 /** The listing fields a change can touch without moving the item (the name and type are its key). */
 const LISTING_UPDATABLE = ['description', 'status', 'tags', 'lastModifiedTime'] as const;
