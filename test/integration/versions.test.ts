@@ -9,6 +9,8 @@ import {
   UpdateViewContentCommand,
   UpdateViewMetadataCommand,
 } from '@aws-sdk/client-connect';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { viewDeleted } from '#domain/events.ts';
 import { createView, failure, listAllVersions, template } from '../support/fixtures.ts';
 import { newInstanceId, useTestService } from '../support/service.ts';
 
@@ -196,7 +198,7 @@ describe('ListViewVersions and DeleteViewVersion', () => {
     }
     await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
     const leftovers = await ctx.service.store.client.send(
-      new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
+      new QueryCommand({
         TableName: ctx.service.tableName,
         KeyConditionExpression: 'PK = :pk',
         ExpressionAttributeValues: { ':pk': `VIEW#${instanceId}#${view.Id}` },
@@ -205,5 +207,32 @@ describe('ListViewVersions and DeleteViewVersion', () => {
     assert.equal(leftovers.Count, 0, 'no item of the view remains in the table');
     const error = await failure(ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:1` })));
     assert.equal(error.name, 'ResourceNotFoundException');
+  });
+
+  it('a DeleteView cut short by its deadline leaves the view gone, and the next DeleteView finishes the purge', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a'), name: 'interrupted' });
+    for (let i = 0; i < 3; i++) {
+      await publish(instanceId, view.Id!, `p${i}`);
+      await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    }
+    // What DeleteView does, with a deadline that has already passed: step one commits, the purge yields.
+    const { store } = ctx.service;
+    const head = (await store.readHead(instanceId, view.Id!))!;
+    const deployment = { partition: 'aws', region: ctx.service.region, accountId: ctx.service.accountId };
+    await store.beginDelete(head, viewDeleted(deployment, head, 'event-id', Date.now()));
+    assert.equal(await store.purgeView(instanceId, view.Id!, Date.now() - 1), false);
+
+    const gone = await failure(ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:1` })));
+    assert.equal(gone.name, 'ResourceNotFoundException', 'the view is gone at once');
+    await createView(ctx.client, instanceId, { name: 'interrupted' });
+
+    await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    const left = await store.client.send(
+      new QueryCommand({ TableName: ctx.service.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `VIEW#${instanceId}#${view.Id}` } }),
+    );
+    assert.equal(left.Count, 0, 'the repeated DeleteView purged everything');
+    const again = await failure(ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id })));
+    assert.equal(again.name, 'ResourceNotFoundException');
   });
 });
