@@ -203,13 +203,17 @@ export class ViewStore {
     }
   }
 
-  async readHead(instanceId: string, viewId: string): Promise<ViewHead | undefined> {
+  async #headItem(instanceId: string, viewId: string): Promise<Item | undefined> {
     const result = await this.#send(() =>
       this.client.send(
         new GetCommand({ TableName: this.tableName, Key: key(viewPartition(instanceId, viewId), HEAD_SK), ConsistentRead: true }),
       ),
     );
-    return headFromItem(result.Item);
+    return result.Item;
+  }
+
+  async readHead(instanceId: string, viewId: string): Promise<ViewHead | undefined> {
+    return headFromItem(await this.#headItem(instanceId, viewId));
   }
 
   /** One consistent query: the head and the chunks of `$LATEST` or `$SAVED`. */
@@ -465,7 +469,7 @@ export class ViewStore {
 
   /**
    * The outbox item that makes an event of this transaction: the change stream publishes it, so it
-   * exists exactly when the change committed. It expires after a day (the stream keeps 24 hours).
+   * exists exactly when the change committed. It expires after two days (the stream keeps 24 hours).
    */
   #outbox(partition: string, event: ViewEvent): Action {
     return {
@@ -696,12 +700,7 @@ export class ViewStore {
 
   /** Whether a DeleteView was started and not finished (a tombstone head remains). */
   async isDeleting(instanceId: string, viewId: string): Promise<boolean> {
-    const result = await this.#send(() =>
-      this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: key(viewPartition(instanceId, viewId), HEAD_SK), ConsistentRead: true }),
-      ),
-    );
-    return result.Item?.['deleting'] === true;
+    return (await this.#headItem(instanceId, viewId))?.['deleting'] === true;
   }
 
   /**
