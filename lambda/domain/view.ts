@@ -61,6 +61,14 @@ export interface WireView {
   ViewContentSha256: string;
 }
 
+/**
+ * A change's LastModifiedTime: now, but always after the time it replaces, so that the times of a
+ * view's changes increase in the order they were made even across machines whose clocks differ.
+ */
+export function nextModifiedTime(before: Pick<ViewHead, 'lastModifiedTime'>, now: number): number {
+  return Math.max(now, before.lastModifiedTime + 1);
+}
+
 export function epochSeconds(millis: number): number {
   return millis / 1000;
 }

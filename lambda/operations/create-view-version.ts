@@ -3,8 +3,7 @@ import { versionPublished } from '#domain/events.ts';
 import { validateInput } from '#domain/validation.ts';
 import { viewArn } from '#domain/identifiers.ts';
 import { decidePublish } from '#domain/versioning.ts';
-import { versionView, type VersionRecord } from '#domain/view.ts';
-import { decodeContent } from '#store/content-codec.ts';
+import { nextModifiedTime, versionView, type VersionRecord, type ViewHead } from '#domain/view.ts';
 import { ConcurrentModification } from '#store/errors.ts';
 import { retryOnConflict, viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
 
@@ -17,7 +16,7 @@ interface CreateViewVersionRequest {
 
 /**
  * One consistent read of the head with `$LATEST`, then one transaction that advances the version
- * counter on the condition that counter and `$LATEST` sha are unchanged and puts the immutable
+ * counter on the condition that counter and `$LATEST` are unchanged and puts the immutable
  * version. Unchanged content returns the highest version and writes nothing.
  */
 export const createViewVersion: OperationHandler = async (raw, context) => {
@@ -39,15 +38,14 @@ export const createViewVersion: OperationHandler = async (raw, context) => {
 
     if (decision.kind === 'unchanged') {
       const highest = decision.version;
-      if (highest.content.id === head.latest!.id) {
-        return { View: versionView(deployment, head, highest, decodeContent(read.chunks, highest.content.sha256)) };
-      }
+      if (highest.content.id === head.latest!.id) return { View: versionView(deployment, head, highest, read.content!) };
       // Equal by sha but not byte for byte (re-published with other whitespace): answer with the version's own text.
       const stored = await store.readVersion(ref.instanceId, ref.viewId, highest.version);
       if (!stored.version) throw new ConcurrentModification('the highest version was deleted meanwhile');
-      return { View: versionView(deployment, head, stored.version, decodeContent(stored.chunks, highest.content.sha256)) };
+      return { View: versionView(deployment, head, stored.version, stored.content!) };
     }
 
+    const publishedTime = nextModifiedTime(head, context.now());
     const record: VersionRecord = {
       version: decision.version,
       ...(input.VersionDescription === undefined ? {} : { versionDescription: input.VersionDescription }),
@@ -55,13 +53,14 @@ export const createViewVersion: OperationHandler = async (raw, context) => {
       ...(head.description === undefined ? {} : { description: head.description }),
       type: head.type,
       content: decision.latest,
-      publishedTime: context.now(),
+      publishedTime,
       viewCreatedTime: head.createdTime,
     };
-    const next = { ...head, versionCounter: record.version, highest: record };
-    const event = versionPublished(deployment, next, record, randomUUID(), record.publishedTime);
-    const after = await store.publishVersion(head, next, record, read.chunks, event);
+    // LastModifiedTime is "the latest timestamp of the UpdateViewContent or CreateViewVersion operations".
+    const next: ViewHead = { ...head, versionCounter: record.version, highest: record, lastModifiedTime: publishedTime };
+    const event = versionPublished(deployment, next, record, randomUUID(), publishedTime);
+    await store.publishVersion(head, next, record, read.chunks, event);
     context.observe('VersionsPublished');
-    return { View: versionView(deployment, after, record, decodeContent(read.chunks, record.content.sha256)) };
+    return { View: versionView(deployment, next, record, read.content!) };
   });
 };

@@ -4,7 +4,6 @@ import { prepareContent, sha256Hex, type ContentInput, type ViewStatus } from '#
 import { InvalidRequestException, ResourceNotFoundException } from '#domain/errors.ts';
 import { validateInput } from '#domain/validation.ts';
 import { aliasView, type ViewHead } from '#domain/view.ts';
-import { decodeContent, encodeContent } from '#store/content-codec.ts';
 import { ClientTokenTaken } from '#store/errors.ts';
 import { instanceIdOf, retryOnConflict, type OperationHandler, type ServiceContext } from './context.ts';
 
@@ -32,14 +31,13 @@ async function replay(context: ServiceContext, instanceId: string, tokenHash: st
   if (!read) {
     throw new ResourceNotFoundException(`The view created with this ClientToken (${record.viewId}) has since been deleted.`);
   }
-  return { View: aliasView(context.deployment, read.head, 'SAVED', decodeContent(read.chunks, read.head.saved.sha256)) };
+  return { View: aliasView(context.deployment, read.head, 'SAVED', read.content!) };
 }
 
 export const createView: OperationHandler = async (raw, context) => {
   const input = validateInput<CreateViewRequest>('CreateViewRequest', raw);
   const instanceId = instanceIdOf(input, context);
   const content = prepareContent(input.Content, input.Status);
-  const chunks = encodeContent(content);
 
   const clientToken = input.ClientToken ? input.ClientToken : undefined;
   const tokenHash = clientToken ? sha256Hex(clientToken) : '';
@@ -48,7 +46,8 @@ export const createView: OperationHandler = async (raw, context) => {
   );
 
   const now = context.now();
-  const contentRef = { id: randomUUID(), sha256: content.sha256, chunks: chunks.length };
+  const stored = context.store.storable(content);
+  const contentRef = stored.ref;
   const head: ViewHead = {
     instanceId,
     viewId: randomUUID(),
@@ -59,7 +58,8 @@ export const createView: OperationHandler = async (raw, context) => {
     saved: contentRef,
     ...(input.Status === 'PUBLISHED' ? { latest: contentRef } : {}),
     versionCounter: 0,
-    tags: input.Tags ?? {},
+    // Tag keys are the caller's (`__proto__` included): kept as data in a null-prototype object.
+    tags: Object.assign(Object.create(null) as Record<string, string>, input.Tags),
     createdTime: now,
     lastModifiedTime: now,
   };
@@ -70,8 +70,8 @@ export const createView: OperationHandler = async (raw, context) => {
   try {
     // A transaction conflict with a concurrent CreateView is retried; the retry then meets its name
     // claim or ClientToken record and answers accordingly.
-    const created = await retryOnConflict(() => context.store.createView(head, new Map([[contentRef.id, chunks]]), token));
-    return { View: aliasView(context.deployment, created, 'SAVED', content) };
+    await retryOnConflict(() => context.store.createView(head, stored, token));
+    return { View: aliasView(context.deployment, head, 'SAVED', content) };
   } catch (error) {
     if (!(error instanceof ClientTokenTaken)) throw error;
     const replayed = await replay(context, instanceId, tokenHash, fingerprint);

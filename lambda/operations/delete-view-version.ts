@@ -3,6 +3,7 @@ import { InvalidParameterException, ResourceNotFoundException } from '#domain/er
 import { versionDeleted } from '#domain/events.ts';
 import { MAX_VERSION } from '#domain/identifiers.ts';
 import { validateInput } from '#domain/validation.ts';
+import type { ViewHead } from '#domain/view.ts';
 import { retryOnConflict, viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
 
 interface DeleteViewVersionRequest {
@@ -24,7 +25,7 @@ export const deleteViewVersion: OperationHandler = async (raw, context) => {
     if (!read.head) throw viewNotFound(ref);
     if (!read.version) throw new ResourceNotFoundException(`Version ${input.ViewVersion} of view ${ref.viewId} does not exist.`);
     const { highest, ...rest } = read.head;
-    const after = highest?.version === input.ViewVersion ? rest : read.head;
+    const after: ViewHead = highest?.version === input.ViewVersion ? rest : read.head;
     const event = versionDeleted(context.deployment, read.head, read.version, randomUUID(), context.now());
     await context.store.deleteVersion(read.head, after, read.version, event);
   });

@@ -9,9 +9,16 @@ interface DeleteViewRequest {
 }
 
 /**
- * The view disappears in one transaction (its name is free at once); its versions and content are
- * then purged. A purge cut short by the time limit leaves a tombstone that the next DeleteView of
- * the same view resumes.
+ * How long DeleteView itself spends purging the view's versions and content: a small view is gone
+ * before the answer; a larger one is finished from the change stream, driven by the purge request
+ * its delete recorded, so no request runs long and no purge depends on a second call.
+ */
+export const INLINE_PURGE_MS = 500;
+
+/**
+ * The view disappears in one transaction (its name is free at once) that also records a purge
+ * request. DeleteView of a view whose purge is still running answers as the first did and asks for
+ * the purge again.
  */
 export const deleteView: OperationHandler = async (raw, context) => {
   const input = validateInput<DeleteViewRequest>('DeleteViewRequest', raw);
@@ -19,10 +26,11 @@ export const deleteView: OperationHandler = async (raw, context) => {
   const { store } = context;
 
   await retryOnConflict(async () => {
-    const before = await store.readHead(ref.instanceId, ref.viewId);
-    if (before) return store.beginDelete(before, viewDeleted(context.deployment, before, randomUUID(), context.now()));
-    if (!(await store.isDeleting(ref.instanceId, ref.viewId))) throw viewNotFound(ref);
+    const { head, deleting } = await store.readHeadState(ref.instanceId, ref.viewId);
+    if (head) return store.beginDelete(head, viewDeleted(context.deployment, head, randomUUID(), context.now()), randomUUID());
+    if (!deleting) throw viewNotFound(ref);
+    return store.requestPurge(ref.instanceId, ref.viewId, randomUUID());
   });
-  await store.purgeView(ref.instanceId, ref.viewId, context.deadline);
+  await store.purgeView(ref.instanceId, ref.viewId, Math.min(context.deadline, Date.now() + INLINE_PURGE_MS));
   return {};
 };

@@ -1,7 +1,6 @@
 import { ResourceNotFoundException } from '#domain/errors.ts';
 import { validateInput } from '#domain/validation.ts';
 import { aliasView, versionView } from '#domain/view.ts';
-import { decodeContent } from '#store/content-codec.ts';
 import { viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
 
 interface DescribeViewRequest {
@@ -20,15 +19,14 @@ export const describeView: OperationHandler = async (raw, context) => {
     const read = await store.readVersion(ref.instanceId, ref.viewId, version);
     if (!read.head) throw viewNotFound(ref);
     if (!read.version) throw new ResourceNotFoundException(`Version ${version} of view ${ref.viewId} does not exist.`);
-    return { View: versionView(deployment, read.head, read.version, decodeContent(read.chunks, read.version.content.sha256)) };
+    return { View: versionView(deployment, read.head, read.version, read.content!) };
   }
 
   const alias = ref.qualifier?.kind ?? 'LATEST';
   const read = await store.readAlias(ref.instanceId, ref.viewId, alias);
   if (!read) throw viewNotFound(ref);
-  const target = alias === 'LATEST' ? read.head.latest : read.head.saved;
-  if (!target) {
+  if (!read.content) {
     throw new ResourceNotFoundException(`View ${ref.viewId} has never been published, so it has no $LATEST; describe ${ref.viewId}:$SAVED instead.`);
   }
-  return { View: aliasView(deployment, read.head, alias, decodeContent(read.chunks, target.sha256)) };
+  return { View: aliasView(deployment, read.head, alias, read.content) };
 };

@@ -9,17 +9,17 @@ interface ListViewVersionsRequest {
   MaxResults?: number;
 }
 
-/** Highest version first; one query per page. */
+/** Highest version first. A NextToken of a view deleted since is refused like the view itself. */
 export const listViewVersions: OperationHandler = async (raw, context) => {
   const input = validateInput<ListViewVersionsRequest>('ListViewVersionsRequest', raw);
   const ref = viewRefOf(input, context);
   const scope = `ListViewVersions\n${ref.instanceId}\n${ref.viewId}`;
   const after = input.NextToken === undefined ? undefined : context.tokens.open(scope, input.NextToken);
 
-  const { head, page } = await context.store.listVersions(ref.instanceId, ref.viewId, input.MaxResults ?? 100, after);
-  if (after === undefined && !head) throw viewNotFound(ref);
+  const page = await context.store.listVersions(ref.instanceId, ref.viewId, input.MaxResults ?? 100, after);
+  if (!page.head) throw viewNotFound(ref);
   return {
-    ViewVersionSummaryList: page.items.map((version) => ({
+    ViewVersionSummaryList: page.versions.map((version) => ({
       Id: ref.viewId,
       Arn: viewVersionArn(context.deployment, ref.instanceId, ref.viewId, version.version),
       ...(version.description === undefined ? {} : { Description: version.description }),

@@ -22,7 +22,7 @@ async function changeTags(resourceArn: string, context: ServiceContext, change: 
   await retryOnConflict(async () => {
     const before = await context.store.readHead(ref.instanceId, ref.viewId);
     if (!before) throw viewNotFound(ref);
-    const tags = change({ ...before.tags });
+    const tags = change(Object.assign(Object.create(null) as Record<string, string>, before.tags));
     if (Object.keys(tags).length > MAX_TAGS) {
       throw new InvalidParameterException(`Invalid parameter tags: a view can have at most ${MAX_TAGS} tags.`);
     }
@@ -33,7 +33,8 @@ async function changeTags(resourceArn: string, context: ServiceContext, change: 
 
 export const tagResource: OperationHandler = async (raw, context) => {
   const input = validateInput<TagResourceRequest>('TagResourceRequest', raw);
-  return changeTags(input.resourceArn, context, (tags) => ({ ...tags, ...input.tags }));
+  // Tag keys are the caller's: copied as data (Object.assign on a null-prototype object), never as properties.
+  return changeTags(input.resourceArn, context, (tags) => Object.assign(tags, input.tags));
 };
 
 export const untagResource: OperationHandler = async (raw, context) => {

@@ -1,5 +1,6 @@
 import { InvalidParameterException } from '#domain/errors.ts';
 import { validateInput } from '#domain/validation.ts';
+import { nextModifiedTime } from '#domain/view.ts';
 import { retryOnConflict, viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
 
 interface UpdateViewMetadataRequest {
@@ -24,7 +25,7 @@ export const updateViewMetadata: OperationHandler = async (raw, context) => {
       ...before,
       name: input.Name ?? before.name,
       ...(input.Description === undefined ? {} : { description: input.Description }),
-      lastModifiedTime: context.now(),
+      lastModifiedTime: nextModifiedTime(before, context.now()),
     });
   });
   return {};

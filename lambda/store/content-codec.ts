@@ -12,6 +12,7 @@ export const CHUNK_BYTES = 350_000;
 export const COMPRESS_FROM_BYTES = 1024;
 /** Keeps every transaction well inside DynamoDB's 100-action and 4 MB limits. */
 export const MAX_CHUNKS = 8;
+export const MAX_STORED_BYTES = MAX_CHUNKS * CHUNK_BYTES;
 
 interface StoredDocument {
   t?: string;
@@ -19,16 +20,17 @@ interface StoredDocument {
   s: string;
 }
 
-export function encodeContent(content: ViewContent): Uint8Array[] {
+/** `chunkBytes` is smaller only in tests that need content of many chunks without megabytes of it. */
+export function encodeContent(content: ViewContent, chunkBytes = CHUNK_BYTES): Uint8Array[] {
   const document: StoredDocument = { a: content.actions, s: content.inputSchema };
   if (content.template !== undefined) document.t = content.template;
   const json = Buffer.from(JSON.stringify(document), 'utf8');
   const stored = json.length < COMPRESS_FROM_BYTES ? json : gzipSync(json);
-  if (stored.length > MAX_CHUNKS * CHUNK_BYTES) {
-    throw new InvalidRequestException(`Content cannot be stored: it takes ${stored.length} bytes compressed, more than ${MAX_CHUNKS * CHUNK_BYTES}.`);
+  if (stored.length > MAX_STORED_BYTES) {
+    throw new InvalidRequestException(`Content cannot be stored: it takes ${stored.length} bytes compressed, more than ${MAX_STORED_BYTES}.`);
   }
   const chunks: Uint8Array[] = [];
-  for (let offset = 0; offset < stored.length; offset += CHUNK_BYTES) chunks.push(stored.subarray(offset, offset + CHUNK_BYTES));
+  for (let offset = 0; offset < stored.length; offset += chunkBytes) chunks.push(stored.subarray(offset, offset + chunkBytes));
   return chunks;
 }
 

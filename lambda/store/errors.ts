@@ -24,8 +24,12 @@ export class StoreFault extends Error {
   }
 }
 
-/** What each action of a transaction guards, so a cancellation reason can be told apart. */
-export type ActionPurpose = 'head' | 'name' | 'token' | 'item';
+/**
+ * What each action of a transaction guards, so a cancellation reason can be told apart: a failed
+ * name claim is a duplicate name, a failed token claim a replayed ClientToken; anything else (the
+ * head's guards, the listing moved by a rename, a version already gone) means a concurrent change.
+ */
+export type ActionPurpose = 'head' | 'listing' | 'name' | 'token' | 'item';
 
 const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',

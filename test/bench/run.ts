@@ -391,7 +391,7 @@ async function scale(service: LocalService, client: ConnectClient) {
       break;
     }
     if (outcome !== 'ok') throw new Error(`DeleteView failed: ${outcome}`);
-    if (!(await service.store.isDeleting(instanceId, big.Id!))) break;
+    if (!(await service.store.readHeadState(instanceId, big.Id!)).deleting) break;
   }
   const deleteSeconds = (performance.now() - deleteStarted) / 1000;
   const left = await doc.send(

@@ -220,7 +220,7 @@ describe('ListViewVersions and DeleteViewVersion', () => {
     const { store } = ctx.service;
     const head = (await store.readHead(instanceId, view.Id!))!;
     const deployment = { partition: 'aws', region: ctx.service.region, accountId: ctx.service.accountId };
-    await store.beginDelete(head, viewDeleted(deployment, head, 'event-id', Date.now()));
+    await store.beginDelete(head, viewDeleted(deployment, head, 'event-id', Date.now()), 'purge-id');
     assert.equal(await store.purgeView(instanceId, view.Id!, Date.now() - 1), false);
 
     const gone = await failure(ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:1` })));

@@ -1,0 +1,83 @@
+import type { ListedView, ViewType } from '#domain/view.ts';
+import type { DynamoIo } from './dynamo-io.ts';
+import { listingFromItem, type Item } from './items.ts';
+import { PARTITION_KEY, SORT_KEY, instancePartition, key, listingTypePrefix } from './keys.ts';
+
+/**
+ * Reads of an instance's listing (ListViews, SearchViews). Each listing item is one view as of its
+ * last committed change. A rename moves the item (a delete and a put in one transaction), and a
+ * Query, read-committed against transactions, may catch both or neither: so a view seen twice in
+ * one read is returned once (as first seen, a state it was in), and a view renamed while the
+ * listing is read may be missing from that page, as it may be across pages of any listing.
+ */
+export interface Page<T> {
+  items: T[];
+  /** Sort key of the last item returned, when more items follow. */
+  after?: string;
+}
+
+function listingQuery(instanceId: string, type: ViewType | undefined) {
+  return {
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+    ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+    ExpressionAttributeValues: { ':pk': instancePartition(instanceId), ':prefix': listingTypePrefix(type) },
+  };
+}
+
+function once(seen: Set<string>, item: Item): boolean {
+  const viewId = String(item['viewId']);
+  if (seen.has(viewId)) return false;
+  seen.add(viewId);
+  return true;
+}
+
+export async function listViews(io: DynamoIo, instanceId: string, type: ViewType | undefined, limit: number, after?: string): Promise<Page<ListedView>> {
+  const partition = instancePartition(instanceId);
+  const { items } = await io.query(
+    { ...listingQuery(instanceId, type), ...(after === undefined ? {} : { ExclusiveStartKey: key(partition, after) }) },
+    limit + 1,
+  );
+  const page = items.slice(0, limit);
+  const seen = new Set<string>();
+  return {
+    items: page.filter((item) => once(seen, item)).map(listingFromItem),
+    ...(items.length > limit ? { after: String(page.at(-1)![SORT_KEY]) } : {}),
+  };
+}
+
+/**
+ * SearchViews' reads: listing items in listing order from just after `after`, page by page, until
+ * `accept` says stop or `maxRequests` queries were made. The first query reads at most
+ * `firstLimit` items (enough when most views match), the others a full 1 MB page each. Returns
+ * where a next call resumes and how many listing items were read.
+ */
+export async function scanListings(
+  io: DynamoIo,
+  instanceId: string,
+  type: ViewType | undefined,
+  after: string | undefined,
+  limits: { maxRequests: number; firstLimit: number },
+  accept: (listing: ListedView) => 'continue' | 'stop',
+): Promise<{ resumeAfter?: string; requests: number; read: number }> {
+  const partition = instancePartition(instanceId);
+  const seen = new Set<string>();
+  let startKey: Record<string, unknown> | undefined = after === undefined ? undefined : key(partition, after);
+  let read = 0;
+  for (let requests = 1; ; requests++) {
+    const page = await io.queryPage(
+      { ...listingQuery(instanceId, type), ...(startKey ? { ExclusiveStartKey: startKey } : {}) },
+      requests === 1 ? limits.firstLimit : undefined,
+    );
+    for (const [index, item] of page.items.entries()) {
+      read++;
+      if (!once(seen, item)) continue;
+      if (accept(listingFromItem(item)) === 'stop') {
+        const last = index === page.items.length - 1 && !page.next;
+        return last ? { requests, read } : { resumeAfter: String(item[SORT_KEY]), requests, read };
+      }
+    }
+    startKey = page.next;
+    if (!startKey) return { requests, read };
+    if (requests >= limits.maxRequests) return { resumeAfter: String(startKey[SORT_KEY]), requests, read };
+  }
+}

@@ -1,0 +1,56 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoIo } from './dynamo-io.ts';
+import { StoreFault, translateStoreError } from './errors.ts';
+import { HEAD_SK, PARTITION_KEY, SORT_KEY, key, viewPartition, type Key } from './keys.ts';
+
+/** Keys read per round of a purge, and delete batches (25 keys each) in flight at once. */
+const KEYS_PER_ROUND = 1000;
+const BATCHES_IN_FLIGHT = 8;
+
+/**
+ * DeleteView, step two: deletes every item of a deleted view's partition (versions, content), then
+ * its tombstone head. Idempotent and resumable from any point: it stops at `deadline` (epoch ms)
+ * and returns false, and a later call continues where the table says it is. Outbox items live
+ * elsewhere and expire by themselves.
+ */
+export async function purgeView(io: DynamoIo, instanceId: string, viewId: string, deadline: number): Promise<boolean> {
+  const partition = viewPartition(instanceId, viewId);
+  const head = await io.get(key(partition, HEAD_SK));
+  // A tombstone is never revived and view ids are never reused, so this is a request nobody made.
+  if (head && head['deleting'] !== true) throw new StoreFault(`refusing to purge view ${viewId} of instance ${instanceId}: it is not deleted`);
+  for (;;) {
+    if (Date.now() > deadline) return false;
+    const { items } = await io.query(
+      {
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+        ExpressionAttributeValues: { ':pk': partition },
+        ProjectionExpression: '#pk, #sk',
+      },
+      KEYS_PER_ROUND,
+    );
+    const keys = items.filter((item) => item[SORT_KEY] !== HEAD_SK).map((item) => key(partition, String(item[SORT_KEY])));
+    if (keys.length === 0) break;
+    const batches: Key[][] = [];
+    for (let i = 0; i < keys.length; i += 25) batches.push(keys.slice(i, i + 25));
+    for (let i = 0; i < batches.length; i += BATCHES_IN_FLIGHT) {
+      await Promise.all(batches.slice(i, i + BATCHES_IN_FLIGHT).map((batch) => io.batchDelete(batch)));
+    }
+  }
+  try {
+    // Only a tombstone: a live head here would mean the purge was asked for a view nobody deleted.
+    await io.client.send(
+      new DeleteCommand({
+        TableName: io.tableName,
+        Key: key(partition, HEAD_SK),
+        ConditionExpression: '#deleting = :true',
+        ExpressionAttributeNames: { '#deleting': 'deleting' },
+        ExpressionAttributeValues: { ':true': true },
+      }),
+    );
+  } catch (error) {
+    // Already gone: a concurrent purge finished first.
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') translateStoreError(error);
+  }
+  return true;
+}

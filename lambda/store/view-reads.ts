@@ -1,0 +1,164 @@
+import type { ViewContent } from '#domain/content.ts';
+import { TooManyRequestsException } from '#domain/errors.ts';
+import type { VersionRecord, ViewHead } from '#domain/view.ts';
+import { decodeContent } from './content-codec.ts';
+import type { DynamoIo } from './dynamo-io.ts';
+import { headFromItem, slotOf, versionFromItem, type Item } from './items.ts';
+import {
+  HEAD_SK,
+  LATEST_CHUNK_PREFIX,
+  PARTITION_KEY,
+  PREFIX_END,
+  SAVED_CHUNK_PREFIX,
+  SORT_KEY,
+  VERSION_PREFIX,
+  contentChunkPrefix,
+  key,
+  versionChunkPrefix,
+  versionChunkSk,
+  versionSk,
+  viewPartition,
+} from './keys.ts';
+
+/**
+ * Reads of one view's partition. DynamoDB's Query and BatchGetItem are only read-committed against
+ * transactions: one call can return some items as they were before a committed transaction and the
+ * rest as they are after it. Every read here is therefore checked for such a tear and repeated
+ * (each function says how); GetItem is serializable and needs no check.
+ */
+
+/** How often a read that caught a write half-applied is made again before the caller is told to retry. */
+export const TORN_READ_ATTEMPTS = 5;
+
+function viewChangingTooFast(): never {
+  throw new TooManyRequestsException('The view changed during every attempt to read it consistently; retry the request.');
+}
+
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
+
+/** The head, as one serializable GetItem; a DeleteView tombstone counts as `deleting`, not as a view. */
+export async function readHeadState(io: DynamoIo, instanceId: string, viewId: string): Promise<{ head?: ViewHead; deleting: boolean }> {
+  const item = await io.get(key(viewPartition(instanceId, viewId), HEAD_SK));
+  const head = headFromItem(item);
+  return { ...(head ? { head } : {}), deleting: item?.['deleting'] === true };
+}
+
+/** Head plus the content one alias points at, as read together. */
+export interface AliasRead {
+  head: ViewHead;
+  /** Absent when the alias points nowhere (`$LATEST` of a view never published). */
+  content?: ViewContent;
+  /** The stored chunks of that content, for CreateViewVersion to copy into the version. */
+  chunks: Uint8Array[];
+}
+
+/**
+ * One Query: the head and the chunks of `$LATEST` (or `$SAVED`). Chunks are named by the id of
+ * their content and never rewritten, so a torn result shows as chunks missing for the id the head
+ * names (the head from after an UpdateViewContent with chunks from before it, or the reverse),
+ * never as foreign chunks taken for the head's: the query is then made again.
+ */
+export async function readAlias(io: DynamoIo, instanceId: string, viewId: string, alias: 'LATEST' | 'SAVED'): Promise<AliasRead | undefined> {
+  const upper = `${alias === 'LATEST' ? LATEST_CHUNK_PREFIX : SAVED_CHUNK_PREFIX}${PREFIX_END}`;
+  for (let attempt = 0; attempt < TORN_READ_ATTEMPTS; attempt++) {
+    if (attempt > 0) await pause(attempt);
+    const { items } = await io.query({
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :head AND :upper',
+      ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+      ExpressionAttributeValues: { ':pk': viewPartition(instanceId, viewId), ':head': HEAD_SK, ':upper': upper },
+    });
+    const head = items[0]?.[SORT_KEY] === HEAD_SK ? headFromItem(items[0]) : undefined;
+    if (!head) return undefined;
+    const wanted = alias === 'LATEST' ? head.latest : head.saved;
+    if (!wanted) return { head, chunks: [] };
+    const prefix = contentChunkPrefix(slotOf(head, alias), wanted.id);
+    const chunks = items.filter((item) => String(item[SORT_KEY]).startsWith(prefix)).map((item) => item['data'] as Uint8Array);
+    if (chunks.length === wanted.chunks) return { head, chunks, content: decodeContent(chunks, wanted.sha256) };
+  }
+  return viewChangingTooFast();
+}
+
+export interface VersionRead {
+  head?: ViewHead;
+  version?: VersionRecord;
+  content?: ViewContent;
+}
+
+/**
+ * One BatchGetItem: head, version record and (with content) its first chunk; content of more chunks
+ * takes one more query. A version's record and chunks are written once and only ever deleted, so
+ * the only tear possible is a deletion caught half-way (record without all its chunks): the read
+ * is made again and then finds the version gone. The head is read for existence and tags: a head
+ * from before or after any change is a state the view was in while the version existed.
+ */
+export async function readVersion(io: DynamoIo, instanceId: string, viewId: string, version: number, withContent = true): Promise<VersionRead> {
+  const partition = viewPartition(instanceId, viewId);
+  for (let attempt = 0; attempt < TORN_READ_ATTEMPTS; attempt++) {
+    if (attempt > 0) await pause(attempt);
+    const keys = [key(partition, HEAD_SK), key(partition, versionSk(version))];
+    if (withContent) keys.push(key(partition, versionChunkSk(version, 0)));
+    const found = await io.batchGet(keys);
+    const head = headFromItem(found.get(HEAD_SK));
+    const versionItem = found.get(versionSk(version));
+    if (!head || !versionItem) return head ? { head } : {};
+    const record = versionFromItem(versionItem);
+    if (!withContent) return { head, version: record };
+    const chunks = record.content.chunks > 1 ? await versionChunks(io, partition, version) : [found.get(versionChunkSk(version, 0))].filter((item) => item !== undefined).map((item) => item['data'] as Uint8Array);
+    if (chunks.length === record.content.chunks) return { head, version: record, content: decodeContent(chunks, record.content.sha256) };
+  }
+  return viewChangingTooFast();
+}
+
+async function versionChunks(io: DynamoIo, partition: string, version: number): Promise<Uint8Array[]> {
+  const { items } = await io.query({
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+    ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+    ExpressionAttributeValues: { ':pk': partition, ':prefix': versionChunkPrefix(version) },
+  });
+  return items.map((item) => item['data'] as Uint8Array);
+}
+
+export interface VersionPage {
+  /** Absent when the view does not exist (or is being deleted): the listing is refused. */
+  head?: ViewHead;
+  versions: VersionRecord[];
+  /** Sort key of the last version returned, when more follow. */
+  after?: string;
+}
+
+/**
+ * ListViewVersions, highest first. The first page is one Query that starts at the head. A later
+ * page starts below the versions already listed, so the head is read beside it (GetItem, at the
+ * same time): a NextToken outliving its view then meets ResourceNotFoundException instead of the
+ * versions a purge has not reached yet. Version records are immutable, so any mix of their reads
+ * is a list of versions that existed; the head read proves the view existed while they did.
+ */
+export async function listVersions(io: DynamoIo, instanceId: string, viewId: string, limit: number, after?: string): Promise<VersionPage> {
+  const partition = viewPartition(instanceId, viewId);
+  const first = after === undefined;
+  const query = io.query(
+    {
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+      ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+      ExpressionAttributeValues: { ':pk': partition, ':low': VERSION_PREFIX, ':high': HEAD_SK },
+      ScanIndexForward: false,
+      ...(first ? {} : { ExclusiveStartKey: key(partition, after) }),
+    },
+    // One more than asked tells whether another page follows without an empty last page.
+    limit + 1 + (first ? 1 : 0),
+  );
+  let items: Item[];
+  let head: ViewHead | undefined;
+  if (first) {
+    items = (await query).items;
+    head = items[0]?.[SORT_KEY] === HEAD_SK ? headFromItem(items.shift()) : undefined;
+  } else {
+    const [page, state] = await Promise.all([query, readHeadState(io, instanceId, viewId)]);
+    items = page.items;
+    head = state.head;
+  }
+  if (!head) return { versions: [] };
+  const versions = items.filter((item) => String(item[SORT_KEY]).startsWith(VERSION_PREFIX)).map(versionFromItem);
+  const page = versions.slice(0, limit);
+  return { head, versions: page, ...(versions.length > limit ? { after: versionSk(page.at(-1)!.version) } : {}) };
+}
