@@ -27,6 +27,8 @@ export interface LocalServiceOptions {
   metrics?: Metrics;
   /** Replaces the DynamoDB document client (fault injection, request counting). */
   documentClient?: DynamoDBDocumentClient;
+  /** Bytes per stored content chunk: smaller only in tests of content of many chunks. */
+  chunkBytes?: number;
   functionTimeoutMs?: number;
   verifySignatures?: boolean;
   /** Where the events of the change stream go: a JSON-lines file, `-` for stdout; none when absent. */
@@ -67,7 +69,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const events = options.eventsOutput
     ? await startEventPoller({ dynamo: admin, endpoint: options.dynamoEndpoint, region, accountId, tableName: options.tableName, output: options.eventsOutput })
     : undefined;
-  const store = new ViewStore(documentClient, options.tableName);
+  const store = new ViewStore(documentClient, options.tableName, options.chunkBytes ? { chunkBytes: options.chunkBytes } : {});
 
   const handler = createHandler({
     store,
