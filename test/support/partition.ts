@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { LocalService } from '../../bin/local/service.ts';
+import { contentSlots, headFromItem, versionFromItem } from '#store/items.ts';
+import { HEAD_SK, LATEST_CHUNK_PREFIX, SAVED_CHUNK_PREFIX, VERSION_CHUNK_PREFIX, VERSION_PREFIX, contentChunkSk, versionChunkSk, viewPartition, type ContentSlot } from '#store/keys.ts';
+
+/** Every item of a view's partition, by sort key. */
+export async function partitionItems(service: LocalService, instanceId: string, viewId: string): Promise<Map<string, Record<string, unknown>>> {
+  const items = new Map<string, Record<string, unknown>>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await service.store.client.send(
+      new QueryCommand({
+        TableName: service.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': viewPartition(instanceId, viewId) },
+        ConsistentRead: true,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) items.set(String(item['SK']), item);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/**
+ * The partition holds exactly what its head refers to: the chunks of `$LATEST` and `$SAVED` and,
+ * for every version record, its chunks — nothing orphaned, nothing missing.
+ */
+export async function assertStoredConsistently(service: LocalService, instanceId: string, viewId: string): Promise<void> {
+  const items = await partitionItems(service, instanceId, viewId);
+  const head = headFromItem(items.get(HEAD_SK));
+  assert.ok(head, 'the view has a head');
+  const expected = new Set<string>();
+  for (const [slot, ref] of Object.entries(contentSlots(head)) as [ContentSlot, { id: string; chunks: number }][]) {
+    for (let i = 0; i < ref.chunks; i++) expected.add(contentChunkSk(slot, ref.id, i));
+  }
+  for (const [sk, item] of items) {
+    if (!sk.startsWith(VERSION_PREFIX)) continue;
+    const record = versionFromItem(item);
+    for (let i = 0; i < record.content.chunks; i++) expected.add(versionChunkSk(record.version, i));
+  }
+  const stored = [...items.keys()].filter((sk) => [LATEST_CHUNK_PREFIX, SAVED_CHUNK_PREFIX, VERSION_CHUNK_PREFIX].some((prefix) => sk.startsWith(prefix)));
+  assert.deepEqual(stored.sort(), [...expected].sort(), 'content chunks stored = content chunks referred to');
+}
