@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { InvalidParameterException, InvalidRequestException } from './errors.ts';
+import { MAX_CONTENT_RESPONSE_BYTES, responseBytes } from './response-size.ts';
 
 export type ViewStatus = 'PUBLISHED' | 'SAVED';
 
@@ -87,20 +88,33 @@ function schemaOf(node: SchemaNode): Record<string, unknown> {
   return { type: 'object', properties };
 }
 
+/** Serialized bytes a schema node adds at least: `"key":{}` as a leaf, `"type":"object","properties":{}` once it has children. */
+const LEAF_BYTES = 5;
+const PARENT_BYTES = 31;
+
 /**
  * JSON Schema (draft 2020-12) of the input the template needs: every string value of the form
  * `$.A` or `$.A.B…` is an input path; nested paths give nested object properties, leaves accept
  * any value. Properties are sorted so that equal templates give equal schemas.
+ *
+ * With `maxBytes`, gives up (undefined) as soon as the schema is sure to serialize larger: a
+ * template of deep references can ask for a schema many times its own size.
  */
-export function generateInputSchema(parsedTemplate: unknown): string {
+export function generateInputSchema(parsedTemplate: unknown): string;
+export function generateInputSchema(parsedTemplate: unknown, maxBytes: number): string | undefined;
+export function generateInputSchema(parsedTemplate: unknown, maxBytes = Infinity): string | undefined {
   const root: SchemaNode = { children: new Map() };
+  let atLeast = 0;
   for (const segments of collectReferences(parsedTemplate)) {
     let node = root;
     for (const segment of segments) {
       let child = node.children.get(segment);
       if (!child) {
+        if (node.children.size === 0) atLeast += PARENT_BYTES;
         child = { children: new Map() };
         node.children.set(segment, child);
+        atLeast += segment.length + LEAF_BYTES;
+        if (atLeast > maxBytes) return undefined;
       }
       node = child;
     }
@@ -160,10 +174,18 @@ export function prepareContent(input: ContentInput, status: ViewStatus): ViewCon
   }
 
   const parsedValue = parsed?.ok ? parsed.value : undefined;
+  // Every read of the view returns this content: it must fit Lambda's response, or the view could be written and never read.
+  const inputSchema = generateInputSchema(parsedValue, MAX_CONTENT_RESPONSE_BYTES);
+  const returned = inputSchema === undefined ? undefined : responseBytes({ InputSchema: inputSchema, Template: template, Actions: actions });
+  if (inputSchema === undefined || returned === undefined || returned > MAX_CONTENT_RESPONSE_BYTES) {
+    throw new InvalidRequestException(
+      `Content is too large to be returned: the template, actions and the InputSchema generated from the template's input references take ${returned === undefined ? 'more' : `${returned} bytes`} of a response, and the limit is ${MAX_CONTENT_RESPONSE_BYTES} bytes (4 MiB, within Lambda's 6 MB response limit). Use fewer or shorter input references.`,
+    );
+  }
   return {
     ...(template === undefined ? {} : { template }),
     actions,
-    inputSchema: generateInputSchema(parsedValue),
+    inputSchema,
     sha256: contentSha256(actions, template, parsedValue),
   };
 }

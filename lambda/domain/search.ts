@@ -38,14 +38,88 @@ export interface ViewSearchFilter {
   };
 }
 
-export type Predicate = (view: Searchable) => boolean;
+/**
+ * What the predicates see of a view: its listing fields, with the searchable text case-folded once
+ * per view rather than once per condition.
+ */
+export interface SearchSubject extends Searchable {
+  folded: { name: string; description: string };
+}
 
-const FIELDS: Record<string, (view: Searchable) => string | undefined> = {
-  name: (view) => view.name,
-  description: (view) => view.description,
-};
+export function subjectOf(view: Searchable): SearchSubject {
+  return { ...view, folded: { name: fold(view.name), description: fold(view.description ?? '') } };
+}
 
-const fold = (text: string) => text.toLocaleLowerCase('en-US');
+export type Predicate = (view: SearchSubject) => boolean;
+
+type Field = 'name' | 'description';
+const FIELDS: Record<string, Field> = { name: 'name', description: 'description' };
+
+/** Locale-independent on purpose: `toLocaleLowerCase('en-US')` gives the same result through ICU, far slower. */
+const fold = (text: string) => text.toLowerCase();
+
+/**
+ * Bounds on a search's conditions, so that one request's work stays small whatever it asks: each
+ * string condition costs a scan of every listed view's name or description.
+ */
+export const SEARCH_BOUNDS = {
+  /** ViewSearchCriteria objects in all, nested ones included. */
+  criteria: 50,
+  /** Entries in one AndConditions or OrConditions list. */
+  listEntries: 20,
+  /** Levels of AndConditions/OrConditions nesting. */
+  depth: 8,
+  /** Characters of a StringCondition's Value (the longest searchable field, a description, has 4,096). */
+  valueLength: 4096,
+  /** TagConditions in all in SearchFilter.AttributeFilter (a view has at most 50 tags). */
+  tagConditions: 50,
+} as const;
+
+function outOfBounds(path: string, problem: string): never {
+  throw new InvalidParameterException(`Invalid parameter ${path}: ${problem}.`);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Checks SEARCH_BOUNDS on the request as it arrived, before anything else walks it, and stops at
+ * the first bound exceeded: refusing a million conditions costs no more than refusing fifty-one.
+ * Shapes it does not recognise are left for the model validation to refuse.
+ */
+export function checkSearchBounds(input: { SearchCriteria?: unknown; SearchFilter?: unknown }): void {
+  let criteria = 0;
+  const stack: { node: unknown; path: string; depth: number }[] = [{ node: input.SearchCriteria, path: 'SearchCriteria', depth: 0 }];
+  while (stack.length > 0) {
+    const { node, path, depth } = stack.pop()!;
+    if (!isObject(node)) continue;
+    if (++criteria > SEARCH_BOUNDS.criteria) outOfBounds('SearchCriteria', `has more than ${SEARCH_BOUNDS.criteria} conditions in all`);
+    if (depth > SEARCH_BOUNDS.depth) outOfBounds(path, `nests And/Or conditions more than ${SEARCH_BOUNDS.depth} levels deep`);
+    const value = isObject(node['StringCondition']) ? node['StringCondition']['Value'] : undefined;
+    if (typeof value === 'string' && value.length > SEARCH_BOUNDS.valueLength) {
+      outOfBounds(`${path}.StringCondition.Value`, `must have at most ${SEARCH_BOUNDS.valueLength} characters`);
+    }
+    for (const list of ['AndConditions', 'OrConditions']) {
+      const entries = node[list];
+      if (!Array.isArray(entries)) continue;
+      if (entries.length > SEARCH_BOUNDS.listEntries) outOfBounds(`${path}.${list}`, `must have at most ${SEARCH_BOUNDS.listEntries} entries`);
+      entries.forEach((entry, index) => stack.push({ node: entry, path: `${path}.${list}[${index}]`, depth: depth + 1 }));
+    }
+  }
+  const attribute = isObject(input.SearchFilter) ? input.SearchFilter['AttributeFilter'] : undefined;
+  if (!isObject(attribute)) return;
+  const lists: unknown[] = [isObject(attribute['AndCondition']) ? attribute['AndCondition']['TagConditions'] : undefined];
+  if (Array.isArray(attribute['OrConditions'])) {
+    if (attribute['OrConditions'].length > SEARCH_BOUNDS.listEntries) {
+      outOfBounds('SearchFilter.AttributeFilter.OrConditions', `must have at most ${SEARCH_BOUNDS.listEntries} entries`);
+    }
+    for (const entry of attribute['OrConditions']) lists.push(isObject(entry) ? entry['TagConditions'] : undefined);
+  }
+  let tags = attribute['TagCondition'] === undefined ? 0 : 1;
+  for (const list of lists) {
+    if (Array.isArray(list)) tags += list.length;
+    if (tags > SEARCH_BOUNDS.tagConditions) outOfBounds('SearchFilter.AttributeFilter', `has more than ${SEARCH_BOUNDS.tagConditions} tag conditions in all`);
+  }
+}
 
 function stringPredicate(condition: StringCondition, path: string): Predicate {
   const field = condition.FieldName === undefined ? undefined : FIELDS[condition.FieldName.toLowerCase()];
@@ -58,11 +132,11 @@ function stringPredicate(condition: StringCondition, path: string): Predicate {
   const folded = fold(value);
   switch (condition.ComparisonType) {
     case 'EXACT':
-      return (view) => field(view) === value;
+      return (view) => view[field] === value;
     case 'STARTS_WITH':
-      return (view) => fold(field(view) ?? '').startsWith(folded);
+      return (view) => view.folded[field].startsWith(folded);
     case 'CONTAINS':
-      return (view) => fold(field(view) ?? '').includes(folded);
+      return (view) => view.folded[field].includes(folded);
   }
 }
 

@@ -1,9 +1,9 @@
 import canonicalize from 'canonicalize';
 import { sha256Hex } from '#domain/content.ts';
-import { compileCriteria, compileFilter, requiredType, type ViewSearchCriteria, type ViewSearchFilter } from '#domain/search.ts';
+import { MAX_PAGE_RESPONSE_BYTES, responseBytes } from '#domain/response-size.ts';
+import { checkSearchBounds, compileCriteria, compileFilter, requiredType, subjectOf, type ViewSearchCriteria, type ViewSearchFilter } from '#domain/search.ts';
 import { validateInput } from '#domain/validation.ts';
 import { searchResultView } from '#domain/view.ts';
-import type { ViewListing } from '#store/view-store.ts';
 import { instanceIdOf, type OperationHandler } from './context.ts';
 
 interface SearchViewsRequest {
@@ -21,18 +21,27 @@ interface SearchViewsRequest {
  */
 export const SEARCH_MAX_QUERIES = 4;
 
+/** Where a NextToken resumes, and what the pages before it saw, for ApproximateTotalCount. */
 interface SearchPosition {
   after: string;
-  /** Matches returned by earlier pages, for ApproximateTotalCount. */
+  /** Matches returned by earlier pages. */
   matched: number;
+  /** Listing items earlier pages read up to `after`. */
+  read: number;
 }
 
 /**
  * Filters the instance's listing (name, description, type, status, tags) page by page. The
- * NextToken is bound to the very criteria and filter it was issued for. ApproximateTotalCount is
- * the number of matches found up to and including this page: exact on the last page.
+ * NextToken is bound to the very criteria and filter it was issued for.
+ *
+ * ApproximateTotalCount is the number of matches across all pages, on every page (the SDKs'
+ * paginators and the AWS CLI keep the first page's): once the page is full, the rest of what its
+ * queries already read is still matched and counted. Exact when that reaches the end of the
+ * listing; otherwise the matches so far plus the views not yet read (from the instance's view
+ * count) at the rate the views read so far matched.
  */
 export const searchViews: OperationHandler = async (raw, context) => {
+  checkSearchBounds(raw);
   const input = validateInput<SearchViewsRequest>('SearchViewsRequest', raw);
   const instanceId = instanceIdOf(input, context);
   const criteria = compileCriteria(input.SearchCriteria);
@@ -42,17 +51,53 @@ export const searchViews: OperationHandler = async (raw, context) => {
   const scope = `SearchViews\n${instanceId}\n${query}`;
   const position = input.NextToken === undefined ? undefined : (JSON.parse(context.tokens.open(scope, input.NextToken)) as SearchPosition);
 
-  const found: ViewListing[] = [];
-  // The first query reads twice a page: when most views match, that is all it takes.
-  const limits = { maxRequests: SEARCH_MAX_QUERIES, firstLimit: 2 * limit };
-  const { resumeAfter } = await context.store.scanListings(instanceId, requiredType(input.SearchCriteria), position?.after, limits, (view) => {
-    if (criteria(view) && filter(view)) found.push(view);
-    return found.length >= limit ? 'stop' : 'continue';
-  });
-  const matched = (position?.matched ?? 0) + found.length;
+  const views: ReturnType<typeof searchResultView>[] = [];
+  let bytes = 0;
+  /** Set once the page is full: the sort key of its last view, where the next page resumes. */
+  let full: string | undefined;
+  let read = 0;
+  let readInPage = 0;
+  let matchedBeyond = 0;
+  const scan = await context.store.scanListings(
+    instanceId,
+    requiredType(input.SearchCriteria),
+    position?.after,
+    // The first query reads twice a page: when most views match, that is all it takes.
+    { maxRequests: SEARCH_MAX_QUERIES, firstLimit: Math.max(2 * limit, 100) },
+    (listing, sortKey) => {
+      read++;
+      const subject = subjectOf(listing);
+      const matches = criteria(subject) && filter(subject);
+      if (full !== undefined) {
+        if (matches) matchedBeyond++;
+        return;
+      }
+      if (matches) {
+        const view = searchResultView(context.deployment, instanceId, listing);
+        views.push(view);
+        bytes += responseBytes(view);
+      }
+      if (views.length >= limit || bytes >= MAX_PAGE_RESPONSE_BYTES) {
+        full = sortKey;
+        readInPage = read;
+      }
+    },
+    () => full === undefined,
+  );
+
+  const matched = (position?.matched ?? 0) + views.length;
+  const resumeAfter = full !== undefined ? (scan.exhausted && matchedBeyond === 0 ? undefined : full) : scan.last;
+  if (full === undefined) readInPage = read;
+  let total = matched + matchedBeyond;
+  if (!scan.exhausted) {
+    const readSoFar = (position?.read ?? 0) + read;
+    const viewCount = await context.store.readViewCount(instanceId);
+    if (viewCount !== undefined && readSoFar > 0) total += Math.round((Math.max(0, viewCount - readSoFar) * total) / readSoFar);
+  }
+  const next: SearchPosition | undefined = resumeAfter === undefined ? undefined : { after: resumeAfter, matched, read: (position?.read ?? 0) + readInPage };
   return {
-    Views: found.map((view) => searchResultView(context.deployment, instanceId, view)),
-    ...(resumeAfter === undefined ? {} : { NextToken: context.tokens.issue(scope, JSON.stringify({ after: resumeAfter, matched } satisfies SearchPosition)) }),
-    ApproximateTotalCount: matched,
+    Views: views,
+    ...(next ? { NextToken: context.tokens.issue(scope, JSON.stringify(next)) } : {}),
+    ApproximateTotalCount: total,
   };
 };

@@ -45,11 +45,19 @@ export async function listViews(io: DynamoIo, instanceId: string, type: ViewType
   };
 }
 
+export interface ScanResult {
+  requests: number;
+  /** The listing was read to its end. */
+  exhausted: boolean;
+  /** Sort key of the last item read, when the listing goes on. */
+  last?: string;
+}
+
 /**
- * SearchViews' reads: listing items in listing order from just after `after`, page by page, until
- * `accept` says stop or `maxRequests` queries were made. The first query reads at most
- * `firstLimit` items (enough when most views match), the others a full 1 MB page each. Returns
- * where a next call resumes and how many listing items were read.
+ * SearchViews' reads: listing items in listing order from just after `after`, a query page at a
+ * time, each item handed to `visit`. It stops at the end of the listing, after `maxRequests`
+ * queries, or at the end of a query page when `more` says so. The first query reads at most
+ * `firstLimit` items (enough when most views match), the others a full 1 MB page each.
  */
 export async function scanListings(
   io: DynamoIo,
@@ -57,27 +65,20 @@ export async function scanListings(
   type: ViewType | undefined,
   after: string | undefined,
   limits: { maxRequests: number; firstLimit: number },
-  accept: (listing: ListedView) => 'continue' | 'stop',
-): Promise<{ resumeAfter?: string; requests: number; read: number }> {
+  visit: (listing: ListedView, sortKey: string) => void,
+  more: () => boolean,
+): Promise<ScanResult> {
   const partition = instancePartition(instanceId);
   const seen = new Set<string>();
   let startKey: Record<string, unknown> | undefined = after === undefined ? undefined : key(partition, after);
-  let read = 0;
   for (let requests = 1; ; requests++) {
     const page = await io.queryPage(
       { ...listingQuery(instanceId, type), ...(startKey ? { ExclusiveStartKey: startKey } : {}) },
       requests === 1 ? limits.firstLimit : undefined,
     );
-    for (const [index, item] of page.items.entries()) {
-      read++;
-      if (!once(seen, item)) continue;
-      if (accept(listingFromItem(item)) === 'stop') {
-        const last = index === page.items.length - 1 && !page.next;
-        return last ? { requests, read } : { resumeAfter: String(item[SORT_KEY]), requests, read };
-      }
-    }
+    for (const item of page.items) if (once(seen, item)) visit(listingFromItem(item), String(item[SORT_KEY]));
     startKey = page.next;
-    if (!startKey) return { requests, read };
-    if (requests >= limits.maxRequests) return { resumeAfter: String(startKey[SORT_KEY]), requests, read };
+    if (!startKey) return { requests, exhausted: true };
+    if (requests >= limits.maxRequests || !more()) return { requests, exhausted: false, last: String(startKey[SORT_KEY]) };
   }
 }

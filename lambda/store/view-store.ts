@@ -5,9 +5,9 @@ import type { ViewEvent } from '#domain/events.ts';
 import type { ContentRef, ListedView, VersionRecord, ViewHead, ViewType } from '#domain/view.ts';
 import { CHUNK_BYTES, encodeContent } from './content-codec.ts';
 import { DynamoIo } from './dynamo-io.ts';
-import { listViews, scanListings, type Page } from './listing-reads.ts';
+import { listViews, scanListings, type Page, type ScanResult } from './listing-reads.ts';
 import { purgeView } from './purge.ts';
-import { instancePartition, key, tokenSk, TTL_ATTRIBUTE } from './keys.ts';
+import { instancePartition, key, tokenSk, TTL_ATTRIBUTE, VIEW_COUNT_SK } from './keys.ts';
 import { listVersions, readAlias, readHeadState, readVersion, type AliasRead, type VersionPage, type VersionRead } from './view-reads.ts';
 import {
   clientTokenPut,
@@ -15,6 +15,7 @@ import {
   planChange,
   purgeRequest,
   versionDeletes,
+  viewCountChange,
   versionPuts,
   type Action,
   type ChangeOptions,
@@ -117,9 +118,16 @@ export class ViewStore {
     type: ViewType | undefined,
     after: string | undefined,
     limits: { maxRequests: number; firstLimit: number },
-    accept: (listing: ViewListing) => 'continue' | 'stop',
-  ): Promise<{ resumeAfter?: string; requests: number; read: number }> {
-    return scanListings(this.io, instanceId, type, after, limits, accept);
+    visit: (listing: ViewListing, sortKey: string) => void,
+    more: () => boolean,
+  ): Promise<ScanResult> {
+    return scanListings(this.io, instanceId, type, after, limits, visit, more);
+  }
+
+  /** How many views the instance has (undefined for an instance older than the count). */
+  async readViewCount(instanceId: string): Promise<number | undefined> {
+    const item = await this.io.get(key(instancePartition(instanceId), VIEW_COUNT_SK));
+    return item?.['views'] === undefined ? undefined : Number(item['views']);
   }
 
   async readClientToken(instanceId: string, tokenHash: string): Promise<ClientTokenRecord | undefined> {
@@ -132,7 +140,8 @@ export class ViewStore {
 
   /** CreateView: head, name claim, content and (optionally) the ClientToken record, all or nothing. */
   async createView(head: ViewHead, content: StoredContent, token?: ClientTokenRecord): Promise<void> {
-    const extra = token ? [clientTokenPut(this.tableName, head.instanceId, token, Date.now())] : [];
+    const extra = [viewCountChange(this.tableName, head.instanceId, 1)];
+    if (token) extra.push(clientTokenPut(this.tableName, head.instanceId, token, Date.now()));
     await this.#change('createView', undefined, head, { blobs: new Map([[content.ref.id, content.chunks]]), extra });
   }
 
@@ -188,7 +197,11 @@ export class ViewStore {
   async beginDelete(before: ViewHead, event: ViewEvent, purgeId: string): Promise<void> {
     await this.#change('beginDelete', before, before, {
       tombstone: true,
-      extra: [outboxEvent(this.tableName, event), purgeRequest(this.tableName, before.instanceId, before.viewId, purgeId, Date.now())],
+      extra: [
+        outboxEvent(this.tableName, event),
+        purgeRequest(this.tableName, before.instanceId, before.viewId, purgeId, Date.now()),
+        viewCountChange(this.tableName, before.instanceId, -1),
+      ],
     });
   }
 

@@ -26,6 +26,7 @@ import {
   outboxPartition,
   purgeSk,
   tokenSk,
+  VIEW_COUNT_SK,
   versionChunkSk,
   versionSk,
   viewPartition,
@@ -279,6 +280,25 @@ export function purgeRequest(tableName: string, instanceId: string, viewId: stri
     viewId,
     [TTL_ATTRIBUTE]: Math.floor(now / 1000) + OUTBOX_TTL_SECONDS,
   });
+}
+
+/**
+ * The instance's view count, kept in the transactions that create and delete views, for
+ * SearchViews' ApproximateTotalCount. Unconditional: it never decides anything.
+ */
+export function viewCountChange(tableName: string, instanceId: string, delta: 1 | -1): Action {
+  return {
+    purpose: 'item',
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: key(instancePartition(instanceId), VIEW_COUNT_SK),
+        UpdateExpression: 'ADD #views :delta',
+        ExpressionAttributeNames: { '#views': 'views' },
+        ExpressionAttributeValues: { ':delta': delta },
+      },
+    },
+  };
 }
 
 export function clientTokenPut(tableName: string, instanceId: string, token: ClientTokenRecord, now: number): Action {

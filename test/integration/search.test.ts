@@ -4,13 +4,16 @@ import { before, describe, it } from 'node:test';
 import {
   DeleteViewCommand,
   SearchViewsCommand,
+  paginateSearchViews,
   TagResourceCommand,
   UpdateViewContentCommand,
   UpdateViewMetadataCommand,
   type SearchViewsCommandInput,
   type View,
 } from '@aws-sdk/client-connect';
+import { LAMBDA_RESPONSE_LIMIT, responseBytes } from '#domain/response-size.ts';
 import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
+import { send } from '../support/signed-http.ts';
 import { createView, failure } from '../support/fixtures.ts';
 import { dynamoEndpoint, useTestService } from '../support/service.ts';
 
@@ -111,7 +114,7 @@ describe('SearchViews', () => {
     assert.deepEqual(view.Tags, { team: 'care', tier: 'gold' });
     assert.ok(view.CreatedTime instanceof Date && view.LastModifiedTime instanceof Date);
     assert.equal(view.Content, undefined);
-    assert.equal(first.ApproximateTotalCount, 2);
+    assert.equal(first.ApproximateTotalCount, 5, 'the total across all pages, already on the first');
 
     let page = first;
     const seen = first.Views!.map((v) => v.Name);
@@ -161,7 +164,7 @@ describe('SearchViews', () => {
     for (let i = 0; i < 40; i++) deep = { AndConditions: [deep] };
     const tooDeep = await failure(search({ SearchCriteria: deep as never }));
     assert.equal(tooDeep.name, 'InvalidParameterException');
-    assert.match(tooDeep.message, /nests more than/);
+    assert.match(tooDeep.message, /nests And\/Or conditions more than 8 levels/);
     const arn = await search({}, `arn:aws:connect:us-east-1:000000000000:instance/${instanceId}`);
     assert.equal(arn.Views!.length, 5, 'an instance ARN names the same instance');
   });
@@ -169,5 +172,79 @@ describe('SearchViews', () => {
   it('costs at most 4 DynamoDB queries per call, however selective the search', async () => {
     const counts = await dynamo.count(() => search({ SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'nothing matches this', ComparisonType: 'CONTAINS' } } }));
     assert.deepEqual(counts, { QueryCommand: 1 });
+  });
+});
+
+describe('SearchViews: bounded work and a count across pages', () => {
+  const bounded = (criteria: unknown) => search({ SearchCriteria: criteria as never });
+  const stringCondition = (value = 'x') => ({ StringCondition: { FieldName: 'name', Value: value, ComparisonType: 'CONTAINS' as const } });
+
+  it('accepts conditions up to each documented bound and refuses one past it, naming the bound', async () => {
+    // 50 criteria objects in all: the root, 7 under it, 6 under each of those.
+    const fifty = { AndConditions: Array.from({ length: 7 }, () => ({ OrConditions: Array.from({ length: 6 }, () => stringCondition()) })) };
+    assert.equal((await bounded(fifty)).$metadata.httpStatusCode, 200);
+    let eight: Record<string, unknown> = stringCondition();
+    for (let i = 0; i < 8; i++) eight = { AndConditions: [eight] };
+    assert.equal((await bounded(eight)).$metadata.httpStatusCode, 200);
+    assert.equal((await bounded({ OrConditions: Array.from({ length: 20 }, () => stringCondition()) })).$metadata.httpStatusCode, 200);
+    assert.equal((await bounded(stringCondition('x'.repeat(4096)))).$metadata.httpStatusCode, 200);
+    const fiftyTags = { AttributeFilter: { OrConditions: [{ TagConditions: Array.from({ length: 25 }, (_, i) => ({ TagKey: `k${i}` })) }, { TagConditions: Array.from({ length: 25 }, (_, i) => ({ TagKey: `j${i}` })) }] } };
+    assert.equal((await search({ SearchFilter: fiftyTags })).$metadata.httpStatusCode, 200);
+
+    const refusals: [string, () => Promise<unknown>][] = [
+      ['more than 50 conditions', () => bounded({ AndConditions: [...fifty.AndConditions, stringCondition()] })],
+      ['more than 8 levels', () => bounded({ AndConditions: [eight] })],
+      ['at most 20 entries', () => bounded({ OrConditions: Array.from({ length: 21 }, () => stringCondition()) })],
+      ['at most 4096 characters', () => bounded(stringCondition('x'.repeat(4097)))],
+      ['more than 50 tag conditions', () => search({ SearchFilter: { AttributeFilter: { ...fiftyTags.AttributeFilter, TagCondition: { TagKey: 'one-more' } } } })],
+    ];
+    for (const [bound, request] of refusals) {
+      const error = await failure(request());
+      assert.equal(error.name, 'InvalidParameterException', bound);
+      assert.match(error.message, new RegExp(bound), bound);
+    }
+  });
+
+  it('refuses a million empty conditions as cheaply as fifty-one', async (t) => {
+    const started = performance.now();
+    const error = await failure(bounded({ AndConditions: Array.from({ length: 1_200_000 }, () => ({})) }));
+    t.diagnostic(`SearchViews with 1,200,000 conditions refused in ${Math.round(performance.now() - started)} ms (client and server together)`);
+    assert.equal(error.name, 'InvalidParameterException');
+  });
+
+  it('ApproximateTotalCount approximates all matches on every page, the first included, and is exact on the last', async () => {
+    const instance = randomUUID();
+    // 300 views, every other one a match, so that the first page sees only part of the listing.
+    for (let i = 0; i < 300; i++) await createView(ctx.client, instance, { name: `v${String(i).padStart(3, '0')}-${i % 2 ? 'match' : 'other'}`, status: 'SAVED' });
+    const counts: number[] = [];
+    let matches = 0;
+    for await (const page of paginateSearchViews({ client: ctx.client, pageSize: 100 }, { InstanceId: instance, SearchCriteria: stringCondition('match') })) {
+      counts.push(page.ApproximateTotalCount!);
+      matches += page.Views!.length;
+    }
+    assert.equal(matches, 150);
+    assert.ok(counts.length >= 2, 'more than one page');
+    for (const count of counts) assert.ok(Math.abs(count - 150) <= 15, `every page approximates 150: ${counts.join(', ')}`);
+    assert.equal(counts.at(-1), 150, 'exact on the last page');
+  });
+
+  it('a page stops before its response could outgrow what Lambda may return', async () => {
+    const instance = randomUUID();
+    // Tag values may hold control characters, which JSON escapes to six bytes, and Lambda's JSON escapes again.
+    const tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`key${i}`, '\u0001'.repeat(256)]));
+    for (let i = 0; i < 60; i++) await createView(ctx.client, instance, { name: `big-${i}`, status: 'SAVED', tags });
+    let token: string | undefined;
+    let seen = 0;
+    let pages = 0;
+    do {
+      const response = await send(ctx.service, { method: 'POST', path: '/search-views', body: JSON.stringify({ InstanceId: instance, ...(token ? { NextToken: token } : {}) }) });
+      assert.equal(response.status, 200);
+      assert.ok(responseBytes(response.json) < LAMBDA_RESPONSE_LIMIT, `page ${pages + 1}: ${responseBytes(response.json)} bytes as Lambda returns it`);
+      seen += (response.json!['Views'] as unknown[]).length;
+      token = response.json!['NextToken'] as string | undefined;
+      pages++;
+    } while (token);
+    assert.equal(seen, 60);
+    assert.ok(pages > 1, 'the 60 views did not fit one page');
   });
 });

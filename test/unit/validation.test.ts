@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateInput } from '#domain/validation.ts';
+import fc from 'fast-check';
+import { linearPattern, validateInput } from '#domain/validation.ts';
+import model from '../../lambda/model/connect-views-model.json' with { type: 'json' };
 
 function rejects(shapeName: string, input: Record<string, unknown>, message: RegExp) {
   assert.throws(
@@ -77,5 +79,36 @@ describe('request validation against the model', () => {
 
   it('refuses strings that are not well-formed Unicode', () => {
     rejects('CreateViewRequest', { ...validCreate, Content: { Template: '{"a":"\ud800"}' } }, /Content\.Template: must be well-formed Unicode/);
+  });
+});
+
+describe('validation patterns run in linear time', () => {
+  const quadratic = /^\^\(\[[^\]]+\]\+\[[^\]]+\]\*\)\$$/u;
+  const patterns = Object.entries(model.shapes as Record<string, { pattern?: string }>).flatMap(([name, s]) => (s.pattern ? [[name, s.pattern] as const] : []));
+
+  it('rewrites every model pattern of the backtracking form ^([A]+[B]*)$ and no other', () => {
+    const rewritten = patterns.filter(([, source]) => linearPattern(source) !== source).map(([name]) => name);
+    assert.deepEqual(rewritten.sort(), patterns.filter(([, source]) => quadratic.test(source)).map(([name]) => name).sort());
+    assert.deepEqual(rewritten.sort(), ['ViewAction', 'ViewDescription', 'ViewName']);
+    assert.equal(linearPattern('^([a-c]+[a-z]*)$'), '^([a-c]+[a-z]*)$', 'ranges are left alone: item by item is not set by set');
+  });
+
+  it('accepts and refuses exactly what the model pattern does', () => {
+    const alphabet = fc.constantFrom(...'aZ9_.:/=+-@,()\' \u00a0\u2028é漢🙂!"#\\\t\n'.split(/(?:)/u));
+    for (const [, source] of patterns.filter(([, s]) => linearPattern(s) !== s)) {
+      const model = new RegExp(source, 'u');
+      const linear = new RegExp(linearPattern(source), 'u');
+      fc.assert(
+        fc.property(fc.array(alphabet, { maxLength: 12 }).map((chars) => chars.join('')), (text) => model.test(text) === linear.test(text)),
+        { numRuns: 3000, examples: [[''], [' '], ['a '], [' a'], ['a'], ['(x)'], [',a'], ['a,']] },
+      );
+    }
+  });
+
+  it('validates a 4,096-character Description that fails at its end without backtracking', (t) => {
+    const description = `${'a'.repeat(4095)}!`;
+    const started = performance.now();
+    rejects('CreateViewRequest', { ...validCreate, Description: description }, /Description/);
+    t.diagnostic(`4,096-character Description refused in ${(performance.now() - started).toFixed(2)} ms`);
   });
 });
