@@ -50,6 +50,23 @@ describe('CreateViewVersion', () => {
     assert.deepEqual(await allVersions(instanceId, view.Id!), [2, 1]);
   });
 
+  it('LastModifiedTime is the latest of UpdateViewContent and CreateViewVersion: DescribeView shows the version’s time', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const v1 = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
+    assert.ok(v1.LastModifiedTime! > view.LastModifiedTime!, 'the version is later than the content');
+    for (const qualifier of ['', ':$SAVED']) {
+      const described = (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}${qualifier}` }))).View!;
+      assert.deepEqual(described.LastModifiedTime, v1.LastModifiedTime, `DescribeView ${qualifier || '$LATEST'}`);
+    }
+    // An unchanged CreateViewVersion publishes nothing and changes no time.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    const after = (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
+    assert.deepEqual(after.LastModifiedTime, v1.LastModifiedTime);
+  });
+
   it('a saved draft is not what gets versioned: only $LATEST is', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('pub') });
@@ -207,6 +224,27 @@ describe('ListViewVersions and DeleteViewVersion', () => {
     assert.equal(leftovers.Count, 0, 'no item of the view remains in the table');
     const error = await failure(ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:1` })));
     assert.equal(error.name, 'ResourceNotFoundException');
+  });
+
+  it('a NextToken issued before DeleteView lists nothing of the deleted view: ResourceNotFoundException', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
+    for (let i = 0; i < 3; i++) {
+      await publish(instanceId, view.Id!, `t${i}`);
+      await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    }
+    const first = await ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1 }));
+    assert.ok(first.NextToken);
+    // The view goes, its versions stay until its purge: the token must not reach them.
+    const { store } = ctx.service;
+    const head = (await store.readHead(instanceId, view.Id!))!;
+    const deployment = { partition: 'aws', region: ctx.service.region, accountId: ctx.service.accountId };
+    await store.beginDelete(head, viewDeleted(deployment, head, 'event-id', Date.now()), 'purge-id');
+    const error = await failure(ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1, NextToken: first.NextToken })));
+    assert.equal(error.name, 'ResourceNotFoundException');
+    await store.purgeView(instanceId, view.Id!, Date.now() + 10_000);
+    const purged = await failure(ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1, NextToken: first.NextToken })));
+    assert.equal(purged.name, 'ResourceNotFoundException', 'and after the purge, too');
   });
 
   it('a DeleteView cut short by its deadline leaves the view gone, and the next DeleteView finishes the purge', async () => {
