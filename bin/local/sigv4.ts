@@ -107,7 +107,8 @@ export async function verifySigV4(request: IncomingSignedRequest, config: SigV4C
     return reject('IncompleteSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
   }
 
-  const secret = config.credentials[accessKeyId];
+  // The access key id is the caller's: `__proto__` or `constructor` must be an unknown key, not a property.
+  const secret = Object.hasOwn(config.credentials, accessKeyId) ? config.credentials[accessKeyId] : undefined;
   if (secret === undefined) return reject('UnrecognizedClientException', 'The security token included in the request is invalid.');
   if (service !== config.service) {
     return reject('InvalidSignatureException', `Credential should be scoped to correct service: '${config.service}'.`);

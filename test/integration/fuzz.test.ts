@@ -72,6 +72,13 @@ function paths() {
 }
 
 const anyJson = fc.jsonValue({ maxDepth: 4 });
+/** Keys that are properties of every JavaScript object: caller-chosen keys must stay data. */
+const OBJECT_PROPERTY_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'prototype'];
+const tagKey = fc.oneof(fc.string({ maxLength: 140 }), fc.constantFrom(...OBJECT_PROPERTY_KEYS));
+/** A JSON object text whose keys may be any of those (JSON.stringify of an object cannot make a `__proto__` key). */
+const tagMapJson = fc
+  .array(fc.tuple(tagKey, fc.string({ maxLength: 300 })), { maxLength: 55 })
+  .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`);
 function bodies() {
   const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
   const content = fc.oneof(anyJson, fc.record({ Template: fc.oneof(fc.string(), anyJson, fc.constant(deep(5000))), Actions: fc.oneof(anyJson, fc.array(fc.string())) }, { requiredKeys: [] }));
@@ -82,8 +89,8 @@ function bodies() {
       Content: content,
       Description: fc.oneof(fc.string(), anyJson),
       ClientToken: fc.oneof(fc.string({ maxLength: 600 }), anyJson),
-      Tags: fc.oneof(fc.dictionary(fc.string({ maxLength: 140 }), fc.string({ maxLength: 300 }), { maxKeys: 55 }), anyJson),
-      tags: fc.oneof(fc.dictionary(fc.string(), fc.string(), { maxKeys: 55 }), anyJson),
+      Tags: fc.oneof(tagMapJson.map((json) => JSON.parse(json) as unknown), anyJson),
+      tags: fc.oneof(tagMapJson.map((json) => JSON.parse(json) as unknown), anyJson),
       VersionDescription: fc.oneof(fc.string(), anyJson),
       ViewContentSha256: fc.oneof(fc.string({ maxLength: 70 }), anyJson),
       InstanceId: fc.oneof(fc.uuid(), fc.string(), anyJson),
@@ -95,7 +102,7 @@ function bodies() {
           ViewStatusCondition: fc.oneof(fc.constantFrom('SAVED', 'PUBLISHED'), anyJson),
         }, { requiredKeys: [] }),
       ),
-      SearchFilter: anyJson,
+      SearchFilter: fc.oneof(anyJson, tagKey.map((TagKey) => ({ AttributeFilter: { TagCondition: { TagKey } } }))),
       MaxResults: fc.oneof(fc.integer({ min: -5, max: 200 }), anyJson),
     },
     { requiredKeys: [] },
@@ -115,7 +122,11 @@ const headers = fc.dictionary(
   headerValue,
   { maxKeys: 3 },
 );
-const query = fc.dictionary(fc.constantFrom('maxResults', 'nextToken', 'type', 'tagKeys', 'x', ''), fc.oneof(fc.string({ maxLength: 30 }), fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 })), { maxKeys: 3 });
+const query = fc.dictionary(
+  fc.constantFrom('maxResults', 'nextToken', 'type', 'tagKeys', 'x', '', ...OBJECT_PROPERTY_KEYS),
+  fc.oneof(fc.string({ maxLength: 30 }), fc.array(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom(...OBJECT_PROPERTY_KEYS)), { maxLength: 3 })),
+  { maxKeys: 3 },
+);
 
 describe('fuzzing the gateway and handler', () => {
   before(async () => {
@@ -150,7 +161,14 @@ describe('fuzzing the gateway and handler', () => {
       fc.asyncProperty(methods, paths(), query, headers, bodies(), fc.nat(19), async (method, path, q, h, body, signing) => {
         const request: RawRequest = { method, path, query: q, headers: h, ...(body !== undefined && method !== 'GET' ? { body } : {}) };
         // Mostly signed (so the request reaches the handler); sometimes unsigned or mis-signed.
-        const options = signing === 0 ? { sign: false } : signing === 1 ? { overrides: { secretAccessKey: 'wrong' } } : {};
+        const options =
+          signing === 0
+            ? { sign: false }
+            : signing === 1
+              ? { overrides: { secretAccessKey: 'wrong' } }
+              : signing === 2
+                ? { overrides: { accessKeyId: OBJECT_PROPERTY_KEYS[path.length % OBJECT_PROPERTY_KEYS.length]! } }
+                : {};
         digest = await attempt(request, digest, options);
       }),
       { numRuns: NUM_RUNS },
