@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DeleteViewCommand, DescribeViewCommand } from '@aws-sdk/client-connect';
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createView, failure, template } from '../support/fixtures.ts';
+import { partitionItems } from '../support/partition.ts';
+import { newInstanceId, useTestService } from '../support/service.ts';
+import { outboxPartition, versionChunkSk, versionSk, viewPartition } from '#store/keys.ts';
+
+/**
+ * DeleteView makes the view disappear in one transaction that also records a purge request; the
+ * purge of its versions and content then runs from that request, in pieces, as often as it takes.
+ */
+const ctx = useTestService();
+
+async function outbox(instanceId: string, viewId: string) {
+  const { Items } = await ctx.service.store.client.send(
+    new QueryCommand({ TableName: ctx.service.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': outboxPartition(instanceId, viewId) }, ConsistentRead: true }),
+  );
+  return Items ?? [];
+}
+
+/** Adds `count` version records (with a chunk each) straight to the table: a view far larger than one request can purge. */
+async function seedVersions(instanceId: string, viewId: string, count: number) {
+  const partition = viewPartition(instanceId, viewId);
+  const items = [];
+  for (let v = 1; v <= count; v++) {
+    items.push({ PK: partition, SK: versionSk(v), kind: 'version', version: v, name: 'seeded', type: 'CUSTOMER_MANAGED', content: { id: 'c', sha256: 's', chunks: 1 }, publishedTime: 1, viewCreatedTime: 1 });
+    items.push({ PK: partition, SK: versionChunkSk(v, 0), data: new Uint8Array(64) });
+  }
+  for (let i = 0; i < items.length; i += 25) {
+    await ctx.service.store.client.send(new BatchWriteCommand({ RequestItems: { [ctx.service.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+  }
+}
+
+describe('DeleteView and the purge of what it leaves', () => {
+  it('records a purge request in the delete’s own transaction, beside the View Deleted event', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
+    await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    const kinds = (await outbox(instanceId, view.Id!)).map((item) => [item['kind'], item['instanceId'] ?? item['detail']?.instanceId]);
+    assert.deepEqual(kinds.sort(), [
+      ['event', instanceId],
+      ['purge', instanceId],
+    ]);
+  });
+
+  it('answers at once for a view too large to purge within the request, and the view is gone for every reader', async (t) => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
+    await seedVersions(instanceId, view.Id!, 3000);
+    const started = performance.now();
+    await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    const took = performance.now() - started;
+    t.diagnostic(`DeleteView of a view with 6,000 items answered in ${Math.round(took)} ms`);
+    assert.equal((await failure(ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:7` })))).name, 'ResourceNotFoundException');
+    // A repeated DeleteView of a view whose purge is still running asks for the purge again.
+    await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    assert.equal((await outbox(instanceId, view.Id!)).filter((item) => item['kind'] === 'purge').length, 2);
+    // Finish it here; the service's own purge worker is tested with the emulator.
+    assert.equal(await ctx.service.store.purgeView(instanceId, view.Id!, Date.now() + 60_000), true);
+    assert.equal((await partitionItems(ctx.service, instanceId, view.Id!)).size, 0);
+  });
+
+  it('resumes after an interruption and tolerates another purge of the same view at once', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
+    await seedVersions(instanceId, view.Id!, 1500);
+    const { store } = ctx.service;
+    const head = (await store.readHead(instanceId, view.Id!))!;
+    await store.beginDelete(head, { detailType: 'View Deleted', detail: { eventId: 'e', instanceId, viewId: view.Id!, viewArn: view.Arn!, time: new Date().toISOString() } }, 'p');
+    assert.equal(await store.purgeView(instanceId, view.Id!, Date.now() - 1), false, 'out of time before it began: nothing done, not finished');
+    const outcomes = await Promise.all([store.purgeView(instanceId, view.Id!, Date.now() + 60_000), store.purgeView(instanceId, view.Id!, Date.now() + 60_000)]);
+    assert.deepEqual(outcomes, [true, true]);
+    assert.equal((await partitionItems(ctx.service, instanceId, view.Id!)).size, 0, 'nothing left, not even the tombstone');
+    assert.equal(await store.purgeView(instanceId, view.Id!, Date.now() + 1000), true, 'purging a purged view is done at once');
+  });
+
+  it('refuses to purge a view that was never deleted, and deletes nothing of it', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
+    const before = (await partitionItems(ctx.service, instanceId, view.Id!)).size;
+    await assert.rejects(ctx.service.store.purgeView(instanceId, view.Id!, Date.now() + 1000), /not deleted/);
+    assert.equal((await partitionItems(ctx.service, instanceId, view.Id!)).size, before);
+    const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    assert.equal(View!.Id, view.Id);
+  });
+});
