@@ -7,7 +7,8 @@ import { MUTANTS, occurrences, type Mutant } from './mutants.ts';
  * is a realistic one-line slip in the service (a condition dropped or weakened, a check skipped, a
  * limit raised); it is applied, the test files that should catch it are run, and the source is
  * restored. A mutant the tests do not kill is a guard no test protects. Exits 1 if any survives.
- * Not part of `npm test`: it runs the chosen test files once per mutant (several minutes in all).
+ * Not part of `npm test`: it runs the chosen test files once per mutant (several minutes in all),
+ * and it edits the working tree while it runs (restoring it after each mutant, and when stopped).
  */
 const args = process.argv.slice(2);
 const checkOnly = args.includes('--check');
@@ -29,10 +30,12 @@ if (checkOnly) {
 }
 
 let restore: (() => void) | undefined;
-process.on('SIGINT', () => {
-  restore?.();
-  process.exit(130);
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    restore?.();
+    process.exit(130);
+  });
+}
 
 const results: { name: string; killed: boolean; seconds: number }[] = [];
 for (const mutant of chosen) {
