@@ -22,6 +22,28 @@ export function eventOf(record: StreamRecord): ViewEvent | undefined {
   return { detailType: item['detailType'], detail: item['detail'] } as ViewEvent;
 }
 
+/** Sort keys of purge requests: `P#<isoTime>#<id>`. */
+export const PURGE_PREFIX = 'P#';
+
+/** A DeleteView that answered and whose items remain to be deleted. */
+export interface PurgeRequest {
+  instanceId: string;
+  viewId: string;
+}
+
+/**
+ * The purge request a record carries, when it is the insertion of one (written in DeleteView's
+ * transaction): the stream consumer then deletes the view's remaining items.
+ */
+export function purgeRequestOf(record: StreamRecord): PurgeRequest | undefined {
+  const image = record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined;
+  if (record.eventName !== 'INSERT' || !image) return undefined;
+  if (image['kind']?.S !== 'purge' || !image[SORT_KEY]?.S?.startsWith(PURGE_PREFIX)) return undefined;
+  const instanceId = image['instanceId']?.S;
+  const viewId = image['viewId']?.S;
+  return instanceId && viewId ? { instanceId, viewId } : undefined;
+}
+
 /** The event as an EventBridge rule's target receives it. */
 export interface EventEnvelope {
   version: '0';
