@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { EVENT_SOURCE, type ViewEvent } from '#domain/events.ts';
-import { EVENT_PREFIX, SORT_KEY } from '#store/keys.ts';
+import { EVENT_PREFIX, PURGE_PREFIX, SORT_KEY } from '#store/keys.ts';
 
 /** The part of a DynamoDB stream record the outbox needs (Lambda's and DynamoDB Streams' shapes both fit). */
 export interface StreamRecord {
@@ -21,9 +21,6 @@ export function eventOf(record: StreamRecord): ViewEvent | undefined {
   const item = unmarshall({ detailType: image['detailType']!, detail: image['detail']! });
   return { detailType: item['detailType'], detail: item['detail'] } as ViewEvent;
 }
-
-/** Sort keys of purge requests: `P#<isoTime>#<id>`. */
-export const PURGE_PREFIX = 'P#';
 
 /** A DeleteView that answered and whose items remain to be deleted. */
 export interface PurgeRequest {
