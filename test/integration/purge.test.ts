@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DeleteViewCommand, DescribeViewCommand } from '@aws-sdk/client-connect';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { createPurgeWorker } from '../../lambda/events/purge-worker.ts';
 import { createView, failure, template } from '../support/fixtures.ts';
 import { partitionItems } from '../support/partition.ts';
 import { newInstanceId, useTestService } from '../support/service.ts';
@@ -74,6 +78,30 @@ describe('DeleteView and the purge of what it leaves', () => {
     assert.deepEqual(outcomes, [true, true]);
     assert.equal((await partitionItems(ctx.service, instanceId, view.Id!)).size, 0, 'nothing left, not even the tombstone');
     assert.equal(await store.purgeView(instanceId, view.Id!, Date.now() + 1000), true, 'purging a purged view is done at once');
+  });
+
+  it('the purge worker, given the delete’s own request as the stream delivers it, finishes a large view over as many invocations as it takes', async (t) => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
+    await seedVersions(instanceId, view.Id!, 2500);
+    await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    const request = (await outbox(instanceId, view.Id!)).find((item) => item['kind'] === 'purge')!;
+    const event = { Records: [{ eventName: 'INSERT', dynamodb: { SequenceNumber: '1', NewImage: marshall(request) } }] } as unknown as DynamoDBStreamEvent;
+    // Invocations that keep all but 50 ms of their minute in reserve: about one round of the purge each.
+    const worker = createPurgeWorker(ctx.service.store, new Logger({ logLevel: 'SILENT' }), 60_000 - 50);
+    const context = { awsRequestId: 'r', functionName: 'purge', invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:purge', getRemainingTimeInMillis: () => 60_000 } as Context;
+    let invocations = 0;
+    for (;;) {
+      invocations++;
+      const { batchItemFailures } = await worker(event, context);
+      if (batchItemFailures.length === 0) break;
+      assert.ok(invocations < 200, 'the purge makes progress');
+    }
+    t.diagnostic(`${invocations} invocations`);
+    assert.ok(invocations > 1, 'the purge outlasted one invocation and went on');
+    assert.equal((await partitionItems(ctx.service, instanceId, view.Id!)).size, 0);
+    // Delivered again (at least once), the request finds nothing left to do.
+    assert.deepEqual(await worker(event, context), { batchItemFailures: [] });
   });
 
   it('refuses to purge a view that was never deleted, and deletes nothing of it', async () => {
