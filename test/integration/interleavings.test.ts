@@ -116,6 +116,9 @@ describe('DeleteViewVersion between its read and its write', () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a') });
     await version(instanceId, view.Id!);
+    // Version 1 is not the highest, so no guard on `highest` stands in for the version's own condition.
+    await publish(instanceId, view.Id!, 'b');
+    await version(instanceId, view.Id!);
     const remove = () => ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 }));
     const hook = interleave(ctx.service.store, 'deleteVersion', remove);
     const error = await failure(remove());
