@@ -2,27 +2,31 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { InvalidRequestException, ServiceError } from '#domain/errors.ts';
 import type { Deployment } from '#domain/identifiers.ts';
 import type { OperationName } from '#domain/model.ts';
-import { PageTokens } from '#domain/pagination.ts';
+import { PageTokenRejected, PageTokens } from '#domain/pagination.ts';
 import { asModeled, failure, internalError, success } from '#http/responses.ts';
 import { fromProxyEvent, operationInput } from '#http/request.ts';
 import { route } from '#http/routes.ts';
 import type { ServiceContext } from '#operations/context.ts';
 import { OPERATIONS } from '#operations/index.ts';
 import type { ViewStore } from '#store/view-store.ts';
+import type { BusinessMetric } from './observability.ts';
+import type { PageTokenKeys, PageTokenKeySource } from './page-token-keys.ts';
 
 export interface ServiceOptions {
   store: ViewStore;
-  /** Secret for the HMAC of NextTokens; the same on every instance of the function. */
-  tokenSecret: string;
+  /**
+   * The HMAC key of NextTokens, the same on every instance of the function: a fixed secret (local
+   * service, tests) or a source read before each request and cached (a Secrets Manager secret).
+   */
+  tokenSecret: string | PageTokenKeySource;
   logger?: Logger;
-  /** CloudWatch metrics (EMF) per request: count, latency, client errors, faults. */
+  /** CloudWatch metrics (EMF): the business events only, one document when one happens. */
   metrics?: Metrics;
   /** X-Ray subsegments for the handler (the DynamoDB client is captured where it is made). */
   tracer?: Tracer;
@@ -60,20 +64,15 @@ function requestIdOf(event: APIGatewayProxyEvent, context: Context): string {
  * restJson1 on the way out and one structured log line per request. Every failure becomes a modeled
  * error: ServiceErrors as they are, anything else as InternalServiceException (logged in full).
  */
-function serviceProtocol(logger: Logger, metrics?: Metrics): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ServiceLambdaContext> {
+function serviceProtocol(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ServiceLambdaContext> {
+  // Per-operation latency and errors are read from this line (Logs Insights), not from metrics:
+  // a custom metric per operation would cost a billed series each.
   const logLine = (call: CallInfo, statusCode: number, outcome: string) => {
     const operation = call.operation ?? 'Unrouted';
     const latencyMs = Math.round((performance.now() - call.started) * 10) / 10;
     const fields = { operation, instanceId: call.instanceId, viewId: call.viewId, outcome, statusCode, latencyMs, requestId: call.requestId };
     if (statusCode >= 500) logger.error('request failed', fields);
     else logger.info('request', fields);
-    if (metrics) {
-      metrics.addDimension('Operation', operation);
-      metrics.addMetric('Requests', MetricUnit.Count, 1);
-      metrics.addMetric('Latency', MetricUnit.Milliseconds, latencyMs);
-      metrics.addMetric('ClientErrors', MetricUnit.Count, statusCode >= 400 && statusCode < 500 ? 1 : 0);
-      metrics.addMetric('Faults', MetricUnit.Count, statusCode >= 500 ? 1 : 0);
-    }
   };
 
   return {
@@ -99,19 +98,43 @@ function serviceProtocol(logger: Logger, metrics?: Metrics): MiddlewareObj<APIGa
   };
 }
 
+/**
+ * The NextToken keys for each request. A fixed secret never changes; keys read from a source are
+ * cached by the source, and the PageTokens built from them are kept while they stay the same.
+ */
+function pageTokenSupply(secret: string | PageTokenKeySource) {
+  if (typeof secret === 'string') {
+    const fixed = new PageTokens(secret);
+    return { current: async () => fixed, refreshed: async () => undefined };
+  }
+  let built: { keys: PageTokenKeys; tokens: PageTokens } | undefined;
+  const tokensFor = (keys: PageTokenKeys) => {
+    if (built?.keys.current !== keys.current || built.keys.previous !== keys.previous) built = { keys, tokens: new PageTokens(keys.current, keys.previous) };
+    return built.tokens;
+  };
+  return {
+    current: async () => tokensFor(await secret.keys()),
+    /** Tokens from freshly read keys, or undefined when the keys did not change. */
+    refreshed: async () => {
+      const before = built?.tokens;
+      const after = tokensFor(await secret.keys({ refresh: true }));
+      return after === before ? undefined : after;
+    },
+  };
+}
+
 export function createHandler(options: ServiceOptions) {
   const logger = options.logger ?? new Logger();
-  const tokens = new PageTokens(options.tokenSecret);
+  const pageTokens = pageTokenSupply(options.tokenSecret);
   const now = options.now ?? Date.now;
   const margin = options.deadlineMarginMs ?? 3000;
 
-  const observe = (name: 'VersionsPublished' | 'StaleShaRejections') => options.metrics?.addMetric(name, MetricUnit.Count, 1);
+  const observe = (name: BusinessMetric) => options.metrics?.singleMetric().addMetric(name, MetricUnit.Count, 1);
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ServiceLambdaContext>();
   if (options.tracer) handler.use(captureLambdaHandler(options.tracer, { captureResponse: false }));
   handler.use(injectLambdaContext(logger, { resetKeys: true }));
-  if (options.metrics) handler.use(logMetrics(options.metrics, { captureColdStartMetric: true }));
   return handler
-    .use(serviceProtocol(logger, options.metrics))
+    .use(serviceProtocol(logger))
     .handler(async (event, context) => {
       const call = context.call!;
       const request = fromProxyEvent(event);
@@ -127,18 +150,23 @@ export function createHandler(options: ServiceOptions) {
       call.instanceId = labels['InstanceId'];
       call.viewId = labels['ViewId'];
 
-      const serviceContext: ServiceContext = {
-        store: options.store,
-        deployment: deploymentOf(context, options.fallbackDeployment),
-        tokens,
-        now,
-        deadline: Date.now() + Math.max(1000, (context.getRemainingTimeInMillis?.() ?? 30_000) - margin),
-        observe,
-      };
       const input = operationInput(operation, request, labels);
       // SearchViews names its instance in the body.
       if (call.instanceId === undefined && typeof input['InstanceId'] === 'string') call.instanceId = input['InstanceId'];
-      const output = await OPERATIONS[operation](input, serviceContext);
+      const deployment = deploymentOf(context, options.fallbackDeployment);
+      const deadline = Date.now() + Math.max(1000, (context.getRemainingTimeInMillis?.() ?? 30_000) - margin);
+      const run = (tokens: PageTokens) => OPERATIONS[operation](input, { store: options.store, deployment, tokens, now, deadline, observe } satisfies ServiceContext);
+      let output: object;
+      try {
+        output = await run(await pageTokens.current());
+      } catch (error) {
+        // Right after a key rotation, another instance may already sign with the new key while
+        // this one still holds the old pair: read the keys again (rate-limited) and retry once.
+        // Only listings open tokens, and they do so before any other work.
+        const refreshed = error instanceof PageTokenRejected ? await pageTokens.refreshed() : undefined;
+        if (!refreshed) throw error;
+        output = await run(refreshed);
+      }
       return success(output, call.requestId);
     });
 }

@@ -12,8 +12,12 @@ export interface ServiceSettings {
   throttleBurstLimit: number;
   /** Days to keep Lambda, access and execution logs. */
   logRetentionDays: number;
-  /** Where alarm notifications go (an SNS email subscription); none when absent. */
+  /** Where alarm notifications go: an email address subscribed to the alarm topic. */
   alarmEmail?: string;
+  /** An existing SNS topic the alarms notify instead of a topic of their own. */
+  alarmTopicArn?: string;
+  /** A sandbox's explicit choice to deploy alarms that notify nobody. */
+  allowNoAlarmDestination: boolean;
   /** The instance the example per-instance IAM policy grants access to. */
   exampleInstanceId: string;
   /**
@@ -26,6 +30,8 @@ export interface ServiceSettings {
    * account's default bus; any other name, that existing bus.
    */
   eventBus?: string;
+  /** Share of API requests X-Ray traces (0–1); the sampling rule has no per-second reservoir. */
+  traceSampleRate: number;
 }
 
 export const DEFAULT_SETTINGS: ServiceSettings = {
@@ -33,9 +39,23 @@ export const DEFAULT_SETTINGS: ServiceSettings = {
   throttleRateLimit: 100,
   throttleBurstLimit: 200,
   logRetentionDays: 30,
+  allowNoAlarmDestination: false,
   exampleInstanceId: 'example-instance',
   apiGatewayCloudWatchRole: true,
+  traceSampleRate: 0.01,
 };
+
+/** A setting is missing or wrong: the app says which, once, without a stack trace. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+export const NO_ALARM_DESTINATION_MESSAGE =
+  'No alarm destination: alarms would notify nobody. Deploy with -c alarmEmail=ADDRESS (an email subscription), ' +
+  'or -c alarmTopicArn=arn:aws:sns:REGION:ACCOUNT:TOPIC (an existing SNS topic in the stack’s region), ' +
+  'or, for a sandbox only, -c allowNoAlarmDestination=true. See docs/deploy.md.';
+
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 
 export function readSettings(node: Node): ServiceSettings {
   const get = <T>(name: string, fallback: T): T => {
@@ -46,15 +66,24 @@ export function readSettings(node: Node): ServiceSettings {
     return value as T;
   };
   const alarmEmail = get<string | undefined>('alarmEmail', undefined);
+  const alarmTopicArn = get<string | undefined>('alarmTopicArn', undefined);
   const eventBus = get<string | undefined>('eventBus', undefined);
+  const allowNoAlarmDestination = get('allowNoAlarmDestination', DEFAULT_SETTINGS.allowNoAlarmDestination);
+  if (!alarmEmail && !alarmTopicArn && !allowNoAlarmDestination) throw new SettingsError(NO_ALARM_DESTINATION_MESSAGE);
+  if (alarmTopicArn && !SNS_TOPIC_ARN.test(alarmTopicArn)) throw new SettingsError(`alarmTopicArn is not an SNS topic ARN: ${alarmTopicArn}`);
+  const traceSampleRate = get('traceSampleRate', DEFAULT_SETTINGS.traceSampleRate);
+  if (!(traceSampleRate >= 0 && traceSampleRate <= 1)) throw new SettingsError(`traceSampleRate must be between 0 and 1, not ${traceSampleRate}`);
   return {
     stageName: get('stageName', DEFAULT_SETTINGS.stageName),
     throttleRateLimit: get('throttleRateLimit', DEFAULT_SETTINGS.throttleRateLimit),
     throttleBurstLimit: get('throttleBurstLimit', DEFAULT_SETTINGS.throttleBurstLimit),
     logRetentionDays: get('logRetentionDays', DEFAULT_SETTINGS.logRetentionDays),
+    allowNoAlarmDestination,
     exampleInstanceId: get('exampleInstanceId', DEFAULT_SETTINGS.exampleInstanceId),
     apiGatewayCloudWatchRole: get('apiGatewayCloudWatchRole', DEFAULT_SETTINGS.apiGatewayCloudWatchRole),
+    traceSampleRate,
     ...(alarmEmail ? { alarmEmail } : {}),
+    ...(alarmTopicArn ? { alarmTopicArn } : {}),
     ...(eventBus ? { eventBus } : {}),
   };
 }

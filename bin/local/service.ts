@@ -4,6 +4,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHandler } from '../../lambda/service.ts';
+import type { PageTokenKeySource } from '../../lambda/page-token-keys.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ensureTable } from '#store/table.ts';
 import { ViewStore } from '#store/view-store.ts';
@@ -21,7 +22,8 @@ export interface LocalServiceOptions {
   accountId?: string;
   accessKeyId?: string;
   secretAccessKey?: string;
-  tokenSecret?: string;
+  /** The NextToken HMAC key, or a source of keys as in Lambda (random when absent). */
+  tokenSecret?: string | PageTokenKeySource;
   logger?: Logger;
   /** Metrics (EMF) as in Lambda; off unless given, since locally they would only flood stdout. */
   metrics?: Metrics;

@@ -1,25 +1,41 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InvalidParameterException } from './errors.ts';
 
+/** A NextToken this service did not issue for the listing it was presented to. */
+export class PageTokenRejected extends InvalidParameterException {
+  constructor() {
+    super('Invalid parameter NextToken: it was not issued by this service for this listing.');
+  }
+}
+
 /**
  * NextTokens are opaque and tamper-evident: `base64url(position).base64url(HMAC-SHA256)`, where the
  * MAC also covers the listing the token was issued for (operation, instance, view, filter). A token
  * that was altered, forged or issued for another listing fails with InvalidParameterException.
+ *
+ * Tokens are issued with the current key and accepted with the current or the previous one, so a
+ * key rotation does not break the listings that callers are paging through.
  */
 export class PageTokens {
-  readonly #key: Buffer;
+  readonly #current: Buffer;
+  readonly #previous: Buffer | undefined;
 
-  constructor(secret: string) {
-    if (secret.length < 16) throw new Error('the pagination token secret must have at least 16 characters');
-    this.#key = Buffer.from(secret, 'utf8');
+  constructor(current: string, previous?: string) {
+    this.#current = PageTokens.#key(current);
+    this.#previous = previous === undefined || previous === current ? undefined : PageTokens.#key(previous);
   }
 
-  #mac(scope: string, position: string): Buffer {
-    return createHmac('sha256', this.#key).update(`v1\n${scope}\n${position}`).digest();
+  static #key(secret: string): Buffer {
+    if (secret.length < 16) throw new Error('the pagination token secret must have at least 16 characters');
+    return Buffer.from(secret, 'utf8');
+  }
+
+  static #mac(key: Buffer, scope: string, position: string): Buffer {
+    return createHmac('sha256', key).update(`v1\n${scope}\n${position}`).digest();
   }
 
   issue(scope: string, position: string): string {
-    return `${Buffer.from(position, 'utf8').toString('base64url')}.${this.#mac(scope, position).toString('base64url')}`;
+    return `${Buffer.from(position, 'utf8').toString('base64url')}.${PageTokens.#mac(this.#current, scope, position).toString('base64url')}`;
   }
 
   /** The position a token carries, once it is proven to be ours and for this very listing. */
@@ -28,15 +44,17 @@ export class PageTokens {
     if (encodedPosition && encodedMac && rest.length === 0) {
       const position = Buffer.from(encodedPosition, 'base64url').toString('utf8');
       const presented = Buffer.from(encodedMac, 'base64url');
-      const expected = this.#mac(scope, position);
+      const signedWith = (key: Buffer) => {
+        const expected = PageTokens.#mac(key, scope, position);
+        return presented.length === expected.length && timingSafeEqual(presented, expected);
+      };
       if (
-        presented.length === expected.length &&
-        timingSafeEqual(presented, expected) &&
+        (signedWith(this.#current) || (this.#previous !== undefined && signedWith(this.#previous))) &&
         Buffer.from(position, 'utf8').toString('base64url') === encodedPosition
       ) {
         return position;
       }
     }
-    throw new InvalidParameterException('Invalid parameter NextToken: it was not issued by this service for this listing.');
+    throw new PageTokenRejected();
   }
 }

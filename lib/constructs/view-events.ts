@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -10,7 +10,8 @@ import { EVENT_PREFIX, SORT_KEY } from '#store/keys.ts';
 import { ServiceFunction } from './service-function.ts';
 
 export interface ViewEventsProps {
-  table: Table;
+  /** The table, with its stream ARN. */
+  table: ITable;
   logRetention: RetentionDays;
   /** `default` for the account's default bus, another name for an existing bus; absent, a new one. */
   eventBus?: string;
@@ -50,6 +51,10 @@ export class ViewEvents extends Construct {
       logRetention: props.logRetention,
       timeout: Duration.seconds(30),
       memorySize: 256,
+      // Lambda samples stream invocations itself (a request a second and 5% more, no sampling
+      // rule applies), so nearly every batch of a quiet table would be traced: one PutEvents call,
+      // already in the log. Nothing upstream traces a stream record, so this traces nothing.
+      tracing: Tracing.PASS_THROUGH,
       environment: {
         EVENT_BUS_NAME: this.bus.eventBusName,
         POWERTOOLS_SERVICE_NAME: 'connect-views-events',

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { STORE_ACTIONS } from '#store/permissions.ts';
-import { synthesizeService } from './app.ts';
+import { BUSINESS_METRICS } from '../../lambda/observability.ts';
+import { ACCESS_LOG_FIELDS } from '../../lib/api-stack.ts';
+import { NO_ALARM_DESTINATION_MESSAGE } from '../../lib/settings.ts';
+import { tableParameterNames } from '../../lib/table-parameters.ts';
+import { ALARM_EMAIL, synthesizeService } from './app.ts';
 
 const service = synthesizeService();
 const data = service.dataTemplate();
@@ -49,8 +53,34 @@ describe('data stack', () => {
     data.hasOutput('TableName', {});
   });
 
-  it('holds nothing stateless, so redeploying the API never touches it', () => {
-    assert.deepEqual(Object.keys(data.toJSON()['Resources']).filter((id) => id !== 'CDKMetadata').length, 1);
+  it('holds nothing stateless besides the parameters that publish the table, so redeploying the API never touches it', () => {
+    const ids = Object.keys(data.toJSON()['Resources']).filter((id) => id !== 'CDKMetadata');
+    assert.equal(ids.length, 4, ids.join(', '));
+    const parameters = Object.values(resources(data, 'AWS::SSM::Parameter')).map((p) => p.Properties);
+    const names = tableParameterNames('ConnectViews');
+    const valueOf = (name: string) => JSON.stringify(parameters.find((p) => p['Name'] === name)?.['Value']);
+    assert.match(valueOf(names.name), /^\{"Ref":"ViewsTable[0-9A-F]+"\}$/);
+    assert.match(valueOf(names.arn), /^\{"Fn::GetAtt":\["ViewsTable[0-9A-F]+","Arn"\]\}$/);
+    assert.match(valueOf(names.streamArn), /^\{"Fn::GetAtt":\["ViewsTable[0-9A-F]+","StreamArn"\]\}$/);
+  });
+});
+
+describe('stack coupling', () => {
+  it('shares nothing through CloudFormation exports: the data stack can replace its table on its own', () => {
+    for (const outputs of [data.toJSON()['Outputs'] ?? {}, api.toJSON()['Outputs'] ?? {}]) {
+      for (const [id, output] of Object.entries<Record<string, unknown>>(outputs)) assert.equal(output['Export'], undefined, `${id} is exported`);
+    }
+    assert.doesNotMatch(JSON.stringify(api.toJSON()), /Fn::ImportValue/);
+    assert.doesNotMatch(JSON.stringify(data.toJSON()), /Fn::ImportValue/);
+  });
+
+  it('reads the table ARN and stream ARN from the data stack’s parameters, and is deployed after it', () => {
+    const names = tableParameterNames('ConnectViews');
+    const parameters = Object.values<Record<string, string>>(api.toJSON()['Parameters']);
+    for (const name of [names.arn, names.streamArn]) {
+      assert.ok(parameters.some((p) => p['Type'] === 'AWS::SSM::Parameter::Value<String>' && p['Default'] === name), name);
+    }
+    assert.deepEqual(service.api.dependencies.map((stack) => stack.stackName), ['ConnectViewsData']);
   });
 });
 
@@ -65,7 +95,7 @@ describe('API stack', () => {
     api.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{proxy+}' });
   });
 
-  it('throttles the stage, logs access as JSON and errors, never bodies, and traces with X-Ray', () => {
+  it('throttles the stage, logs errors but never bodies, pays for no per-method metrics, and traces with X-Ray', () => {
     const stage = only(resources(api, 'AWS::ApiGateway::Stage')).Properties;
     assert.equal(stage['StageName'], 'prod');
     assert.equal(stage['TracingEnabled'], true);
@@ -74,40 +104,100 @@ describe('API stack', () => {
         DataTraceEnabled: false,
         HttpMethod: '*',
         LoggingLevel: 'ERROR',
-        MetricsEnabled: true,
+        MetricsEnabled: false,
         ResourcePath: '/*',
         ThrottlingBurstLimit: 200,
         ThrottlingRateLimit: 100,
       },
     ]);
-    const format = JSON.parse(stage['AccessLogSetting']['Format']);
-    for (const field of ['requestId', 'status', 'httpMethod', 'resourcePath', 'user']) assert.ok(field in format, field);
+  });
+
+  it('writes an access log that tells IAM denials, throttling and integration failures apart', () => {
+    const stage = only(resources(api, 'AWS::ApiGateway::Stage')).Properties;
+    const format = JSON.parse(stage['AccessLogSetting']['Format']) as Record<string, string>;
+    assert.deepEqual(format, ACCESS_LOG_FIELDS);
+    const variables = Object.values(format);
+    for (const variable of [
+      '$context.requestId',
+      '$context.status',
+      '$context.httpMethod',
+      '$context.path',
+      '$context.identity.user',
+      '$context.error.message',
+      '$context.error.responseType',
+      '$context.integrationErrorMessage',
+      '$context.integration.latency',
+    ]) {
+      assert.ok(variables.includes(variable), variable);
+    }
+  });
+
+  it('compresses responses of 1 KiB and more for callers that accept gzip', () => {
+    const restApi = only(resources(api, 'AWS::ApiGateway::RestApi')).Properties;
+    assert.equal(restApi['MinimumCompressionSize'], 1024);
+  });
+
+  it('owns the stage’s execution log group, created before the stage, with the configured retention', () => {
+    const [id, group] = Object.entries(resources(api, 'AWS::Logs::LogGroup')).find(([logicalId]) => logicalId.startsWith('ExecutionLogs'))!;
+    const restApiId = Object.keys(resources(api, 'AWS::ApiGateway::RestApi'))[0]!;
+    assert.deepEqual(group.Properties['LogGroupName'], { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: restApiId }, '/prod']] });
+    assert.equal(group.Properties['RetentionInDays'], 30);
+    const stage = only(resources(api, 'AWS::ApiGateway::Stage'));
+    assert.ok(stage['DependsOn'].includes(id), 'the stage waits for the group, so API Gateway never creates it first');
   });
 
   it('gives every log group a retention', () => {
     const groups = Object.values(resources(api, 'AWS::Logs::LogGroup'));
-    assert.equal(groups.length, 3, 'two functions’ logs and the access logs');
+    assert.ok(groups.length >= 4, 'the functions’ logs, the access logs and the execution logs');
     for (const group of groups) assert.equal(group.Properties['RetentionInDays'], 30);
   });
 
-  it('runs every function on Node.js 24, arm64, traced, with its own log group', () => {
+  it('samples a fixed share of API requests for X-Ray, with no per-second reservoir', () => {
+    const rule = only(resources(api, 'AWS::XRay::SamplingRule')).Properties['SamplingRule'];
+    const restApi = only(resources(api, 'AWS::ApiGateway::RestApi')).Properties;
+    assert.equal(rule['ServiceName'], `${restApi['Name']}/prod`, 'matches the stage API Gateway reports');
+    assert.equal(rule['ServiceType'], 'AWS::ApiGateway::Stage');
+    assert.equal(rule['ReservoirSize'], 0);
+    assert.equal(rule['FixedRate'], 0.01);
+    const custom = synthesizeService({ traceSampleRate: 0.05 }).apiTemplate();
+    assert.equal(only(resources(custom, 'AWS::XRay::SamplingRule')).Properties['SamplingRule']['FixedRate'], 0.05);
+    assert.throws(() => synthesizeService({ traceSampleRate: 5 }), /traceSampleRate/);
+  });
+
+  it('runs every function on Node.js 24, arm64, with source-mapped stack traces and its own log group', () => {
     const functions = Object.values(resources(api, 'AWS::Lambda::Function'));
-    assert.equal(functions.length, 2, 'the API handler and the event publisher');
+    assert.ok(functions.length >= 2, 'the API handler and the event publisher');
     for (const { Properties: fn } of functions) {
       assert.equal(fn['Runtime'], 'nodejs24.x');
       assert.deepEqual(fn['Architectures'], ['arm64']);
       assert.equal(fn['Handler'], 'index.handler');
-      assert.deepEqual(fn['TracingConfig'], { Mode: 'Active' });
+      assert.equal(fn['Environment']['Variables']['NODE_OPTIONS'], '--enable-source-maps');
       assert.ok(fn['LoggingConfig']['LogGroup']['Ref']);
     }
+    // The API handler follows API Gateway's sampling decision; nothing upstream traces a stream
+    // record, so the publisher is never traced (Lambda's own sampling would trace most batches).
+    assert.deepEqual(byId(api, 'AWS::Lambda::Function', 'ServiceHandler').Properties['TracingConfig'], { Mode: 'Active' });
+    assert.deepEqual(byId(api, 'AWS::Lambda::Function', 'EventsPublisherHandler').Properties['TracingConfig'], { Mode: 'PassThrough' });
   });
 
-  it('configures the API handler with its table, token secret and Powertools settings, inside API Gateway’s timeout', () => {
+  it('configures the API handler with its table, the token secret’s name (never its value) and Powertools settings, inside API Gateway’s timeout', () => {
     const fn = byId(api, 'AWS::Lambda::Function', 'ServiceHandler').Properties;
     assert.ok(fn['Timeout'] < 29, 'returns before API Gateway’s 29 s integration timeout');
     const env = fn['Environment']['Variables'];
-    assert.deepEqual(Object.keys(env).sort(), ['PAGINATION_TOKEN_SECRET', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME']);
-    assert.match(JSON.stringify(env['PAGINATION_TOKEN_SECRET']), /resolve:secretsmanager/);
+    assert.deepEqual(Object.keys(env).sort(), [
+      'NODE_OPTIONS',
+      'PAGINATION_TOKEN_SECRET_ID',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'TABLE_NAME',
+    ]);
+    const secretId = Object.keys(resources(api, 'AWS::SecretsManager::Secret'))[0]!;
+    assert.deepEqual(env['PAGINATION_TOKEN_SECRET_ID'], { Ref: secretId }, 'the ARN, resolved by nobody but the function');
+    assert.doesNotMatch(JSON.stringify(resources(api, 'AWS::Lambda::Function')), /resolve:secretsmanager/);
+    const read = statementsOf(api, 'ServiceHandlerServiceRoleDefaultPolicy').find((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    assert.ok(read, 'may read the secret');
+    assert.deepEqual(read.Resource, { Ref: secretId }, 'that secret only');
   });
 
   it('grants the API handler exactly the DynamoDB actions the store uses, on this table only', () => {
@@ -117,9 +207,12 @@ describe('API stack', () => {
     assert.deepEqual([dynamo[0]!.Action].flat().sort(), [...STORE_ACTIONS].sort());
     const tables = [dynamo[0]!.Resource].flat();
     assert.equal(tables.length, 1, 'no index or other table');
-    assert.match(JSON.stringify(tables[0]), /^\{"Fn::ImportValue":"ConnectViewsData:ExportsOutputFnGetAttViewsTable[0-9A-F]+Arn[0-9A-F]+"\}$/);
+    assert.match(JSON.stringify(tables[0]), /^\{"Ref":"SsmParameterValueConnectViewstablearn[0-9A-F]+Parameter"\}$/);
     const others = statements.filter((s) => !dynamo.includes(s));
-    assert.deepEqual(others.map((s) => [s.Action].flat().sort()), [['xray:PutTelemetryRecords', 'xray:PutTraceSegments']]);
+    assert.deepEqual(others.map((s) => [s.Action].flat().sort()), [
+      ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+      ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+    ]);
   });
 
   it('raises alarms worth waking up for, each notifying the alarm topic', () => {
@@ -131,7 +224,6 @@ describe('API stack', () => {
       ['LambdaErrors', /Errors/],
       ['LambdaThrottles', /Throttles/],
       ['DynamoDbThrottles', /ThrottledRequests/],
-      ['DynamoDbSystemErrors', /SystemErrors/],
       ['EventsDeadLetters', /ApproximateNumberOfMessagesVisible/],
       ['EventsDelayed', /IteratorAge/],
     ];
@@ -144,17 +236,27 @@ describe('API stack', () => {
     }
   });
 
-  it('builds a dashboard with per-operation latency and errors', () => {
+  it('builds a dashboard with per-operation latency and errors from the request log, and every custom metric the function emits', () => {
     const dashboard = only(resources(api, 'AWS::CloudWatch::Dashboard')).Properties;
     const body = JSON.stringify(dashboard['DashboardBody']);
     assert.match(body, /pct\(latencyMs, 99\)/);
     assert.match(body, /by operation/);
+    // Custom metrics are billed per series: each one the function writes must be read here, in
+    // the namespace and with the dimensions the function writes it with.
+    const env = byId(api, 'AWS::Lambda::Function', 'ServiceHandler').Properties['Environment']['Variables'];
+    for (const metric of BUSINESS_METRICS) {
+      const series = `[\\"${env['POWERTOOLS_METRICS_NAMESPACE']}\\",\\"${metric}\\",\\"service\\",\\"${env['POWERTOOLS_SERVICE_NAME']}\\"`;
+      assert.ok(body.includes(series), `${metric} is shown`);
+    }
+    const customSeries = [...body.matchAll(/\[\\"ConnectViews\\",\\"(\w+)\\",([^\]]*)/g)].map(([, name, rest]) => `${name} ${rest}`);
+    assert.deepEqual(customSeries.map((series) => series.split(' ')[0]).sort(), [...BUSINESS_METRICS].sort());
+    assert.ok(customSeries.every((series) => !series.includes('Operation')), 'no per-operation custom series');
   });
 
-  it('outputs the API URL and a per-instance access policy limited to one instance’s paths', () => {
+  it('outputs the API URL and a per-instance access policy limited to one instance’s paths, SearchViews left out', () => {
     api.hasOutput('ApiUrl', {});
     api.hasOutput('InstanceAccessPolicyArn', {});
-    const policy = only(resources(api, 'AWS::IAM::ManagedPolicy')).Properties['PolicyDocument'];
+    const policy = byId(api, 'AWS::IAM::ManagedPolicy', 'InstanceAccessPolicy').Properties['PolicyDocument'];
     const statement = only({ s: policy['Statement'][0] });
     assert.equal(policy['Statement'].length, 1);
     assert.equal(statement['Action'], 'execute-api:Invoke');
@@ -163,6 +265,15 @@ describe('API stack', () => {
       assert.ok(resourcesText.includes(path), path);
     }
     assert.ok(!/\/\*\/\*"|\/prod\/\*"/.test(resourcesText), 'no resource covers the whole API');
+    assert.ok(!resourcesText.includes('search-views'), 'SearchViews names its instance in the body: no path grant can limit it to one');
+  });
+
+  it('grants SearchViews on every instance in a policy of its own: POST /search-views and nothing else', () => {
+    api.hasOutput('SearchAllInstancesPolicyArn', {});
+    const policy = byId(api, 'AWS::IAM::ManagedPolicy', 'SearchAllInstancesPolicy').Properties['PolicyDocument'];
+    assert.equal(policy['Statement'].length, 1);
+    assert.equal(policy['Statement'][0]['Action'], 'execute-api:Invoke');
+    assert.match(JSON.stringify(policy['Statement'][0]['Resource']), /"\/prod\/POST\/search-views"\]\]\}$/);
   });
 });
 
@@ -171,7 +282,7 @@ describe('events', () => {
     const mapping = only(resources(api, 'AWS::Lambda::EventSourceMapping')).Properties;
     assert.equal(mapping['StartingPosition'], 'TRIM_HORIZON');
     assert.deepEqual(mapping['FunctionResponseTypes'], ['ReportBatchItemFailures']);
-    assert.match(JSON.stringify(mapping['EventSourceArn']), /ViewsTable.*StreamArn/);
+    assert.match(JSON.stringify(mapping['EventSourceArn']), /^\{"Ref":"SsmParameterValueConnectViewstablestreamarn[0-9A-F]+Parameter"\}$/);
     assert.match(JSON.stringify(mapping['DestinationConfig']['OnFailure']), /EventsDeadLetters/);
     const pattern = JSON.parse(mapping['FilterCriteria']['Filters'][0]['Pattern']);
     assert.deepEqual(pattern, { eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: [{ prefix: 'E#' }] } } } });
@@ -215,9 +326,56 @@ describe('settings from context', () => {
     assert.match(JSON.stringify(template.findResources('AWS::IAM::ManagedPolicy')), /inst-42/);
   });
 
+  it('sets the account-wide API Gateway logging role and keeps it when the stack is deleted', () => {
+    const account = only(resources(api, 'AWS::ApiGateway::Account'));
+    const role = byId(api, 'AWS::IAM::Role', 'ApiCloudWatchRole');
+    for (const resource of [account, role]) {
+      assert.equal(resource['DeletionPolicy'], 'Retain');
+      assert.equal(resource['UpdateReplacePolicy'], 'Retain');
+    }
+  });
+
   it('can leave the account-wide API Gateway logging role to another stack', () => {
     const template = synthesizeService({ apiGatewayCloudWatchRole: false }).apiTemplate();
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
-    api.resourceCountIs('AWS::ApiGateway::Account', 1);
+    assert.equal(Object.keys(resources(template, 'AWS::IAM::Role')).filter((id) => id.startsWith('ApiCloudWatchRole')).length, 0);
+  });
+});
+
+describe('alarm destination', () => {
+  it('refuses to synthesize alarms that notify nobody, naming the settings that fix it', () => {
+    assert.throws(() => synthesizeService({ alarmEmail: undefined }), (error: Error) => error.message === NO_ALARM_DESTINATION_MESSAGE);
+    for (const setting of ['alarmEmail', 'alarmTopicArn', 'allowNoAlarmDestination']) assert.ok(NO_ALARM_DESTINATION_MESSAGE.includes(setting), setting);
+  });
+
+  it('subscribes the alarm email to the stack’s own topic', () => {
+    api.resourceCountIs('AWS::SNS::Topic', 1);
+    api.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: ALARM_EMAIL });
+  });
+
+  it('can notify an existing topic instead of a topic of its own', () => {
+    const topicArn = 'arn:aws:sns:eu-west-1:123456789012:oncall';
+    const template = synthesizeService({ alarmEmail: undefined, alarmTopicArn: topicArn }).apiTemplate();
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm'));
+    assert.ok(alarms.length > 0);
+    for (const alarm of alarms) assert.deepEqual(alarm.Properties['AlarmActions'], [topicArn]);
+    assert.throws(() => synthesizeService({ alarmTopicArn: 'oncall' }), /alarmTopicArn/);
+  });
+
+  it('lets a sandbox deploy without a destination only when it says so', () => {
+    const template = synthesizeService({ alarmEmail: undefined, allowNoAlarmDestination: true }).apiTemplate();
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('lets another construct add an alarm on the same topic', () => {
+    const { api: stack } = synthesizeService();
+    const alarm = stack.monitoring.addAlarm('ExtraAlarm', { metric: stack.handler.function.metricErrors(), threshold: 1, description: 'An alarm added later.' });
+    assert.ok(stack.monitoring.alarms.includes(alarm));
+    const { Properties } = byId(Template.fromStack(stack), 'AWS::CloudWatch::Alarm', 'MonitoringExtraAlarm');
+    assert.match(JSON.stringify(Properties['AlarmActions']), /AlarmTopic/);
+    assert.match(Properties['AlarmDescription'], /docs\/operations\.md#extraalarm$/);
   });
 });

@@ -8,7 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { synthesizeService } from './app.ts';
+import { NO_ALARM_DESTINATION_MESSAGE } from '../../lib/settings.ts';
+import { ALARM_EMAIL, synthesizeService } from './app.ts';
 
 const run = promisify(execFile);
 const outdir = mkdtempSync(join(tmpdir(), 'views-cdk-out-'));
@@ -18,7 +19,7 @@ before(() => {
   // `npx cdk synth` exactly as a user runs it: offline, with cdk-nag's AwsSolutions checks and the
   // Lambda bundled by the local esbuild.
   const started = Date.now();
-  const result = spawnSync('npx', ['cdk', 'synth', '-q', '-o', outdir], {
+  const result = spawnSync('npx', ['cdk', 'synth', '-q', '-o', outdir, '-c', `alarmEmail=${ALARM_EMAIL}`], {
     encoding: 'utf8',
     env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' },
   });
@@ -45,6 +46,17 @@ describe('synthesis', () => {
     assert.equal(synth.code, 0, synth.output);
     assert.doesNotMatch(synth.output, /AwsSolutions-/, 'no cdk-nag finding is reported');
     console.log(`# cdk synth took ${synth.seconds.toFixed(1)} s`);
+  });
+
+  it('`npx cdk synth` without an alarm destination is refused with one message naming the settings', () => {
+    const refused = spawnSync('npx', ['cdk', 'synth', '-q', '-o', join(outdir, 'refused')], {
+      encoding: 'utf8',
+      env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' },
+    });
+    assert.notEqual(refused.status, 0);
+    const output = `${refused.stdout}${refused.stderr}`;
+    assert.ok(output.includes(NO_ALARM_DESTINATION_MESSAGE), output);
+    assert.doesNotMatch(output, /\n\s+at /, 'no stack trace around it');
   });
 
   it('cdk-nag AwsSolutions finds nothing unacknowledged, and every acknowledgement says why', () => {
@@ -83,12 +95,15 @@ describe('synthesis', () => {
     return join(outdir, fn.Metadata!['aws:asset:path']!);
   }
 
-  it('bundles the Lambda as one small ESM file that runs on Node.js 24 with no node_modules', async () => {
+  it('bundles the Lambda as one small ESM file and its source map, and runs on Node.js 24 with no node_modules', async () => {
     const assetDir = bundleOf('ServiceHandler');
-    assert.deepEqual(readdirSync(assetDir), ['index.mjs']);
+    assert.deepEqual(readdirSync(assetDir).sort(), ['index.mjs', 'index.mjs.map']);
     const bytes = statSync(join(assetDir, 'index.mjs')).size;
     assert.ok(bytes < 1024 * 1024, `bundle is ${bytes} bytes`);
-    console.log(`# Lambda bundle: ${(bytes / 1024).toFixed(1)} KiB`);
+    const map = JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+    assert.equal(map.sourcesContent, undefined, 'the map names sources without carrying their text');
+    assert.ok(map.sources.some((source) => source.endsWith('lambda/service.ts')));
+    console.log(`# Lambda bundle: ${(bytes / 1024).toFixed(1)} KiB, source map ${(statSync(join(assetDir, 'index.mjs.map')).size / 1024).toFixed(1)} KiB`);
 
     // Import it from a directory without node_modules and answer a request that needs no DynamoDB.
     const script = `
@@ -106,7 +121,8 @@ describe('synthesis', () => {
     assert.equal(response.statusCode, 400);
     assert.equal(response.headers['x-amzn-ErrorType'], 'InvalidRequestException');
 
-    // As in Lambda: the X-Ray tracer is loaded and the request's metrics are written as EMF.
+    // As in Lambda (the tracer loaded, the key named by a secret id, read only when an operation
+    // runs): a request no operation matches writes no metric, so it costs no EMF document.
     const inLambda = await run(process.execPath, ['--input-type=module', '-e', script], {
       cwd: tmpdir(),
       env: {
@@ -114,22 +130,33 @@ describe('synthesis', () => {
         AWS_LAMBDA_FUNCTION_NAME: 'views',
         _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
         TABLE_NAME: 't',
-        PAGINATION_TOKEN_SECRET: 'a-long-enough-secret',
+        PAGINATION_TOKEN_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:page-tokens-AbCdEf',
         POWERTOOLS_LOG_LEVEL: 'SILENT',
         AWS_REGION: 'us-east-1',
       },
     });
     const lines = inLambda.stdout.trim().split('\n');
-    assert.equal(JSON.parse(lines.at(-1)!).statusCode, 400);
-    const metrics = lines.map((line) => JSON.parse(line)).find((entry) => entry._aws && 'Requests' in entry);
-    assert.ok(metrics, 'an EMF document for the request');
-    assert.equal(metrics.Operation, 'Unrouted');
-    assert.equal(metrics.ClientErrors, 1);
+    assert.deepEqual(lines.length, 1, inLambda.stdout);
+    assert.equal(JSON.parse(lines[0]!).statusCode, 400);
+    assert.equal(inLambda.stderr, '', 'no warning about empty metrics either');
+  });
+
+  it('maps a stack trace from the bundle back to the TypeScript source', async () => {
+    const assetDir = bundleOf('ServiceHandler');
+    const failed = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', `await import(${JSON.stringify(join(assetDir, 'index.mjs'))});`], {
+      cwd: tmpdir(),
+      env: { PATH: process.env['PATH'], AWS_REGION: 'us-east-1' },
+    }).then(
+      () => assert.fail('the bundle must refuse to start without TABLE_NAME'),
+      (error: { stderr: string }) => error.stderr,
+    );
+    assert.match(failed, /environment variable TABLE_NAME is not set/);
+    assert.match(failed, /lambda\/handler\.ts:\d+:\d+/, failed);
   });
 
   it('bundles the event publisher the same way; it runs and handles an empty batch', async () => {
     const assetDir = bundleOf('EventsPublisherHandler');
-    assert.deepEqual(readdirSync(assetDir), ['index.mjs']);
+    assert.deepEqual(readdirSync(assetDir).sort(), ['index.mjs', 'index.mjs.map']);
     const script = `
       const { handler } = await import(${JSON.stringify(join(assetDir, 'index.mjs'))});
       console.log(JSON.stringify(await handler({ Records: [] }, { awsRequestId: 'a', functionName: 'f' })));`;

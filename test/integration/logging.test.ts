@@ -87,30 +87,27 @@ describe('request logging', () => {
     assert.ok(failed.some((line) => line['message'] === 'request failed' && line['requestId'] === requestId && line['statusCode'] === 500));
   });
 
-  it('publishes metrics per request (EMF): count, latency, client errors, faults, versions published, stale shas', async () => {
+  it('publishes a metric (EMF) only for a business event, with no per-operation dimension: each series is billed', async () => {
     const instanceId = newInstanceId();
     const view = await createView(client, instanceId);
     emf.length = 0;
     await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
     await failure(client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: '0'.repeat(64) })));
+    await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
     dynamo.inject({ kind: 'internal', commands: ['QueryCommand'] });
     await failure(client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })));
     dynamo.clear();
 
-    const requests = emf.filter((entry) => 'Requests' in entry);
-    assert.equal(requests.length, 3, 'one metrics document per request');
-    const [published, stale, fault] = requests as Record<string, unknown>[];
-    const directive = (published!['_aws'] as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }).CloudWatchMetrics[0]!;
-    assert.equal(directive.Namespace, 'ConnectViewsTest');
-    assert.ok(directive.Dimensions.flat().includes('Operation'));
-    assert.equal(published!['Operation'], 'CreateViewVersion');
+    assert.equal(emf.length, 2, 'a published version and a stale sha; nothing for a read or a fault');
+    const [published, stale] = emf as Record<string, unknown>[];
+    for (const document of [published, stale]) {
+      const directive = (document!['_aws'] as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }).CloudWatchMetrics[0]!;
+      assert.equal(directive.Namespace, 'ConnectViewsTest');
+      assert.deepEqual(directive.Dimensions, [['service']]);
+      assert.equal(document!['service'], 'views-test');
+    }
     assert.equal(published!['VersionsPublished'], 1);
-    assert.equal(published!['ClientErrors'], 0);
-    assert.equal(typeof published!['Latency'], 'number');
     assert.equal(stale!['StaleShaRejections'], 1);
-    assert.equal(stale!['ClientErrors'], 1);
     assert.equal(stale!['VersionsPublished'], undefined);
-    assert.equal(fault!['Operation'], 'DescribeView');
-    assert.equal(fault!['Faults'], 1);
   });
 });

@@ -34,3 +34,27 @@ describe('NextToken', () => {
     refuses(() => tokens.open('s', `${position}A.${mac}`));
   });
 });
+
+describe('NextToken across a key rotation', () => {
+  const before = new PageTokens('the-key-before-the-rotation');
+  const after = new PageTokens('the-key-after-the-rotation!', 'the-key-before-the-rotation');
+
+  it('accepts a token signed with the previous key, and issues with the current one', () => {
+    const inFlight = before.issue('ListViews\ni\n', 'N#C#b');
+    assert.equal(after.open('ListViews\ni\n', inFlight), 'N#C#b');
+    const fresh = after.issue('ListViews\ni\n', 'N#C#c');
+    refuses(() => before.open('ListViews\ni\n', fresh));
+    assert.equal(new PageTokens('the-key-after-the-rotation!').open('ListViews\ni\n', fresh), 'N#C#c');
+  });
+
+  it('still binds a previous-key token to its listing, and forgets a key two rotations old', () => {
+    const inFlight = before.issue('ListViews\ni\n', 'N#C#b');
+    refuses(() => after.open('ListViews\nj\n', inFlight));
+    refuses(() => new PageTokens('a-third-key-entirely-new', 'the-key-after-the-rotation!').open('ListViews\ni\n', inFlight));
+  });
+
+  it('refuses keys too short to be secrets, the previous one included', () => {
+    assert.throws(() => new PageTokens('short'), /at least 16/);
+    assert.throws(() => new PageTokens('long-enough-current-key', 'short'), /at least 16/);
+  });
+});
