@@ -19,6 +19,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { ViewEvents } from './constructs/view-events.ts';
+import { ViewPurge } from './constructs/view-purge.ts';
 import { STORE_ACTIONS } from '#store/permissions.ts';
 import type { ServiceSettings } from './settings.ts';
 import { importTable } from './table-parameters.ts';
@@ -64,6 +65,7 @@ export class ViewsApiStack extends Stack {
   readonly api: RestApi;
   readonly handler: ServiceFunction;
   readonly events: ViewEvents;
+  readonly purge: ViewPurge;
   readonly monitoring: Monitoring;
   readonly instanceAccessPolicy: ManagedPolicy;
   readonly searchAllInstancesPolicy: ManagedPolicy;
@@ -108,6 +110,7 @@ export class ViewsApiStack extends Stack {
     tokenSecret.grantRead(this.handler.function);
 
     this.events = new ViewEvents(this, 'Events', { table, logRetention, ...(settings.eventBus ? { eventBus: settings.eventBus } : {}) });
+    this.purge = new ViewPurge(this, 'Purge', { table, logRetention });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
     this.api = new RestApi(this, 'Api', {
@@ -206,6 +209,12 @@ export class ViewsApiStack extends Stack {
       ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
     });
 
+    this.monitoring.addAlarm('PurgeDeadLetters', {
+      metric: this.purge.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1) }),
+      threshold: 1,
+      description: 'A deleted view could not be purged after 100 attempts: its items remain (invisible to the API, but stored and billed).',
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Endpoint for the SDKs (sign for execute-api)' });
     new CfnOutput(this, 'InstanceAccessPolicyArn', {
       value: this.instanceAccessPolicy.managedPolicyArn,
@@ -218,6 +227,7 @@ export class ViewsApiStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName, description: 'Where View Version Published / Deleted and View Deleted events go' });
     new CfnOutput(this, 'EventsDeadLetterQueueUrl', { value: this.events.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'PurgeDeadLetterQueueUrl', { value: this.purge.deadLetterQueue.queueUrl, description: 'Purge requests of deleted views that kept failing' });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 

@@ -11,3 +11,6 @@ export const STORE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ] as const;
+
+/** What the purge worker does: read a deleted view's head and keys, delete them in batches, then the tombstone. */
+export const PURGE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'] as const;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
-import { STORE_ACTIONS } from '#store/permissions.ts';
+import { PURGE_ACTIONS, STORE_ACTIONS } from '#store/permissions.ts';
 import { BUSINESS_METRICS } from '../../lambda/observability.ts';
 import { ACCESS_LOG_FIELDS } from '../../lib/api-stack.ts';
 import { NO_ALARM_DESTINATION_MESSAGE } from '../../lib/settings.ts';
@@ -226,6 +226,7 @@ describe('API stack', () => {
       ['DynamoDbThrottles', /ThrottledRequests/],
       ['EventsDeadLetters', /ApproximateNumberOfMessagesVisible/],
       ['EventsDelayed', /IteratorAge/],
+      ['PurgeDeadLetters', /ApproximateNumberOfMessagesVisible/],
     ];
     assert.equal(alarms.length, expected.length);
     for (const [name, metric] of expected) {
@@ -277,17 +278,25 @@ describe('API stack', () => {
   });
 });
 
+/** The event source mapping whose dead-letter destination is the queue of `owner` (Events, Purge). */
+function mappingOf(owner: string): Record<string, any> {
+  const found = Object.values(resources(api, 'AWS::Lambda::EventSourceMapping')).filter((m) =>
+    JSON.stringify(m.Properties['DestinationConfig']['OnFailure']).includes(`${owner}DeadLetters`),
+  );
+  assert.equal(found.length, 1, owner);
+  return found[0]!.Properties;
+}
+
 describe('events', () => {
   it('publishes from the table stream: only inserted outbox items, failures reported per item, then a dead-letter queue', () => {
-    const mapping = only(resources(api, 'AWS::Lambda::EventSourceMapping')).Properties;
+    const mapping = mappingOf('Events');
     assert.equal(mapping['StartingPosition'], 'TRIM_HORIZON');
     assert.deepEqual(mapping['FunctionResponseTypes'], ['ReportBatchItemFailures']);
     assert.match(JSON.stringify(mapping['EventSourceArn']), /^\{"Ref":"SsmParameterValueConnectViewstablestreamarn[0-9A-F]+Parameter"\}$/);
     assert.match(JSON.stringify(mapping['DestinationConfig']['OnFailure']), /EventsDeadLetters/);
     const pattern = JSON.parse(mapping['FilterCriteria']['Filters'][0]['Pattern']);
     assert.deepEqual(pattern, { eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: [{ prefix: 'E#' }] } } } });
-    const queue = only(resources(api, 'AWS::SQS::Queue')).Properties;
-    assert.equal(queue['SqsManagedSseEnabled'], true);
+    for (const queue of Object.values(resources(api, 'AWS::SQS::Queue'))) assert.equal(queue.Properties['SqsManagedSseEnabled'], true);
   });
 
   it('lets the publisher put events on its bus only, read the stream and reach its dead-letter queue', () => {
@@ -377,5 +386,29 @@ describe('alarm destination', () => {
     const { Properties } = byId(Template.fromStack(stack), 'AWS::CloudWatch::Alarm', 'MonitoringExtraAlarm');
     assert.match(JSON.stringify(Properties['AlarmActions']), /AlarmTopic/);
     assert.match(Properties['AlarmDescription'], /docs\/operations\.md#extraalarm$/);
+  });
+});
+
+describe('purge of deleted views', () => {
+  it('runs from the table stream on purge requests only, resuming from the record it could not finish, then a dead-letter queue', () => {
+    const mapping = mappingOf('Purge');
+    assert.equal(mapping['StartingPosition'], 'TRIM_HORIZON');
+    assert.deepEqual(mapping['FunctionResponseTypes'], ['ReportBatchItemFailures']);
+    assert.equal(mapping['MaximumRetryAttempts'], 100);
+    const pattern = JSON.parse(mapping['FilterCriteria']['Filters'][0]['Pattern']);
+    assert.deepEqual(pattern, { eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: [{ prefix: 'P#' }] } } } });
+    const worker = byId(api, 'AWS::Lambda::Function', 'PurgeWorkerHandler').Properties;
+    assert.equal(worker['Timeout'], 300);
+    assert.match(JSON.stringify(worker['Environment']['Variables']['TABLE_NAME']), /SsmParameterValue/);
+  });
+
+  it('may read keys and delete items of the table, nothing else of it', () => {
+    const statements = statementsOf(api, 'PurgeWorkerHandlerServiceRoleDefaultPolicy');
+    const tableActions = statements
+      .flatMap((s) => [s.Action].flat())
+      .filter((action) => action.startsWith('dynamodb:') && !/Stream|GetRecords|GetShardIterator|ListStreams/.test(action))
+      .sort();
+    assert.deepEqual(tableActions, [...PURGE_ACTIONS].sort());
+    api.hasOutput('PurgeDeadLetterQueueUrl', {});
   });
 });
