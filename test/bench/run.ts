@@ -24,7 +24,11 @@ import { prepareContent } from '#domain/content.ts';
 import { versionPublished } from '#domain/events.ts';
 import type { VersionRecord } from '#domain/view.ts';
 import { encodeContent } from '#store/content-codec.ts';
-import { instancePartition, key, listingSk, versionChunkSk, versionSk, viewPartition } from '#store/keys.ts';
+import { instancePartition, key, listingSk, outboxPartition, versionChunkSk, versionSk, viewPartition } from '#store/keys.ts';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { createPurgeWorker } from '../../lambda/events/purge-worker.ts';
+import { heavyRequests } from './heavy-requests.ts';
 import { SEARCH_MAX_QUERIES } from '#operations/search-views.ts';
 import { startDynamoDbLocal } from '../../bin/local/dynamodb-local.ts';
 import { startLocalService, type LocalService } from '../../bin/local/service.ts';
@@ -105,14 +109,17 @@ async function requestBudgets(service: LocalService, dynamo: InstrumentedDynamo,
   await measure('DescribeView ($LATEST)', 1, () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })));
   await measure('DescribeView ($SAVED)', 1, () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` })));
   await measure('DescribeView (:N)', 1, () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:2` })));
-  await measure('ListViewVersions (a page)', 1, () => client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 2 })));
+  await measure('ListViewVersions (first page)', 1, () => client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 2 })));
+  const token = (await client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1 }))).NextToken;
+  // A later page also reads the head (side by side), so that a NextToken does not outlive its view.
+  await measure('ListViewVersions (a later page)', 2, () => client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1, NextToken: token })));
   await measure('ListViews (a page)', 1, () => client.send(new ListViewsCommand({ InstanceId: instanceId })));
   await measure('CreateView', 1, () => newView(client, instanceId, 'second'));
   await measure('UpdateViewContent', 2, () => publish(client, instanceId, view.Id!, 'again'));
   await measure('UpdateViewMetadata', 2, () => client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: 'd' })));
 
   const over = rows.filter(([, budget, counts]) => total(counts) > budget);
-  goals.push({ what: 'DynamoDB requests per operation', goal: 'CreateViewVersion new 2, unchanged 1; DescribeView 1; list page 1', measured: over.length ? `${over.length} over budget` : 'all within budget', met: over.length === 0 });
+  goals.push({ what: 'DynamoDB requests per operation', goal: 'CreateViewVersion new 2, unchanged 1; DescribeView 1; list page 1 (a later ListViewVersions page 2)', measured: over.length ? `${over.length} over budget` : 'all within budget', met: over.length === 0 });
   report(
     'DynamoDB requests per operation',
     `Counted at the DynamoDB client (one logical call each; no retries happened).\n\n${table(
@@ -400,29 +407,32 @@ async function scale(service: LocalService, client: ConnectClient) {
   };
   const walk = await lastPageToken();
 
+  // DeleteView answers after its transaction and half a second of purging; the purge worker, given
+  // the purge request as the table stream delivers it, does the rest in one Lambda invocation.
   const deleteStarted = performance.now();
-  let deleteCalls = 0;
-  for (;;) {
-    deleteCalls++;
-    const outcome = await client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: big.Id })).then(
-      () => 'ok',
-      (error: Error) => error.name,
-    );
-    if (outcome === 'ResourceNotFoundException') {
-      deleteCalls--;
-      break;
-    }
-    if (outcome !== 'ok') throw new Error(`DeleteView failed: ${outcome}`);
-    if (!(await service.store.readHeadState(instanceId, big.Id!)).deleting) break;
-  }
-  const deleteSeconds = (performance.now() - deleteStarted) / 1000;
+  await client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: big.Id }));
+  const answeredMs = performance.now() - deleteStarted;
+  const { Items: outbox } = await doc.send(
+    new QueryCommand({ TableName: service.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': outboxPartition(instanceId, big.Id!) } }),
+  );
+  const request = outbox!.find((item) => item['kind'] === 'purge')!;
+  const worker = createPurgeWorker(service.store, new Logger({ logLevel: 'SILENT' }));
+  const purgeStarted = performance.now();
+  const invocation = { awsRequestId: 'bench', functionName: 'purge', invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:purge', getRemainingTimeInMillis: () => 300_000 } as Context;
+  const purged = await worker({ Records: [{ eventName: 'INSERT', dynamodb: { SequenceNumber: '1', NewImage: marshall(request) as never } }] } as DynamoDBStreamEvent, invocation);
+  const purgeSeconds = (performance.now() - purgeStarted) / 1000;
   const left = await doc.send(
     new QueryCommand({ TableName: service.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partition }, Select: 'COUNT' }),
   );
 
   const flat = percentile(measured['big-10']!, 50) / percentile(measured['small-10']!, 50);
   goals.push({ what: `ListViewVersions first page, ${SCALE_VERSIONS.toLocaleString('en')} vs 10 versions`, goal: '≤ 1.20×', measured: `${flat.toFixed(2)}× (equal pages of 10)`, met: flat <= 1.2 });
-  goals.push({ what: `DeleteView of a ${SCALE_VERSIONS.toLocaleString('en')}-version view`, goal: 'deletes completely', measured: `${left.Count} items left, ${deleteSeconds.toFixed(1)} s`, met: left.Count === 0 });
+  goals.push({
+    what: `DeleteView of a ${SCALE_VERSIONS.toLocaleString('en')}-version view`,
+    goal: 'answers within about a second; the purge worker deletes everything',
+    measured: `answered in ${ms(answeredMs)} ms; purged in ${purgeSeconds.toFixed(1)} s (one invocation), ${left.Count} items left`,
+    met: answeredMs <= 1000 && left.Count === 0 && purged.batchItemFailures.length === 0,
+  });
   report(
     'Scale',
     `ListViewVersions first page, ${n} interleaved calls per view and page size. The ${SCALE_VERSIONS.toLocaleString('en')}-version view was seeded directly in the store's layout (${items.length.toLocaleString('en')} items in ${seedSeconds.toFixed(1)} s). With \`MaxResults\` 10 both views return the same 10 summaries, so the ratio shows what the partition's size costs (goal: flat, at most 1.2); with 100 the large view returns ten times more.\n\n${table(
@@ -432,7 +442,7 @@ async function scale(service: LocalService, client: ConnectClient) {
         const large = measured[`big-${size}`]!;
         return [size, `${ms(percentile(small, 50))} / ${ms(percentile(small, 99))}`, `${ms(percentile(large, 50))} / ${ms(percentile(large, 99))}`, `**${ratio(percentile(large, 50), percentile(small, 50))}**`];
       }),
-    )}\n\nWalking all ${walk.pages} pages took ${walk.seconds.toFixed(1)} s.\n\nDeleteView of the ${SCALE_VERSIONS.toLocaleString('en')}-version view: **${deleteSeconds.toFixed(1)} s** in ${deleteCalls} call(s) (the purge yields before the function's deadline and the next DeleteView resumes it); items left in its partition afterwards: **${left.Count}**.`,
+    )}\n\nWalking all ${walk.pages} pages took ${walk.seconds.toFixed(1)} s.\n\nDeleteView of the ${SCALE_VERSIONS.toLocaleString('en')}-version view answered in **${ms(answeredMs)} ms** (the view is gone at once; it purges for at most half a second itself). The purge worker, given the delete's purge request as the table stream delivers it, finished the rest in **${purgeSeconds.toFixed(1)} s** in one invocation; items left in the partition afterwards: **${left.Count}**.`,
   );
 }
 
@@ -633,6 +643,9 @@ try {
   await scale(service, client);
   await search(service, dynamo, client);
   await contention(client);
+  const heavy = await heavyRequests(service, (items) => seedItems(service, items), (operation) => handlerLatency.get(operation)?.at(-1));
+  goals.push({ what: 'The costliest request a caller can make (handler time)', goal: '≤ about 1 s', measured: `${ms(heavy.worstMs)} ms at most`, met: heavy.worstMs <= 1000 });
+  report(heavy.title, heavy.body);
   const secretFetch = await measureSecretFetch({ dynamoEndpoint: dynamoLocal.endpoint, tableName: 'bench', bundleDir: root, runs: quick ? 5 : 15 });
   report(secretFetch.title, secretFetch.body);
   const measuredOn = `${new Date().toISOString().slice(0, 10)} (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node.js ${process.version}, DynamoDB Local)`;
