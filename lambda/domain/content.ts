@@ -81,10 +81,10 @@ interface SchemaNode {
   children: Map<string, SchemaNode>;
 }
 
+/** Input names are the template's: built with fromEntries, `$.__proto__` is a property like any other. */
 function schemaOf(node: SchemaNode): Record<string, unknown> {
   if (node.children.size === 0) return {};
-  const properties: Record<string, unknown> = {};
-  for (const key of [...node.children.keys()].sort()) properties[key] = schemaOf(node.children.get(key)!);
+  const properties = Object.fromEntries([...node.children.keys()].sort().map((key) => [key, schemaOf(node.children.get(key)!)]));
   return { type: 'object', properties };
 }
 

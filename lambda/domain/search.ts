@@ -53,7 +53,11 @@ export function subjectOf(view: Searchable): SearchSubject {
 export type Predicate = (view: SearchSubject) => boolean;
 
 type Field = 'name' | 'description';
-const FIELDS: Record<string, Field> = { name: 'name', description: 'description' };
+/** A Map, so that a FieldName such as `constructor` is just an unknown field, not an object property. */
+const FIELDS = new Map<string, Field>([
+  ['name', 'name'],
+  ['description', 'description'],
+]);
 
 /** Locale-independent on purpose: `toLocaleLowerCase('en-US')` gives the same result through ICU, far slower. */
 const fold = (text: string) => text.toLowerCase();
@@ -122,9 +126,9 @@ export function checkSearchBounds(input: { SearchCriteria?: unknown; SearchFilte
 }
 
 function stringPredicate(condition: StringCondition, path: string): Predicate {
-  const field = condition.FieldName === undefined ? undefined : FIELDS[condition.FieldName.toLowerCase()];
+  const field = condition.FieldName === undefined ? undefined : FIELDS.get(condition.FieldName.toLowerCase());
   if (!field) {
-    throw new InvalidParameterException(`Invalid parameter ${path}.FieldName: must be one of ${Object.keys(FIELDS).join(', ')}.`);
+    throw new InvalidParameterException(`Invalid parameter ${path}.FieldName: must be one of ${[...FIELDS.keys()].join(', ')}.`);
   }
   if (condition.Value === undefined) throw new InvalidParameterException(`Invalid parameter ${path}.Value: is required.`);
   if (condition.ComparisonType === undefined) throw new InvalidParameterException(`Invalid parameter ${path}.ComparisonType: is required.`);

@@ -55,7 +55,9 @@ export function translateStoreError(error: unknown, purposes: ActionPurpose[] = 
     if (reasons.includes('ThrottlingError')) throw throttled();
     const failed = new Set(reasons.flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [purposes[index] ?? 'item'] : [])));
     if (failed.has('token')) throw new ClientTokenTaken();
-    if (failed.has('name')) throw new DuplicateResourceException('A view with this name already exists in the instance.');
+    // A name claim that failed beside a guard means the view changed too (two identical renames
+    // racing): decided again on a fresh read, the name may well be the view's own by then.
+    if (failed.has('name') && failed.size === 1) throw new DuplicateResourceException('A view with this name already exists in the instance.');
     if (failed.size > 0 || reasons.includes('TransactionConflict')) throw new ConcurrentModification();
     throw new StoreFault(`DynamoDB cancelled the transaction (${reasons.join(', ')})`, error);
   }

@@ -3,8 +3,12 @@ import type { DynamoIo } from './dynamo-io.ts';
 import { StoreFault, translateStoreError } from './errors.ts';
 import { HEAD_SK, PARTITION_KEY, SORT_KEY, key, viewPartition, type Key } from './keys.ts';
 
-/** Keys read per round of a purge, and delete batches (25 keys each) in flight at once. */
-const KEYS_PER_ROUND = 1000;
+/**
+ * Keys read per round of a purge (one Query call: at most this many, and at most 1 MB of items,
+ * which for content chunks of up to 350 kB is only a few), and delete batches (25 keys each) in
+ * flight at once. The deadline is checked before every round, so a purge overruns it by at most one.
+ */
+const KEYS_PER_ROUND = 500;
 const BATCHES_IN_FLIGHT = 8;
 
 /**
@@ -20,7 +24,8 @@ export async function purgeView(io: DynamoIo, instanceId: string, viewId: string
   if (head && head['deleting'] !== true) throw new StoreFault(`refusing to purge view ${viewId} of instance ${instanceId}: it is not deleted`);
   for (;;) {
     if (Date.now() > deadline) return false;
-    const { items, exhausted } = await io.query(
+    // Always from the start: what earlier rounds read is gone.
+    const { items, next } = await io.queryPage(
       {
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
@@ -36,7 +41,7 @@ export async function purgeView(io: DynamoIo, instanceId: string, viewId: string
       await Promise.all(batches.slice(i, i + BATCHES_IN_FLIGHT).map((batch) => io.batchDelete(batch)));
     }
     // A round that saw the end of the partition is the last: a small view is purged in one, whatever the clock says.
-    if (exhausted) break;
+    if (!next) break;
   }
   try {
     // Only a tombstone: a live head here would mean the purge was asked for a view nobody deleted.

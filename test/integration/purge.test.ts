@@ -8,7 +8,9 @@ import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { createPurgeWorker } from '../../lambda/events/purge-worker.ts';
 import { createView, failure, template } from '../support/fixtures.ts';
 import { partitionItems } from '../support/partition.ts';
-import { newInstanceId, useTestService } from '../support/service.ts';
+import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
+import { dynamoEndpoint, newInstanceId, useTestService } from '../support/service.ts';
+import { ViewStore } from '#store/view-store.ts';
 import { outboxPartition, versionChunkSk, versionSk, viewPartition } from '#store/keys.ts';
 
 /**
@@ -58,9 +60,15 @@ describe('DeleteView and the purge of what it leaves', () => {
     const took = performance.now() - started;
     t.diagnostic(`DeleteView of a view with 6,000 items answered in ${Math.round(took)} ms`);
     assert.equal((await failure(ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:7` })))).name, 'ResourceNotFoundException');
-    // A repeated DeleteView of a view whose purge is still running asks for the purge again.
-    await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
-    assert.equal((await outbox(instanceId, view.Id!)).filter((item) => item['kind'] === 'purge').length, 2);
+    // A repeated DeleteView of a view whose purge is still running asks for the purge again; once
+    // the purge is done (a fast machine may finish it within the first call), the view is unknown.
+    const again = await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id })).then(
+      () => 'asked again',
+      (error: Error) => error.name,
+    );
+    const requests = (await outbox(instanceId, view.Id!)).filter((item) => item['kind'] === 'purge').length;
+    if (again === 'asked again') assert.equal(requests, 2);
+    else assert.deepEqual([again, (await partitionItems(ctx.service, instanceId, view.Id!)).size], ['ResourceNotFoundException', 0]);
     // Finish it here; the service's own purge worker is tested with the emulator.
     assert.equal(await ctx.service.store.purgeView(instanceId, view.Id!, Date.now() + 60_000), true);
     assert.equal((await partitionItems(ctx.service, instanceId, view.Id!)).size, 0);
@@ -102,6 +110,44 @@ describe('DeleteView and the purge of what it leaves', () => {
     assert.equal((await partitionItems(ctx.service, instanceId, view.Id!)).size, 0);
     // Delivered again (at least once), the request finds nothing left to do.
     assert.deepEqual(await worker(event, context), { batchItemFailures: [] });
+  });
+
+  it('reads one page per round, so that a deadline is overrun by one page of content at most, whatever the chunks weigh', async (t) => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
+    const partition = viewPartition(instanceId, view.Id!);
+    // 12 version chunks of 300 kB: four 1 MB pages of items.
+    const heavy = Array.from({ length: 12 }, (_, i) => ({ PK: partition, SK: versionChunkSk(i + 1, 0), data: new Uint8Array(300_000) }));
+    for (const item of heavy) await ctx.service.store.client.send(new BatchWriteCommand({ RequestItems: { [ctx.service.tableName]: [{ PutRequest: { Item: item } }] } }));
+    const { store } = ctx.service;
+    const head = (await store.readHead(instanceId, view.Id!))!;
+    await store.beginDelete(head, { detailType: 'View Deleted', detail: { eventId: 'e', instanceId, viewId: view.Id!, viewArn: view.Arn!, time: new Date().toISOString() } }, 'p');
+    // The clock jumps past the deadline as soon as the first query answers.
+    const counted = new InstrumentedDynamo(dynamoEndpoint());
+    const realNow = Date.now.bind(Date);
+    let skew = 0;
+    const send = counted.client.send.bind(counted.client) as (command: unknown) => Promise<unknown>;
+    const client = new Proxy(counted.client, {
+      get: (target, property, receiver) =>
+        property === 'send'
+          ? async (command: unknown) => {
+              const result = await send(command);
+              if (command instanceof QueryCommand) skew = 60_000;
+              return result;
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const counting = new ViewStore(client, ctx.service.tableName);
+    t.mock.method(Date, 'now', () => realNow() + skew);
+    let finished: boolean | undefined;
+    const calls = await counted.count(async () => {
+      finished = await counting.purgeView(instanceId, view.Id!, realNow() + 30_000);
+    });
+    t.mock.restoreAll();
+    assert.equal(finished, false, 'the deadline came after the first round');
+    assert.equal(calls['QueryCommand'], 1, `one page read in that round: ${JSON.stringify(calls)}`);
+    assert.ok(calls['BatchWriteItemCommand']! >= 1, 'and what it read was deleted');
+    assert.equal(await store.purgeView(instanceId, view.Id!, Date.now() + 60_000), true);
   });
 
   it('refuses to purge a view that was never deleted, and deletes nothing of it', async () => {

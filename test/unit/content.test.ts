@@ -63,6 +63,13 @@ describe('InputSchema generation', () => {
     assert.deepEqual(Object.keys(schema.properties), ['Customer', 'Title']);
   });
 
+  it('input names that are object properties elsewhere are properties like any other', () => {
+    assert.equal(
+      generateInputSchema({ a: '$.__proto__', b: '$.x', c: '$.constructor.toString' }),
+      '{"type":"object","properties":{"__proto__":{},"constructor":{"type":"object","properties":{"toString":{}}},"x":{}}}',
+    );
+  });
+
   it('ignores strings that only look like paths', () => {
     assert.equal(generateInputSchema({ a: 'price: $.5', b: '$.', c: '$..x', d: 'x$.y', e: '$.a b' }), '{"type":"object","properties":{}}');
   });
