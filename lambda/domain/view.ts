@@ -62,8 +62,10 @@ export interface WireView {
 }
 
 /**
- * A change's LastModifiedTime: now, but always after the time it replaces, so that the times of a
- * view's changes increase in the order they were made even across machines whose clocks differ.
+ * LastModifiedTime of an UpdateViewContent or CreateViewVersion ("the latest timestamp of the
+ * UpdateViewContent or CreateViewVersion operations"): now, but always after the time it replaces.
+ * Those writes require the time they read to be unchanged (ViewStore), so a view's times increase
+ * in the order its changes committed, even across machines whose clocks differ.
  */
 export function nextModifiedTime(before: Pick<ViewHead, 'lastModifiedTime'>, now: number): number {
   return Math.max(now, before.lastModifiedTime + 1);

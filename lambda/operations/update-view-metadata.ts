@@ -1,6 +1,5 @@
 import { InvalidParameterException } from '#domain/errors.ts';
 import { validateInput } from '#domain/validation.ts';
-import { nextModifiedTime } from '#domain/view.ts';
 import { retryOnConflict, viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
 
 interface UpdateViewMetadataRequest {
@@ -10,7 +9,10 @@ interface UpdateViewMetadataRequest {
   Description?: string;
 }
 
-/** Renames move the view's name claim in the same transaction, so names stay unique per instance. */
+/**
+ * Renames move the view's name claim in the same transaction, so names stay unique per instance.
+ * LastModifiedTime is left as it is: it is the time of the last UpdateViewContent or CreateViewVersion.
+ */
 export const updateViewMetadata: OperationHandler = async (raw, context) => {
   const input = validateInput<UpdateViewMetadataRequest>('UpdateViewMetadataRequest', raw);
   if (input.Name === undefined && input.Description === undefined) {
@@ -25,7 +27,6 @@ export const updateViewMetadata: OperationHandler = async (raw, context) => {
       ...before,
       name: input.Name ?? before.name,
       ...(input.Description === undefined ? {} : { description: input.Description }),
-      lastModifiedTime: nextModifiedTime(before, context.now()),
     });
   });
   return {};

@@ -146,21 +146,31 @@ export class ViewStore {
   }
 
   /**
-   * UpdateViewContent. The chunks it deletes are those of the aliases as read, so `$SAVED` must
-   * still be what was read (every change of `$LATEST` changes `$SAVED` too). The listing item it
-   * updates must still be this view's: a concurrent rename makes it read again.
+   * UpdateViewContent and CreateViewVersion set LastModifiedTime, each to a time after the one it
+   * read, and require that one to be unchanged: so these writes are ordered by their times, and
+   * LastModifiedTime stands for everything they change — `$SAVED` and `$LATEST` (whose chunks a
+   * content write deletes as read), the status, the version counter.
+   *
+   * UpdateViewContent also requires the description and tags it answers with to be unchanged, so
+   * that its answer is one state of the view. The listing item it updates must still be this
+   * view's: a concurrent rename makes it read again.
    */
   async saveContent(before: ViewHead, after: ViewHead, content: StoredContent): Promise<void> {
-    await this.#change('saveContent', before, after, { guards: ['saved'], blobs: new Map([[content.ref.id, content.chunks]]) });
+    await this.#change('saveContent', before, after, {
+      guards: ['lastModifiedTime', 'description', 'tags'],
+      blobs: new Map([[content.ref.id, content.chunks]]),
+    });
   }
 
   /**
-   * UpdateViewMetadata. A rename puts a new listing item that copies the listed fields as read,
-   * so those must be unchanged; the old item must still be this view's (a concurrent rename).
+   * UpdateViewMetadata. A rename puts a new listing item that copies the listed fields as read
+   * (the description, the tags, and the status and LastModifiedTime that every content write
+   * changes), so those must be unchanged; the old item must still be this view's (a concurrent
+   * rename). A description alone needs no guard: it replaces what was there.
    */
   async saveMetadata(before: ViewHead, after: ViewHead): Promise<void> {
     const renamed = before.name !== after.name;
-    await this.#change('saveMetadata', before, after, { guards: renamed ? ['description', 'status', 'tags'] : [] });
+    await this.#change('saveMetadata', before, after, { guards: renamed ? ['description', 'tags', 'lastModifiedTime'] : [] });
   }
 
   /** TagResource / UntagResource: the new tags are derived from the ones read. */
@@ -169,14 +179,14 @@ export class ViewStore {
   }
 
   /**
-   * CreateViewVersion's single write. The number must be the next one (`versionCounter` unchanged),
-   * and the version must be the view as it is when it is minted: `$LATEST` (so a ViewContentSha256
-   * precondition holds at the commit) and the description unchanged, the name too (the listing
-   * update, keyed by it, requires that).
+   * CreateViewVersion's single write. Unchanged LastModifiedTime (see saveContent) means the same
+   * `$LATEST` (so a ViewContentSha256 precondition holds at the commit) and the same counter (so
+   * the number is the next one). The version snapshots the description, and the answer carries the
+   * tags: both unchanged too. The name is the listing update's, which requires the item keyed by it.
    */
   async publishVersion(before: ViewHead, after: ViewHead, record: VersionRecord, chunks: Uint8Array[], event: ViewEvent): Promise<void> {
     await this.#change('publishVersion', before, after, {
-      guards: ['versionCounter', 'latest', 'description'],
+      guards: ['lastModifiedTime', 'description', 'tags'],
       extra: [...versionPuts(this.tableName, before, record, chunks), outboxEvent(this.tableName, event)],
     });
   }

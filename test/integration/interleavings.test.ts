@@ -39,7 +39,7 @@ function assertRan(hook: { ran: boolean }) {
 }
 
 describe('CreateViewVersion between its read and its write', () => {
-  it('a version minted and deleted meanwhile: the next number, never that one again (versionCounter guard)', async () => {
+  it('a version minted and deleted meanwhile: the next number, never that one again (LastModifiedTime guard)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a') });
     await version(instanceId, view.Id!);
@@ -54,7 +54,7 @@ describe('CreateViewVersion between its read and its write', () => {
     assert.deepEqual(await listAllVersions(ctx.client, instanceId, view.Id!), [3, 1]);
   });
 
-  it('$LATEST replaced meanwhile: a ViewContentSha256 precondition is checked at the commit ($LATEST guard)', async () => {
+  it('$LATEST replaced meanwhile: a ViewContentSha256 precondition is checked at the commit (LastModifiedTime guard)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a') });
     const hook = interleave(ctx.service.store, 'publishVersion', () => publish(instanceId, view.Id!, 'b'));
@@ -75,6 +75,31 @@ describe('CreateViewVersion between its read and its write', () => {
     assert.equal(minted.Description, 'after');
     const stored = (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:1` }))).View!;
     assert.equal(stored.Description, 'after');
+  });
+
+  it('a draft saved meanwhile: LastModifiedTime never goes back (LastModifiedTime guard)', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
+    await publish(instanceId, view.Id!, 'b');
+    let saved: Date | undefined;
+    const hook = interleave(ctx.service.store, 'publishVersion', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      saved = (await publish(instanceId, view.Id!, 'draft', 'SAVED')).View!.LastModifiedTime;
+    });
+    const minted = (await version(instanceId, view.Id!)).View!;
+    assertRan(hook);
+    assert.ok(minted.LastModifiedTime! > saved!, 'the version, committed after the draft, has the later time');
+    const described = (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` }))).View!;
+    assert.deepEqual(described.LastModifiedTime, minted.LastModifiedTime);
+  });
+
+  it('tagged meanwhile: the answer shows the view as it is when minted (tags guard)', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
+    const hook = interleave(ctx.service.store, 'publishVersion', () => ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { stage: 'new' } })));
+    const minted = (await version(instanceId, view.Id!)).View!;
+    assertRan(hook);
+    assert.deepEqual(minted.Tags, { stage: 'new' });
   });
 
   it('renamed meanwhile: the version carries the new name and the listing keeps one entry (listing owned-by condition)', async () => {
@@ -146,7 +171,7 @@ describe('DeleteViewVersion between its read and its write', () => {
 });
 
 describe('UpdateViewContent between its read and its write', () => {
-  it('another draft saved meanwhile: no content is orphaned ($SAVED guard)', async () => {
+  it('another draft saved meanwhile: no content is orphaned (LastModifiedTime guard)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a') });
     await publish(instanceId, view.Id!, 's1', 'SAVED');
@@ -156,6 +181,19 @@ describe('UpdateViewContent between its read and its write', () => {
     await assertStoredConsistently(ctx.service, instanceId, view.Id!);
     const saved = (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` }))).View!;
     assert.equal(saved.Content!.Template, template('s3'));
+  });
+
+  it('description changed or tagged meanwhile: the answer is one state of the view (description and tags guards)', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a'), description: 'before' });
+    let hook = interleave(ctx.service.store, 'saveContent', () =>
+      ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: 'after' })),
+    );
+    assert.equal((await publish(instanceId, view.Id!, 'b')).View!.Description, 'after');
+    assertRan(hook);
+    hook = interleave(ctx.service.store, 'saveContent', () => ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { t: 'new' } })));
+    assert.deepEqual((await publish(instanceId, view.Id!, 'c')).View!.Tags, { t: 'new' });
+    assertRan(hook);
   });
 
   it('renamed meanwhile: one listing entry, under the new name, with the new status', async () => {
@@ -180,13 +218,18 @@ describe('UpdateViewMetadata (rename) between its read and its write: the new li
     assert.deepEqual((await listed(instanceId)).map((v) => [v.Name, v.Description]), [['two', 'second']]);
   });
 
-  it('status changed meanwhile (status guard)', async () => {
-    const instanceId = newInstanceId();
+  it('content saved meanwhile: status and LastModifiedTime (LastModifiedTime guard)', async () => {
+    const instanceId = randomUUID();
     const view = await createView(ctx.client, instanceId, { name: 'one', status: 'PUBLISHED' });
-    const hook = interleave(ctx.service.store, 'saveMetadata', () => publish(instanceId, view.Id!, 'draft', 'SAVED'));
+    let saved: Date | undefined;
+    const hook = interleave(ctx.service.store, 'saveMetadata', async () => {
+      saved = (await publish(instanceId, view.Id!, 'draft', 'SAVED')).View!.LastModifiedTime;
+    });
     await rename(instanceId, view.Id!, 'two');
     assertRan(hook);
     assert.deepEqual((await listed(instanceId)).map((v) => [v.Name, v.Status]), [['two', 'SAVED']]);
+    const found = (await ctx.client.send(new SearchViewsCommand({ InstanceId: instanceId }))).Views!;
+    assert.deepEqual(found.map((v) => v.LastModifiedTime), [saved], 'SearchViews shows the content write’s time');
   });
 
   it('tagged meanwhile: SearchViews finds it by the new tag (tags guard)', async () => {

@@ -172,7 +172,8 @@ describe('UpdateViewMetadata', () => {
     const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: a.Id }));
     assert.equal(View!.Name, 'gamma');
     assert.equal(View!.Description, 'renamed');
-    assert.ok(View!.LastModifiedTime!.getTime() >= a.LastModifiedTime!.getTime());
+    // LastModifiedTime is the time of the last UpdateViewContent or CreateViewVersion, not of a rename.
+    assert.deepEqual(View!.LastModifiedTime, a.LastModifiedTime);
 
     const taken = await failure(ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: a.Id, Name: 'beta' })));
     assert.equal(taken.name, 'DuplicateResourceException');

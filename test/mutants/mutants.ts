@@ -30,15 +30,17 @@ const weaken = (condition: string) => `${condition} OR attribute_exists(#pk) OR 
 
 export const MUTANTS: Mutant[] = [
   // CreateViewVersion's guards.
-  { name: 'publish-without-counter-guard', file: STORE, find: "guards: ['versionCounter', 'latest', 'description'],", replace: "guards: ['latest', 'description'],", tests: [interleavings] },
-  { name: 'publish-without-latest-guard', file: STORE, find: "guards: ['versionCounter', 'latest', 'description'],", replace: "guards: ['versionCounter', 'description'],", tests: [interleavings] },
-  { name: 'publish-without-description-guard', file: STORE, find: "guards: ['versionCounter', 'latest', 'description'],", replace: "guards: ['versionCounter', 'latest'],", tests: [interleavings] },
+  { name: 'publish-without-last-modified-guard', file: STORE, find: "guards: ['lastModifiedTime', 'description', 'tags'],\n      extra:", replace: "guards: ['description', 'tags'],\n      extra:", tests: [interleavings] },
+  { name: 'publish-without-description-guard', file: STORE, find: "guards: ['lastModifiedTime', 'description', 'tags'],\n      extra:", replace: "guards: ['lastModifiedTime', 'tags'],\n      extra:", tests: [interleavings] },
+  { name: 'publish-without-tags-guard', file: STORE, find: "guards: ['lastModifiedTime', 'description', 'tags'],\n      extra:", replace: "guards: ['lastModifiedTime', 'description'],\n      extra:", tests: [interleavings] },
   // DeleteViewVersion, UpdateViewContent, UpdateViewMetadata, tags.
   { name: 'delete-version-without-highest-guard', file: STORE, find: "guards: before.highest?.version === record.version ? ['highest'] : [],", replace: 'guards: [],', tests: [interleavings] },
-  { name: 'save-content-without-saved-guard', file: STORE, find: "{ guards: ['saved'], blobs:", replace: '{ guards: [], blobs:', tests: [interleavings] },
-  { name: 'rename-without-description-guard', file: STORE, find: "guards: renamed ? ['description', 'status', 'tags'] : []", replace: "guards: renamed ? ['status', 'tags'] : []", tests: [interleavings] },
-  { name: 'rename-without-status-guard', file: STORE, find: "guards: renamed ? ['description', 'status', 'tags'] : []", replace: "guards: renamed ? ['description', 'tags'] : []", tests: [interleavings] },
-  { name: 'rename-without-tags-guard', file: STORE, find: "guards: renamed ? ['description', 'status', 'tags'] : []", replace: "guards: renamed ? ['description', 'status'] : []", tests: [interleavings] },
+  { name: 'save-content-without-last-modified-guard', file: STORE, find: "guards: ['lastModifiedTime', 'description', 'tags'],\n      blobs:", replace: "guards: ['description', 'tags'],\n      blobs:", tests: [interleavings] },
+  { name: 'save-content-without-description-guard', file: STORE, find: "guards: ['lastModifiedTime', 'description', 'tags'],\n      blobs:", replace: "guards: ['lastModifiedTime', 'tags'],\n      blobs:", tests: [interleavings] },
+  { name: 'save-content-without-tags-guard', file: STORE, find: "guards: ['lastModifiedTime', 'description', 'tags'],\n      blobs:", replace: "guards: ['lastModifiedTime', 'description'],\n      blobs:", tests: [interleavings] },
+  { name: 'rename-without-description-guard', file: STORE, find: "guards: renamed ? ['description', 'tags', 'lastModifiedTime'] : []", replace: "guards: renamed ? ['tags', 'lastModifiedTime'] : []", tests: [interleavings] },
+  { name: 'rename-without-tags-guard', file: STORE, find: "guards: renamed ? ['description', 'tags', 'lastModifiedTime'] : []", replace: "guards: renamed ? ['description', 'lastModifiedTime'] : []", tests: [interleavings] },
+  { name: 'rename-without-last-modified-guard', file: STORE, find: "guards: renamed ? ['description', 'tags', 'lastModifiedTime'] : []", replace: "guards: renamed ? ['description', 'tags'] : []", tests: [interleavings] },
   { name: 'tags-without-tags-guard', file: STORE, find: "await this.#change('saveTags', before, after, { guards: ['tags'] });", replace: "await this.#change('saveTags', before, after, { guards: [] });", tests: [interleavings] },
   // Conditions of the transaction plan.
   {
