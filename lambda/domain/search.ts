@@ -1,4 +1,5 @@
 import { InvalidParameterException } from './errors.ts';
+import { containsMatcher } from './text-match.ts';
 import type { ViewStatus } from './content.ts';
 import type { ViewType } from './view.ts';
 
@@ -51,6 +52,17 @@ export function subjectOf(view: Searchable): SearchSubject {
 }
 
 export type Predicate = (view: SearchSubject) => boolean;
+
+/**
+ * The work the predicates of one request did, in characters compared (each at most a few
+ * nanoseconds): SearchViews ends its page when it reaches SEARCH_WORK_BUDGET.
+ */
+export interface WorkMeter {
+  units: number;
+}
+
+/** About 0.1 s of matching on a slow core: a page that reaches it ends there, with a NextToken. */
+export const SEARCH_WORK_BUDGET = 16_000_000;
 
 type Field = 'name' | 'description';
 /** A Map, so that a FieldName such as `constructor` is just an unknown field, not an object property. */
@@ -125,7 +137,7 @@ export function checkSearchBounds(input: { SearchCriteria?: unknown; SearchFilte
   }
 }
 
-function stringPredicate(condition: StringCondition, path: string): Predicate {
+function stringPredicate(condition: StringCondition, path: string, meter: WorkMeter): Predicate {
   const field = condition.FieldName === undefined ? undefined : FIELDS.get(condition.FieldName.toLowerCase());
   if (!field) {
     throw new InvalidParameterException(`Invalid parameter ${path}.FieldName: must be one of ${[...FIELDS.keys()].join(', ')}.`);
@@ -136,11 +148,22 @@ function stringPredicate(condition: StringCondition, path: string): Predicate {
   const folded = fold(value);
   switch (condition.ComparisonType) {
     case 'EXACT':
-      return (view) => view[field] === value;
+      return (view) => {
+        meter.units += Math.min(value.length, view.folded[field].length) + 1;
+        return view[field] === value;
+      };
     case 'STARTS_WITH':
-      return (view) => view.folded[field].startsWith(folded);
-    case 'CONTAINS':
-      return (view) => view.folded[field].includes(folded);
+      return (view) => {
+        meter.units += Math.min(folded.length, view.folded[field].length) + 1;
+        return view.folded[field].startsWith(folded);
+      };
+    case 'CONTAINS': {
+      const contains = containsMatcher(folded);
+      return (view) => {
+        meter.units += view.folded[field].length + folded.length + 1;
+        return contains(view.folded[field]);
+      };
+    }
   }
 }
 
@@ -152,22 +175,25 @@ const any = (predicates: Predicate[]): Predicate => (view) => predicates.some((p
  * AndConditions, its string condition, its type and status. STARTS_WITH and CONTAINS ignore case;
  * EXACT does not. An empty node matches every view.
  */
-export function compileCriteria(criteria: ViewSearchCriteria | undefined, path = 'SearchCriteria'): Predicate {
+export function compileCriteria(criteria: ViewSearchCriteria | undefined, meter: WorkMeter = { units: 0 }, path = 'SearchCriteria'): Predicate {
   if (!criteria) return () => true;
   const parts: Predicate[] = [];
-  if (criteria.OrConditions?.length) parts.push(any(criteria.OrConditions.map((c, i) => compileCriteria(c, `${path}.OrConditions[${i}]`))));
-  if (criteria.AndConditions?.length) parts.push(all(criteria.AndConditions.map((c, i) => compileCriteria(c, `${path}.AndConditions[${i}]`))));
-  if (criteria.StringCondition) parts.push(stringPredicate(criteria.StringCondition, `${path}.StringCondition`));
+  if (criteria.OrConditions?.length) parts.push(any(criteria.OrConditions.map((c, i) => compileCriteria(c, meter, `${path}.OrConditions[${i}]`))));
+  if (criteria.AndConditions?.length) parts.push(all(criteria.AndConditions.map((c, i) => compileCriteria(c, meter, `${path}.AndConditions[${i}]`))));
+  if (criteria.StringCondition) parts.push(stringPredicate(criteria.StringCondition, `${path}.StringCondition`, meter));
   if (criteria.ViewTypeCondition) parts.push((view) => view.type === criteria.ViewTypeCondition);
   if (criteria.ViewStatusCondition) parts.push((view) => view.status === criteria.ViewStatusCondition);
   return all(parts);
 }
 
-function tagPredicate(condition: TagCondition, path: string): Predicate {
+function tagPredicate(condition: TagCondition, path: string, meter: WorkMeter): Predicate {
   const tagKey = condition.TagKey;
   if (tagKey === undefined) throw new InvalidParameterException(`Invalid parameter ${path}.TagKey: is required.`);
   const tagValue = condition.TagValue;
-  return (view) => Object.hasOwn(view.tags, tagKey) && (tagValue === undefined || view.tags[tagKey] === tagValue);
+  return (view) => {
+    meter.units += tagKey.length + (tagValue?.length ?? 0) + 1;
+    return Object.hasOwn(view.tags, tagKey) && (tagValue === undefined || view.tags[tagKey] === tagValue);
+  };
 }
 
 /**
@@ -175,14 +201,14 @@ function tagPredicate(condition: TagCondition, path: string): Predicate {
  * is given), an AndCondition (all of its tag conditions) or OrConditions (any of those); when
  * several are given, all must hold.
  */
-export function compileFilter(filter: ViewSearchFilter | undefined): Predicate {
+export function compileFilter(filter: ViewSearchFilter | undefined, meter: WorkMeter = { units: 0 }): Predicate {
   const attribute = filter?.AttributeFilter;
   if (!attribute) return () => true;
   const base = 'SearchFilter.AttributeFilter';
   const andOf = (condition: { TagConditions?: TagCondition[] }, path: string) =>
-    all((condition.TagConditions ?? []).map((tag, i) => tagPredicate(tag, `${path}.TagConditions[${i}]`)));
+    all((condition.TagConditions ?? []).map((tag, i) => tagPredicate(tag, `${path}.TagConditions[${i}]`, meter)));
   const parts: Predicate[] = [];
-  if (attribute.TagCondition) parts.push(tagPredicate(attribute.TagCondition, `${base}.TagCondition`));
+  if (attribute.TagCondition) parts.push(tagPredicate(attribute.TagCondition, `${base}.TagCondition`, meter));
   if (attribute.AndCondition) parts.push(andOf(attribute.AndCondition, `${base}.AndCondition`));
   if (attribute.OrConditions?.length) parts.push(any(attribute.OrConditions.map((c, i) => andOf(c, `${base}.OrConditions[${i}]`))));
   return all(parts);

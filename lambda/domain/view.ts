@@ -39,6 +39,11 @@ export interface ViewHead {
   versionCounter: number;
   /** The highest version while it exists; cleared when that version is deleted. */
   highest?: VersionRecord;
+  /**
+   * How many versions exist, kept in the transactions that create and delete them, so that a list
+   * of all of them can be told complete; absent on views stored before it was kept.
+   */
+  versions?: number;
   tags: Record<string, string>;
   createdTime: number;
   lastModifiedTime: number;

@@ -57,7 +57,13 @@ export const createViewVersion: OperationHandler = async (raw, context) => {
       viewCreatedTime: head.createdTime,
     };
     // LastModifiedTime is "the latest timestamp of the UpdateViewContent or CreateViewVersion operations".
-    const next: ViewHead = { ...head, versionCounter: record.version, highest: record, lastModifiedTime: publishedTime };
+    const next: ViewHead = {
+      ...head,
+      versionCounter: record.version,
+      highest: record,
+      lastModifiedTime: publishedTime,
+      ...(head.versions === undefined ? {} : { versions: head.versions + 1 }),
+    };
     const event = versionPublished(deployment, next, record, randomUUID(), publishedTime);
     await store.publishVersion(head, next, record, read.chunks, event);
     context.observe('VersionsPublished');

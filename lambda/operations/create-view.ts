@@ -58,6 +58,7 @@ export const createView: OperationHandler = async (raw, context) => {
     saved: contentRef,
     ...(input.Status === 'PUBLISHED' ? { latest: contentRef } : {}),
     versionCounter: 0,
+    versions: 0,
     // Tag keys are the caller's (`__proto__` included): kept as data in a null-prototype object.
     tags: Object.assign(Object.create(null) as Record<string, string>, input.Tags),
     createdTime: now,

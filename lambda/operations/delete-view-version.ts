@@ -25,7 +25,10 @@ export const deleteViewVersion: OperationHandler = async (raw, context) => {
     if (!read.head) throw viewNotFound(ref);
     if (!read.version) throw new ResourceNotFoundException(`Version ${input.ViewVersion} of view ${ref.viewId} does not exist.`);
     const { highest, ...rest } = read.head;
-    const after: ViewHead = highest?.version === input.ViewVersion ? rest : read.head;
+    const after: ViewHead = {
+      ...(highest?.version === input.ViewVersion ? rest : read.head),
+      ...(read.head.versions === undefined ? {} : { versions: read.head.versions - 1 }),
+    };
     const event = versionDeleted(context.deployment, read.head, read.version, randomUUID(), context.now());
     await context.store.deleteVersion(read.head, after, read.version, event);
   });

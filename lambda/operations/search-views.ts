@@ -1,7 +1,16 @@
 import canonicalize from 'canonicalize';
 import { sha256Hex } from '#domain/content.ts';
 import { MAX_PAGE_RESPONSE_BYTES, responseBytes } from '#domain/response-size.ts';
-import { checkSearchBounds, compileCriteria, compileFilter, requiredType, subjectOf, type ViewSearchCriteria, type ViewSearchFilter } from '#domain/search.ts';
+import {
+  SEARCH_WORK_BUDGET,
+  checkSearchBounds,
+  compileCriteria,
+  compileFilter,
+  requiredType,
+  subjectOf,
+  type ViewSearchCriteria,
+  type ViewSearchFilter,
+} from '#domain/search.ts';
 import { validateInput } from '#domain/validation.ts';
 import { searchResultView } from '#domain/view.ts';
 import { instanceIdOf, type OperationHandler } from './context.ts';
@@ -16,8 +25,9 @@ interface SearchViewsRequest {
 
 /**
  * The most DynamoDB queries one SearchViews call makes, each reading at most 1 MB of the instance's
- * listing (a few thousand views): the bound on a page's cost, however many views the instance has.
- * A page can therefore hold fewer than MaxResults views and still carry a NextToken.
+ * listing (a few thousand views): the bound on a page's reads, however many views the instance
+ * has. With the bound on matching work (SEARCH_WORK_BUDGET) and on the response's size, a page can
+ * therefore hold fewer than MaxResults views and still carry a NextToken.
  */
 export const SEARCH_MAX_QUERIES = 4;
 
@@ -44,8 +54,10 @@ export const searchViews: OperationHandler = async (raw, context) => {
   checkSearchBounds(raw);
   const input = validateInput<SearchViewsRequest>('SearchViewsRequest', raw);
   const instanceId = instanceIdOf(input, context);
-  const criteria = compileCriteria(input.SearchCriteria);
-  const filter = compileFilter(input.SearchFilter);
+  // Matching work is metered: a page that reaches the budget ends there, like one that reaches its query budget.
+  const meter = { units: 0 };
+  const criteria = compileCriteria(input.SearchCriteria, meter);
+  const filter = compileFilter(input.SearchFilter, meter);
   const limit = input.MaxResults ?? 100;
   const query = sha256Hex(canonicalize({ criteria: input.SearchCriteria ?? null, filter: input.SearchFilter ?? null })!);
   const scope = `SearchViews\n${instanceId}\n${query}`;
@@ -81,6 +93,7 @@ export const searchViews: OperationHandler = async (raw, context) => {
         full = sortKey;
         readInPage = read;
       }
+      return meter.units >= SEARCH_WORK_BUDGET ? 'stop' : undefined;
     },
     () => full === undefined,
   );

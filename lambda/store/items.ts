@@ -16,6 +16,7 @@ export const HEAD_FIELDS = [
   'latest',
   'versionCounter',
   'highest',
+  'versions',
   'tags',
   'createdTime',
   'lastModifiedTime',
@@ -23,6 +24,12 @@ export const HEAD_FIELDS = [
 
 /** A field of the head, as conditions name them. */
 export type HeadField = (typeof HEAD_FIELDS)[number];
+
+/**
+ * Counts that writers change by a delta (DynamoDB's ADD, applied in commit order) rather than set
+ * to a value computed from their read: writers of other fields change them without a guard.
+ */
+export const COUNTER_FIELDS: readonly HeadField[] = ['versions'];
 
 /** The listing fields a change can touch without moving the item (the name and type are its key). */
 export const LISTING_UPDATABLE = ['description', 'status', 'tags', 'lastModifiedTime'] as const;

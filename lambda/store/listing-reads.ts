@@ -56,8 +56,9 @@ export interface ScanResult {
 /**
  * SearchViews' reads: listing items in listing order from just after `after`, a query page at a
  * time, each item handed to `visit`. It stops at the end of the listing, after `maxRequests`
- * queries, or at the end of a query page when `more` says so. The first query reads at most
- * `firstLimit` items (enough when most views match), the others a full 1 MB page each.
+ * queries, at the end of a query page when `more` says so, or at once when `visit` says `stop`
+ * (then `last` is that item). The first query reads at most `firstLimit` items (enough when most
+ * views match), the others a full 1 MB page each.
  */
 export async function scanListings(
   io: DynamoIo,
@@ -65,7 +66,7 @@ export async function scanListings(
   type: ViewType | undefined,
   after: string | undefined,
   limits: { maxRequests: number; firstLimit: number },
-  visit: (listing: ListedView, sortKey: string) => void,
+  visit: (listing: ListedView, sortKey: string) => 'stop' | void,
   more: () => boolean,
 ): Promise<ScanResult> {
   const partition = instancePartition(instanceId);
@@ -76,7 +77,14 @@ export async function scanListings(
       { ...listingQuery(instanceId, type), ...(startKey ? { ExclusiveStartKey: startKey } : {}) },
       requests === 1 ? limits.firstLimit : undefined,
     );
-    for (const item of page.items) if (once(seen, item)) visit(listingFromItem(item), String(item[SORT_KEY]));
+    for (const [index, item] of page.items.entries()) {
+      if (!once(seen, item)) continue;
+      const sortKey = String(item[SORT_KEY]);
+      if (visit(listingFromItem(item), sortKey) === 'stop') {
+        const end = index === page.items.length - 1 && !page.next;
+        return end ? { requests, exhausted: true } : { requests, exhausted: false, last: sortKey };
+      }
+    }
     startKey = page.next;
     if (!startKey) return { requests, exhausted: true };
     if (requests >= limits.maxRequests || !more()) return { requests, exhausted: false, last: String(startKey[SORT_KEY]) };

@@ -127,38 +127,64 @@ export interface VersionPage {
 }
 
 /**
- * ListViewVersions, highest first. The first page is one Query that starts at the head. A later
- * page starts below the versions already listed, so the head is read beside it (GetItem, at the
- * same time): a NextToken outliving its view then meets ResourceNotFoundException instead of the
- * versions a purge has not reached yet. Version records are immutable, so any mix of their reads
- * is a list of versions that existed; the head read proves the view existed while they did.
+ * ListViewVersions, highest first. Version records are immutable, so any mix of their reads is a
+ * list of versions that existed; the head read proves the view existed while they did — except
+ * that one Query can take the head from before a DeleteView and the versions from after its purge
+ * began (the purge deletes from the lowest version up). A first page is one Query from the head
+ * down: when it holds the last version it must hold as many as the head counts, or it is read
+ * again. A later page starts below the versions already listed, so the head is read beside it
+ * (GetItem, at the same time): a NextToken outliving its view meets ResourceNotFoundException.
  */
 export async function listVersions(io: DynamoIo, instanceId: string, viewId: string, limit: number, after?: string): Promise<VersionPage> {
-  const partition = viewPartition(instanceId, viewId);
-  const first = after === undefined;
-  const query = io.query(
+  if (after !== undefined) return listLaterVersions(io, instanceId, viewId, limit, after);
+  for (let attempt = 0; attempt < TORN_READ_ATTEMPTS; attempt++) {
+    if (attempt > 0) await pause(attempt);
+    const page = await firstVersionPage(io, instanceId, viewId, limit);
+    // A first page that reaches the last version holds them all: as many as the head counts, or
+    // the query caught a change half-applied (a DeleteView's purge under a head read before it).
+    if (!page.head || page.after !== undefined || page.head.versions === undefined || page.head.versions === page.versions.length) return page;
+  }
+  return viewChangingTooFast();
+}
+
+/** The head and the highest versions, in one Query from the head down. */
+async function firstVersionPage(io: DynamoIo, instanceId: string, viewId: string, limit: number): Promise<VersionPage> {
+  const { items } = await io.query(
     {
       KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
       ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
-      ExpressionAttributeValues: { ':pk': partition, ':low': VERSION_PREFIX, ':high': HEAD_SK },
+      ExpressionAttributeValues: { ':pk': viewPartition(instanceId, viewId), ':low': VERSION_PREFIX, ':high': HEAD_SK },
       ScanIndexForward: false,
-      ...(first ? {} : { ExclusiveStartKey: key(partition, after) }),
     },
-    // One more than asked tells whether another page follows without an empty last page.
-    limit + 1 + (first ? 1 : 0),
+    // The head, the page, and one more to tell whether another page follows.
+    limit + 2,
   );
-  let items: Item[];
-  let head: ViewHead | undefined;
-  if (first) {
-    items = (await query).items;
-    head = items[0]?.[SORT_KEY] === HEAD_SK ? headFromItem(items.shift()) : undefined;
-  } else {
-    const [page, state] = await Promise.all([query, readHeadState(io, instanceId, viewId)]);
-    items = page.items;
-    head = state.head;
-  }
-  if (!head) return { versions: [] };
+  const head = items[0]?.[SORT_KEY] === HEAD_SK ? headFromItem(items.shift()) : undefined;
+  return head ? versionPage(head, items, limit) : { versions: [] };
+}
+
+function versionPage(head: ViewHead, items: Item[], limit: number): VersionPage {
   const versions = items.filter((item) => String(item[SORT_KEY]).startsWith(VERSION_PREFIX)).map(versionFromItem);
   const page = versions.slice(0, limit);
   return { head, versions: page, ...(versions.length > limit ? { after: versionSk(page.at(-1)!.version) } : {}) };
+}
+
+/** A later page, with the head read beside it so that a NextToken does not outlive its view. */
+async function listLaterVersions(io: DynamoIo, instanceId: string, viewId: string, limit: number, after: string): Promise<VersionPage> {
+  const partition = viewPartition(instanceId, viewId);
+  const [page, state] = await Promise.all([
+    io.query(
+      {
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+        ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+        ExpressionAttributeValues: { ':pk': partition, ':low': VERSION_PREFIX, ':high': HEAD_SK },
+        ScanIndexForward: false,
+        ExclusiveStartKey: key(partition, after),
+      },
+      // One more than asked tells whether another page follows without an empty last page.
+      limit + 1,
+    ),
+    readHeadState(io, instanceId, viewId),
+  ]);
+  return state.head ? versionPage(state.head, page.items, limit) : { versions: [] };
 }

@@ -118,7 +118,7 @@ export class ViewStore {
     type: ViewType | undefined,
     after: string | undefined,
     limits: { maxRequests: number; firstLimit: number },
-    visit: (listing: ViewListing, sortKey: string) => void,
+    visit: (listing: ViewListing, sortKey: string) => 'stop' | void,
     more: () => boolean,
   ): Promise<ScanResult> {
     return scanListings(this.io, instanceId, type, after, limits, visit, more);

@@ -3,6 +3,7 @@ import type { ViewEvent } from '#domain/events.ts';
 import type { ListedView, VersionRecord, ViewHead } from '#domain/view.ts';
 import type { ActionPurpose } from './errors.ts';
 import {
+  COUNTER_FIELDS,
   HEAD_FIELDS,
   LISTING_UPDATABLE,
   contentSlots,
@@ -112,11 +113,21 @@ function headUpdate(tableName: string, partition: string, before: ViewHead, afte
   const values: Record<string, unknown> = {};
   const set: string[] = [];
   const remove: string[] = [];
+  const add: string[] = [];
   const conditions = ['attribute_exists(#pk)', 'attribute_not_exists(#deleting)'];
   HEAD_FIELDS.forEach((field, index) => {
     const name = `#f${index}`;
     const old = before[field];
     const now = after[field];
+    if (COUNTER_FIELDS.includes(field)) {
+      // A count the view never kept stays unkept rather than start from a wrong base.
+      if (typeof old === 'number' && typeof now === 'number' && now !== old) {
+        names[name] = field;
+        add.push(`${name} :add${index}`);
+        values[`:add${index}`] = now - old;
+      }
+      return;
+    }
     if (guards.includes(field)) {
       names[name] = field;
       if (old === undefined) conditions.push(`attribute_not_exists(${name})`);
@@ -144,8 +155,10 @@ function headUpdate(tableName: string, partition: string, before: ViewHead, afte
     ExpressionAttributeNames: names,
     ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
   };
-  if (set.length === 0 && remove.length === 0) return { purpose: 'head', item: { ConditionCheck: target } };
-  const update = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].filter(Boolean).join(' ');
+  if (set.length === 0 && remove.length === 0 && add.length === 0) return { purpose: 'head', item: { ConditionCheck: target } };
+  const update = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '', add.length ? `ADD ${add.join(', ')}` : '']
+    .filter(Boolean)
+    .join(' ');
   return { purpose: 'head', item: { Update: { ...target, UpdateExpression: update } } };
 }
 

@@ -58,8 +58,9 @@ export async function heavyRequests(service: LocalService, seed: Seeder, handler
       };
     }),
   );
-  const contains = { StringCondition: { FieldName: 'description', Value: `${'a'.repeat(4095)}b`, ComparisonType: 'CONTAINS' } };
-  const fullCriteria = { AndConditions: Array.from({ length: 7 }, () => ({ OrConditions: Array.from({ length: 6 }, () => contains) })) };
+  const contains = { StringCondition: { FieldName: 'description', Value: `${'a'.repeat(1000)}b${'a'.repeat(1000)}`, ComparisonType: 'CONTAINS' } };
+  // Nothing matches, so every one of the 42 conditions is evaluated for every view.
+  const fullCriteria = { OrConditions: Array.from({ length: 7 }, () => ({ OrConditions: Array.from({ length: 6 }, () => contains) })) };
   const instanceId = `heavy-${randomUUID()}`;
   const createView = (name: string, template: string, extra: Record<string, unknown> = {}): RawRequest => ({
     method: 'PUT',
@@ -74,7 +75,7 @@ export async function heavyRequests(service: LocalService, seed: Seeder, handler
       { method: 'POST', path: '/search-views', body: JSON.stringify({ InstanceId: searchInstance, SearchCriteria: { AndConditions: Array.from({ length: 1_200_000 }, () => ({})) } }) },
     ],
     [
-      'SearchViews at the bounds: 42 CONTAINS conditions of 4,096 characters over 1,000 descriptions of 4,096',
+      'SearchViews at the bounds: 42 CONTAINS conditions of 2,001 characters that all but match 1,000 descriptions of 4,096',
       'SearchViews',
       { method: 'POST', path: '/search-views', body: JSON.stringify({ InstanceId: searchInstance, SearchCriteria: fullCriteria }) },
     ],

@@ -151,6 +151,21 @@ describe('DeleteViewVersion between its read and its write', () => {
     assert.equal(error.name, 'ResourceNotFoundException');
   });
 
+  it('a version minted meanwhile: both changes count, and the list of versions is whole (versions counted with ADD)', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
+    await version(instanceId, view.Id!);
+    await publish(instanceId, view.Id!, 'b');
+    await version(instanceId, view.Id!);
+    await publish(instanceId, view.Id!, 'c');
+    // Version 1 is not the highest: no guard orders this deletion after the publish.
+    const hook = interleave(ctx.service.store, 'deleteVersion', () => version(instanceId, view.Id!));
+    await ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 }));
+    assertRan(hook);
+    assert.deepEqual(await listAllVersions(ctx.client, instanceId, view.Id!), [3, 2]);
+    assert.equal((await ctx.service.store.readHead(instanceId, view.Id!))!.versions, 2);
+  });
+
   it('the view deleted meanwhile (its purge not yet run): ResourceNotFoundException (head must not be a tombstone)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a') });
@@ -252,6 +267,15 @@ describe('UpdateViewMetadata (rename) between its read and its write: the new li
     assertRan(hook);
     assert.deepEqual((await listed(instanceId)).map((v) => v.Name), ['three']);
     assert.equal((await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` }))).View!.Name, 'three');
+  });
+
+  it('the same rename made meanwhile: it succeeds, the name being the view’s own by then (a failed claim beside a failed guard is a race)', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { name: 'one' });
+    const hook = interleave(ctx.service.store, 'saveMetadata', () => rename(instanceId, view.Id!, 'two'));
+    await rename(instanceId, view.Id!, 'two');
+    assertRan(hook);
+    assert.deepEqual((await listed(instanceId)).map((v) => v.Name), ['two']);
   });
 
   it('the new name taken meanwhile: DuplicateResourceException (name claim)', async () => {

@@ -151,6 +151,9 @@ describe('SearchViews', () => {
     const cases: [string, () => Promise<unknown>][] = [
       ['InstanceId', () => search({}, 'not-a-uuid')],
       ['FieldName', () => search({ SearchCriteria: { StringCondition: { FieldName: 'template', Value: 'x', ComparisonType: 'CONTAINS' } } })],
+      // Field names are data, not object properties.
+      ['FieldName', () => search({ SearchCriteria: { StringCondition: { FieldName: 'constructor', Value: 'x', ComparisonType: 'CONTAINS' } } })],
+      ['FieldName', () => search({ SearchCriteria: { StringCondition: { FieldName: '__proto__', Value: 'x', ComparisonType: 'STARTS_WITH' } } })],
       ['Value', () => search({ SearchCriteria: { StringCondition: { FieldName: 'name', ComparisonType: 'CONTAINS' } } })],
       ['TagKey', () => search({ SearchFilter: { AttributeFilter: { TagCondition: { TagValue: 'v' } } } })],
       ['MaxResults', () => search({ MaxResults: 101 })],
@@ -177,7 +180,8 @@ describe('SearchViews', () => {
 
 describe('SearchViews: bounded work and a count across pages', () => {
   const bounded = (criteria: unknown) => search({ SearchCriteria: criteria as never });
-  const stringCondition = (value = 'x') => ({ StringCondition: { FieldName: 'name', Value: value, ComparisonType: 'CONTAINS' as const } });
+  const stringConditionOn = (field: string, value: string) => ({ StringCondition: { FieldName: field, Value: value, ComparisonType: 'CONTAINS' as const } });
+  const stringCondition = (value = 'x') => stringConditionOn('name', value);
 
   it('accepts conditions up to each documented bound and refuses one past it, naming the bound', async () => {
     // 50 criteria objects in all: the root, 7 under it, 6 under each of those.
@@ -212,6 +216,25 @@ describe('SearchViews: bounded work and a count across pages', () => {
     assert.equal(error.name, 'InvalidParameterException');
   });
 
+  it('a page ends when its matching work reaches the budget, however costly the conditions', async (t) => {
+    const instance = randomUUID();
+    for (let i = 0; i < 120; i++) await createView(ctx.client, instance, { name: `long-${String(i).padStart(3, '0')}`, status: 'SAVED', description: 'a'.repeat(4096) });
+    // 42 conditions, all evaluated (none matches), that nearly match every 4,096-character description.
+    const nearly = stringConditionOn('description', `${'a'.repeat(1000)}b${'a'.repeat(1000)}`);
+    const costly = { OrConditions: Array.from({ length: 7 }, () => ({ OrConditions: Array.from({ length: 6 }, () => nearly) })) };
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const started = performance.now();
+      const page = await search({ SearchCriteria: costly as never, ...(token ? { NextToken: token } : {}) }, instance);
+      t.diagnostic(`page ${pages + 1}: ${Math.round(performance.now() - started)} ms`);
+      assert.deepEqual(page.Views, []);
+      token = page.NextToken;
+      pages++;
+    } while (token);
+    assert.ok(pages >= 2, `the 120 views took ${pages} pages`);
+  });
+
   it('ApproximateTotalCount approximates all matches on every page, the first included, and is exact on the last', async () => {
     const instance = randomUUID();
     // 300 views, every other one a match, so that the first page sees only part of the listing.
@@ -230,9 +253,10 @@ describe('SearchViews: bounded work and a count across pages', () => {
 
   it('a page stops before its response could outgrow what Lambda may return', async () => {
     const instance = randomUUID();
-    // Tag values may hold control characters, which JSON escapes to six bytes, and Lambda's JSON escapes again.
+    // Tag values may hold control characters, which JSON escapes to six bytes, and Lambda's JSON
+    // escapes again: 100 such views (one default page) would take about 9 MB.
     const tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`key${i}`, '\u0001'.repeat(256)]));
-    for (let i = 0; i < 60; i++) await createView(ctx.client, instance, { name: `big-${i}`, status: 'SAVED', tags });
+    for (let i = 0; i < 100; i++) await createView(ctx.client, instance, { name: `big-${i}`, status: 'SAVED', tags });
     let token: string | undefined;
     let seen = 0;
     let pages = 0;
@@ -244,7 +268,7 @@ describe('SearchViews: bounded work and a count across pages', () => {
       token = response.json!['NextToken'] as string | undefined;
       pages++;
     } while (token);
-    assert.equal(seen, 60);
-    assert.ok(pages > 1, 'the 60 views did not fit one page');
+    assert.equal(seen, 100);
+    assert.ok(pages > 1, 'the 100 views did not fit one page');
   });
 });

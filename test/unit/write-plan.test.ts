@@ -99,6 +99,17 @@ describe('transaction plans', () => {
     assert.deepEqual(set.sort(), ['lastModifiedTime', 'versionCounter']);
   });
 
+  it('counts change by a delta (ADD), never a value computed from the read; a count the view never kept stays unkept', () => {
+    const before = head({ versions: 4 });
+    const update = body(headAction(planChange(TABLE, before, { ...before, versions: 3 })));
+    const names = update['ExpressionAttributeNames'] as Record<string, string>;
+    const [, name, value] = /^ADD (#f\d+) (:add\d+)$/.exec(String(update['UpdateExpression']))!;
+    assert.equal(names[name!], 'versions');
+    assert.equal((update['ExpressionAttributeValues'] as Record<string, unknown>)[value!], -1);
+    const unkept = planChange(TABLE, head(), { ...head(), versions: 1 });
+    assert.equal(operationOf(headAction(unkept)), 'ConditionCheck');
+  });
+
   it('a guard on a field that was absent requires it to be absent still', () => {
     const before = head();
     const update = body(headAction(planChange(TABLE, before, { ...before, tags: { a: '1' } }, { guards: ['description'] })));
