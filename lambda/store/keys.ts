@@ -10,7 +10,8 @@ import type { ViewType } from '#domain/view.ts';
  *   they belong to and never rewritten, so a read that catches a write half-way (Query is only
  *   read-committed against transactions) sees chunks that do not match the head, never wrong ones.
  * - `INSTANCE#<instance>` holds the view listing `N#<type code>#<name>` (which is also the name's
- *   uniqueness claim), ClientToken records `T#<sha256(token)>` and the view count `COUNT`.
+ *   uniqueness claim), ClientToken records `T#<sha256(token)>` and the view count, in shards
+ *   `COUNT#<shard>`.
  * - `OUTBOX#<instance>#<view>` holds what the change stream acts on after a commit: events
  *   `E#<time>#<id>` and purge requests `P#<time>#<id>`. Apart from the view's partition, so that
  *   purging a deleted view never removes them before they are delivered; they expire by TTL.
@@ -29,7 +30,14 @@ export const LISTING_PREFIX = 'N#';
 export const TOKEN_PREFIX = 'T#';
 export const EVENT_PREFIX = 'E#';
 export const PURGE_PREFIX = 'P#';
-export const VIEW_COUNT_SK = 'COUNT';
+/**
+ * The view count is kept in 16 shards (by the first hex digit of the view id), so that views
+ * created at once in one instance rarely write the same count item in their transactions
+ * (DynamoDB cancels concurrent transactions on one item with TransactionConflict).
+ */
+export const VIEW_COUNT_SHARDS = 16;
+export const viewCountSk = (shard: number) => `COUNT#${shard.toString(16)}`;
+export const viewCountShard = (viewId: string) => (Number.parseInt(viewId.charAt(0), 16) || 0) % VIEW_COUNT_SHARDS;
 /** Sorts after every character a key segment uses (ids, digits, `#`). */
 export const PREFIX_END = '~';
 

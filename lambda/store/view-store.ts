@@ -7,7 +7,7 @@ import { CHUNK_BYTES, encodeContent } from './content-codec.ts';
 import { DynamoIo } from './dynamo-io.ts';
 import { listViews, scanListings, type Page, type ScanResult } from './listing-reads.ts';
 import { purgeView } from './purge.ts';
-import { instancePartition, key, tokenSk, TTL_ATTRIBUTE, VIEW_COUNT_SK } from './keys.ts';
+import { instancePartition, key, tokenSk, TTL_ATTRIBUTE, VIEW_COUNT_SHARDS, viewCountSk } from './keys.ts';
 import { listVersions, readAlias, readHeadState, readVersion, type AliasRead, type VersionPage, type VersionRead } from './view-reads.ts';
 import {
   clientTokenPut,
@@ -126,8 +126,9 @@ export class ViewStore {
 
   /** How many views the instance has (undefined for an instance older than the count). */
   async readViewCount(instanceId: string): Promise<number | undefined> {
-    const item = await this.io.get(key(instancePartition(instanceId), VIEW_COUNT_SK));
-    return item?.['views'] === undefined ? undefined : Number(item['views']);
+    const shards = Array.from({ length: VIEW_COUNT_SHARDS }, (_, shard) => key(instancePartition(instanceId), viewCountSk(shard)));
+    const found = [...(await this.io.batchGet(shards)).values()];
+    return found.length === 0 ? undefined : found.reduce((sum, item) => sum + Number(item['views'] ?? 0), 0);
   }
 
   async readClientToken(instanceId: string, tokenHash: string): Promise<ClientTokenRecord | undefined> {
@@ -140,7 +141,7 @@ export class ViewStore {
 
   /** CreateView: head, name claim, content and (optionally) the ClientToken record, all or nothing. */
   async createView(head: ViewHead, content: StoredContent, token?: ClientTokenRecord): Promise<void> {
-    const extra = [viewCountChange(this.tableName, head.instanceId, 1)];
+    const extra = [viewCountChange(this.tableName, head.instanceId, head.viewId, 1)];
     if (token) extra.push(clientTokenPut(this.tableName, head.instanceId, token, Date.now()));
     await this.#change('createView', undefined, head, { blobs: new Map([[content.ref.id, content.chunks]]), extra });
   }
@@ -210,7 +211,7 @@ export class ViewStore {
       extra: [
         outboxEvent(this.tableName, event),
         purgeRequest(this.tableName, before.instanceId, before.viewId, purgeId, Date.now()),
-        viewCountChange(this.tableName, before.instanceId, -1),
+        viewCountChange(this.tableName, before.instanceId, before.viewId, -1),
       ],
     });
   }

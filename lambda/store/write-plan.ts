@@ -27,7 +27,8 @@ import {
   outboxPartition,
   purgeSk,
   tokenSk,
-  VIEW_COUNT_SK,
+  viewCountShard,
+  viewCountSk,
   versionChunkSk,
   versionSk,
   viewPartition,
@@ -299,13 +300,13 @@ export function purgeRequest(tableName: string, instanceId: string, viewId: stri
  * The instance's view count, kept in the transactions that create and delete views, for
  * SearchViews' ApproximateTotalCount. Unconditional: it never decides anything.
  */
-export function viewCountChange(tableName: string, instanceId: string, delta: 1 | -1): Action {
+export function viewCountChange(tableName: string, instanceId: string, viewId: string, delta: 1 | -1): Action {
   return {
     purpose: 'item',
     item: {
       Update: {
         TableName: tableName,
-        Key: key(instancePartition(instanceId), VIEW_COUNT_SK),
+        Key: key(instancePartition(instanceId), viewCountSk(viewCountShard(viewId))),
         UpdateExpression: 'ADD #views :delta',
         ExpressionAttributeNames: { '#views': 'views' },
         ExpressionAttributeValues: { ':delta': delta },

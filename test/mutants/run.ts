@@ -48,12 +48,15 @@ for (const mutant of chosen) {
     restore();
     restore = undefined;
   }
-  const killed = run.status !== 0;
+  // Killed means a test failed: a run that broke for another reason (no database, a syntax error) proves nothing.
+  const testsFailed = /^ℹ fail [1-9]/m.test(String(run.stdout));
+  const killed = run.status !== 0 && testsFailed;
   const seconds = Math.round((Date.now() - started) / 1000);
   results.push({ name: mutant.name, killed, seconds });
   const failing = String(run.stdout).split('\n').filter((line) => /^\s*✖ /.test(line)).slice(0, 2).map((line) => line.trim());
-  console.log(`${killed ? 'killed  ' : 'SURVIVED'} ${mutant.name} (${seconds} s)${killed ? `: ${failing.join(' | ')}` : ''}`);
+  const verdict = killed ? 'killed  ' : run.status !== 0 ? 'BROKEN  ' : 'SURVIVED';
+  console.log(`${verdict} ${mutant.name} (${seconds} s)${killed ? `: ${failing.join(' | ')}` : run.status !== 0 ? `: ${String(run.stderr).trim().split('\n').slice(-2).join(' ')}` : ''}`);
 }
 const survivors = results.filter((r) => !r.killed);
-console.log(`\n${results.length - survivors.length} of ${results.length} mutants killed${survivors.length ? `; survivors: ${survivors.map((s) => s.name).join(', ')}` : ''}.`);
+console.log(`\n${results.length - survivors.length} of ${results.length} mutants killed${survivors.length ? `; not killed: ${survivors.map((s) => s.name).join(', ')}` : ''}.`);
 process.exit(survivors.length ? 1 : 0);

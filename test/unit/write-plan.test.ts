@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ViewEvent } from '#domain/events.ts';
 import type { ContentRef, VersionRecord, ViewHead } from '#domain/view.ts';
-import { clientTokenPut, outboxEvent, planChange, purgeRequest, versionDeletes, versionPuts, type Action } from '#store/write-plan.ts';
+import { clientTokenPut, outboxEvent, planChange, purgeRequest, versionDeletes, versionPuts, viewCountChange, type Action } from '#store/write-plan.ts';
 
 /** The transaction plans, without a database: which items each change touches, and on what condition. */
 const TABLE = 't';
@@ -182,6 +182,15 @@ describe('transaction plans', () => {
     ]);
     assert.match(String(body(plan[0]!)['UpdateExpression']), /#deleting = :true/);
     assert.equal(body(plan[1]!)['ConditionExpression'], '#viewId = :viewId');
+  });
+
+  it('the instance’s view count is spread over 16 shards by view id, so that creations at once rarely meet on one item', () => {
+    const shards = new Set(['0a', '1b', '9c', 'ad', 'fe', 'f0'].map((id) => keyOf(viewCountChange(TABLE, 'i', `${id}-view`, 1))));
+    assert.deepEqual([...shards].sort(), ['INSTANCE#i COUNT#0', 'INSTANCE#i COUNT#1', 'INSTANCE#i COUNT#9', 'INSTANCE#i COUNT#a', 'INSTANCE#i COUNT#f']);
+    const change = body(viewCountChange(TABLE, 'i', 'c0ffee', -1));
+    assert.equal(change['UpdateExpression'], 'ADD #views :delta');
+    assert.equal(change['ExpressionAttributeValues'][':delta'], -1);
+    assert.equal(change['ConditionExpression'], undefined, 'a count decides nothing');
   });
 
   it('outbox items are put once, with their kind and an expiry two days on', () => {
