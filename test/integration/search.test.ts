@@ -209,7 +209,7 @@ describe('SearchViews: bounded work and a count across pages', () => {
     }
   });
 
-  it('refuses a million empty conditions as cheaply as fifty-one', async (t) => {
+  it('refuses a million empty conditions at its first bound, before anything walks them', async (t) => {
     const started = performance.now();
     const error = await failure(bounded({ AndConditions: Array.from({ length: 1_200_000 }, () => ({})) }));
     t.diagnostic(`SearchViews with 1,200,000 conditions refused in ${Math.round(performance.now() - started)} ms (client and server together)`);
