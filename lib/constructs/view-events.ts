@@ -1,13 +1,13 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { FilterCriteria, FilterRule, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENT_PREFIX, SORT_KEY } from '#store/keys.ts';
+import { EVENT_PREFIX } from '#store/keys.ts';
 import { ServiceFunction } from './service-function.ts';
+import { consumeOutbox } from './stream-consumer.ts';
 
 export interface ViewEventsProps {
   /** The table, with its stream ARN. */
@@ -34,17 +34,6 @@ export class ViewEvents extends Construct {
         ? new EventBus(this, 'Bus', { eventBusName: `${Stack.of(this).stackName}-views`, description: 'Connect Views API events (source views.service)' })
         : EventBus.fromEventBusName(this, 'Bus', props.eventBus);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter destination of the event publisher; an alarm fires on its first message.',
-    });
-
     this.publisher = new ServiceFunction(this, 'Publisher', {
       entry: 'lambda/events/stream-handler.ts',
       description: 'Connect Views API: publishes the outbox events of the table stream to EventBridge',
@@ -62,20 +51,12 @@ export class ViewEvents extends Construct {
       },
     });
     this.bus.grantPutEventsTo(this.publisher.function);
-    this.publisher.function.addEventSource(
-      new DynamoEventSource(props.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 25,
-        retryAttempts: 10,
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { Keys: { [SORT_KEY]: { S: FilterRule.beginsWith(EVENT_PREFIX) } } },
-          }),
-        ],
-      }),
-    );
+    this.deadLetterQueue = consumeOutbox(this, this.publisher.function, {
+      table: props.table,
+      prefix: EVENT_PREFIX,
+      batchSize: 25,
+      retryAttempts: 10,
+      purpose: 'the event publisher',
+    });
   }
 }

@@ -1,13 +1,13 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { FilterCriteria, FilterRule, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PURGE_ACTIONS } from '#store/permissions.ts';
-import { PURGE_PREFIX, SORT_KEY } from '#store/keys.ts';
+import { PURGE_PREFIX } from '#store/keys.ts';
 import { ServiceFunction } from './service-function.ts';
+import { consumeOutbox } from './stream-consumer.ts';
 
 export interface ViewPurgeProps {
   /** The table, with its stream ARN. */
@@ -28,17 +28,6 @@ export class ViewPurge extends Construct {
 
   constructor(scope: Construct, id: string, props: ViewPurgeProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter destination of the purge worker; an alarm fires on its first message.',
-    });
-
     this.worker = new ServiceFunction(this, 'Worker', {
       entry: 'lambda/events/purge-handler.ts',
       description: 'Connect Views API: purges deleted views (purge requests from the table stream)',
@@ -55,21 +44,13 @@ export class ViewPurge extends Construct {
       },
     });
     props.table.grant(this.worker.function, ...PURGE_ACTIONS);
-    this.worker.function.addEventSource(
-      new DynamoEventSource(props.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 10,
-        // Each retry goes on where the last stopped: the count bounds a purge that fails every time, not a long one.
-        retryAttempts: 100,
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { Keys: { [SORT_KEY]: { S: FilterRule.beginsWith(PURGE_PREFIX) } } },
-          }),
-        ],
-      }),
-    );
+    this.deadLetterQueue = consumeOutbox(this, this.worker.function, {
+      table: props.table,
+      prefix: PURGE_PREFIX,
+      batchSize: 10,
+      // Each retry goes on where the last stopped: the count bounds a purge that fails every time, not a long one.
+      retryAttempts: 100,
+      purpose: 'the purge worker',
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalService } from '../../bin/local/service.ts';
-import { prepareContent } from '#domain/content.ts';
 import { instancePartition, listingSk } from '#store/keys.ts';
+import { deepReferences, largestAcceptedDeepReferences } from '../support/deep-references.ts';
 import { send, type RawRequest } from '../support/signed-http.ts';
 import { ms, table } from './stats.ts';
 
@@ -17,24 +17,6 @@ export interface HeavyRequestsResult {
 }
 
 type Seeder = (items: Record<string, unknown>[]) => Promise<void>;
-
-/** A template of `count` input references 32 segments deep (each asks for a schema ~15 times its size). */
-const deepReferences = (count: number) => JSON.stringify({ refs: Array.from({ length: count }, (_, i) => `$.a${i}${'.y'.repeat(31)}`) });
-
-/** The most such references content may have, by bisection on the service's own check. */
-function largestAccepted(): number {
-  let [low, high] = [1, 6000];
-  while (low + 1 < high) {
-    const middle = Math.floor((low + high) / 2);
-    try {
-      prepareContent({ Template: deepReferences(middle), Actions: ['Submit'] }, 'PUBLISHED');
-      low = middle;
-    } catch {
-      high = middle;
-    }
-  }
-  return low;
-}
 
 export async function heavyRequests(service: LocalService, seed: Seeder, handlerLatency: (operation: string) => number | undefined): Promise<HeavyRequestsResult> {
   const searchInstance = randomUUID();
@@ -80,7 +62,7 @@ export async function heavyRequests(service: LocalService, seed: Seeder, handler
       { method: 'POST', path: '/search-views', body: JSON.stringify({ InstanceId: searchInstance, SearchCriteria: fullCriteria }) },
     ],
     ['CreateView, 398 kB of deep input references (an 8 MB InputSchema): refused', 'CreateView', createView('attack', deepReferences(5500))],
-    ['CreateView, deep input references just within the response limit', 'CreateView', createView('largest-schema', deepReferences(largestAccepted()))],
+    ['CreateView, deep input references just within the response limit', 'CreateView', createView('largest-schema', deepReferences(largestAcceptedDeepReferences()))],
     ['CreateView, 400 KiB template', 'CreateView', createView('largest-template', JSON.stringify({ text: 'x'.repeat(409_580) }))],
     ['CreateView, 4,096-character Description failing at its last character', 'CreateView', createView('description', '{}', { Description: `${'a'.repeat(4095)}!` })],
   ];

@@ -9,8 +9,8 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-connect';
 import { randomUUID } from 'node:crypto';
-import { prepareContent } from '#domain/content.ts';
 import { LAMBDA_RESPONSE_LIMIT, MAX_CONTENT_RESPONSE_BYTES, responseBytes } from '#domain/response-size.ts';
+import { deepReferences, largestAcceptedDeepReferences } from '../support/deep-references.ts';
 import { createView, failure } from '../support/fixtures.ts';
 import { newInstanceId, useTestService } from '../support/service.ts';
 import { send } from '../support/signed-http.ts';
@@ -18,33 +18,13 @@ import { tableDigest } from '../support/table-snapshot.ts';
 
 const ctx = useTestService();
 
-/** A template of `count` input references 32 segments deep: each asks for a schema ~15 times its own size. */
-function deepReferences(count: number): string {
-  return JSON.stringify({ refs: Array.from({ length: count }, (_, i) => `$.a${i}${'.y'.repeat(31)}`) });
-}
-
-/** The most deep references content may have (found by bisection on the service's own check). */
-function largestAccepted(): number {
-  let [low, high] = [1, 5000];
-  while (low + 1 < high) {
-    const middle = Math.floor((low + high) / 2);
-    try {
-      prepareContent({ Template: deepReferences(middle), Actions: ['Submit'] }, 'PUBLISHED');
-      low = middle;
-    } catch {
-      high = middle;
-    }
-  }
-  return low;
-}
-
 // Metadata as large as the model allows, in the characters that take the most bytes.
 const astral = (length: number) => '\u{1D49C}'.repeat(length); // a letter outside the BMP: 4 bytes of UTF-8, one character
 const maxTags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${astral(120)}${String(i).padStart(8, '0')}`, '\u0001'.repeat(256)]));
 
 describe('every response fits what Lambda may return', () => {
   it('content whose responses would outgrow Lambda’s 6 MB is refused, naming the limit, and nothing is written', async () => {
-    const n = largestAccepted();
+    const n = largestAcceptedDeepReferences();
     const instanceId = newInstanceId();
     const request = (count: number, name: string) => ({
       method: 'PUT',
