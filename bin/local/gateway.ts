@@ -91,7 +91,8 @@ const TIMED_OUT = Symbol('timed out');
 async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | typeof TIMED_OUT> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
+    // Unreferenced: a handler still running when the server stops must not keep the process alive.
+    timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs).unref();
   });
   try {
     return await Promise.race([work, timeout]);
@@ -256,7 +257,13 @@ export function gatewayListener(options: GatewayOptions): (request: IncomingMess
 export function createGateway(options: GatewayOptions, server: Server = createServer()): Server {
   const listener = gatewayListener(options);
   server.removeAllListeners('request');
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => void listener(request, response));
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    // Once the server is closing, answers end their connection: a client must not send more on it.
+    response.once('prefinish', () => {
+      if (!server.listening) response.shouldKeepAlive = false;
+    });
+    void listener(request, response);
+  });
   // Node closes idle keep-alive connections after 5 s, racing clients that reuse them at that moment
   // (ECONNRESET); like AWS load balancers, keep them far longer than the SDKs' idle periods.
   server.keepAliveTimeout = 65_000;
@@ -272,11 +279,13 @@ export function createGateway(options: GatewayOptions, server: Server = createSe
 export async function closeGracefully(server: Server, drainMs: number): Promise<void> {
   if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
+  // Connections that finish their request go idle: close those as they do.
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
   const cut = setTimeout(() => server.closeAllConnections(), drainMs);
   try {
     await closed;
   } finally {
+    clearInterval(idle);
     clearTimeout(cut);
   }
 }
