@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { startDynamoDbLocal, waitForDynamoDb, type DynamoDbLocal } from './dynamodb-local.ts';
 import { LocalStartError } from './errors.ts';
-import { closeGracefully, listen } from './gateway.ts';
+import { closeGracefully, createManagedServer, listen } from './http-server.ts';
 import { LOCAL_DEFAULTS, startLocalService, type LocalService } from './service.ts';
 
 export { LocalStartError, type StartProblem } from './errors.ts';
@@ -62,10 +62,7 @@ export interface LocalViews {
 
 /** Takes the port before anything else starts, so that a busy port costs nothing and leaves nothing behind. */
 async function reservePort(port: number): Promise<Server> {
-  const server = createServer((_request, response) => {
-    response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
-    response.end(JSON.stringify({ message: 'The local service is starting' }));
-  });
+  const server = createManagedServer();
   try {
     await listen(server, port);
   } catch (error) {

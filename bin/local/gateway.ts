@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createManagedServer, setRequestHandler } from './http-server.ts';
 import { parseQuery, verifySigV4, type SigV4Config } from './sigv4.ts';
 
 /**
@@ -253,57 +253,9 @@ export function gatewayListener(options: GatewayOptions): (request: IncomingMess
   };
 }
 
-/** A server for the gateway: a new one, or `server` (already listening, so its port was taken first). */
-export function createGateway(options: GatewayOptions, server: Server = createServer()): Server {
+/** The gateway on a server of its own, or on `server` (made by createManagedServer, maybe already listening). */
+export function createGateway(options: GatewayOptions, server: Server = createManagedServer()): Server {
   const listener = gatewayListener(options);
-  server.removeAllListeners('request');
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    // Once the server is closing, answers end their connection: a client must not send more on it.
-    response.once('prefinish', () => {
-      if (!server.listening) response.shouldKeepAlive = false;
-    });
-    void listener(request, response);
-  });
-  // Node closes idle keep-alive connections after 5 s, racing clients that reuse them at that moment
-  // (ECONNRESET); like AWS load balancers, keep them far longer than the SDKs' idle periods.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  setRequestHandler(server, (request, response) => void listener(request, response));
   return server;
-}
-
-/**
- * Stops the server the way a stopping service should: no new connections, idle keep-alive
- * connections closed at once, and the requests already received answered — for at most `drainMs`,
- * after which whatever is still open is cut.
- */
-export async function closeGracefully(server: Server, drainMs: number): Promise<void> {
-  if (!server.listening) return;
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  // Connections that finish their request go idle: close those as they do.
-  const idle = setInterval(() => server.closeIdleConnections(), 50);
-  const cut = setTimeout(() => server.closeAllConnections(), drainMs);
-  try {
-    await closed;
-  } finally {
-    clearInterval(idle);
-    clearTimeout(cut);
-  }
-}
-
-/** Starts listening on 127.0.0.1; `port` 0 picks a free one. */
-export async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return urlOf(server);
-}
-
-/** The URL of a listening server. */
-export function urlOf(server: Server): string {
-  const address = server.address() as AddressInfo;
-  return `http://${address.address}:${address.port}`;
 }

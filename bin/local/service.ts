@@ -12,7 +12,8 @@ import { ensureTable } from '#store/table.ts';
 import { ViewStore } from '#store/view-store.ts';
 import { localDynamoClient } from './dynamodb-local.ts';
 import { startEventPoller, type EventPoller } from './stream-poller.ts';
-import { closeGracefully, createGateway, listen, urlOf } from './gateway.ts';
+import { createGateway } from './gateway.ts';
+import { closeGracefully, listen, urlOf } from './http-server.ts';
 
 /** The handler behind the local gateway, on a DynamoDB endpoint: what `npm start` and the tests run. */
 export interface LocalServiceOptions {
@@ -148,7 +149,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     server,
     events,
     close: async ({ drainMs = 10_000 } = {}) => {
-      await closeGracefully(server, drainMs);
+      const cut = await closeGracefully(server, drainMs);
+      if (cut > 0) console.error(`local gateway: ${cut} requests still running after ${drainMs} ms were cut`);
       await events.stop();
       admin.destroy();
       purgeClient?.destroy();

@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { after, describe, it } from 'node:test';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import {
-  API_GATEWAY_MAX_BODY,
-  closeGracefully,
-  createGateway,
-  LAMBDA_MAX_RESPONSE,
-  listen,
-  type ProxyHandler,
-} from '../../bin/local/gateway.ts';
+import { API_GATEWAY_MAX_BODY, createGateway, LAMBDA_MAX_RESPONSE, type ProxyHandler } from '../../bin/local/gateway.ts';
+import { closeGracefully, listen } from '../../bin/local/http-server.ts';
 
 /**
  * The local gateway holds the service to API Gateway's and Lambda's limits, as AWS does: a request
@@ -30,7 +24,7 @@ async function gateway(handler: ProxyHandler, integrationTimeoutMs?: number) {
     ...(integrationTimeoutMs ? { integrationTimeoutMs } : {}),
   });
   const url = await listen(server, 0);
-  servers.push({ close: () => closeGracefully(server, 0) });
+  servers.push({ close: async () => void (await closeGracefully(server, 0)) });
   return { server, url };
 }
 
@@ -95,19 +89,19 @@ describe('the local gateway enforces AWS limits', () => {
 });
 
 describe('stopping drains', () => {
-  /** A request over a raw keep-alive agent, so that a cut connection shows as an error, not a retry. */
-  function get(url: string): Promise<{ status?: number; error?: string }> {
+  /** A request over a keep-alive agent of its own, so that a cut connection shows as an error, not a retry. */
+  function get(url: string, agent = new Agent({ keepAlive: true })): Promise<{ status?: number; connection?: string; error?: string }> {
     return new Promise((resolve) => {
-      const request = httpRequest(`${url}/views/i`, (response) => {
+      const request = httpRequest(`${url}/views/i`, { agent }, (response) => {
         response.resume();
-        response.on('end', () => resolve({ status: response.statusCode! }));
+        response.on('end', () => resolve({ status: response.statusCode!, connection: response.headers.connection! }));
       });
       request.on('error', (error) => resolve({ error: error.message }));
       request.end();
     });
   }
 
-  it('answers the requests already received before closing, and takes no new ones', async () => {
+  it('answers the requests already received before closing (Connection: close), and takes no new connections', async () => {
     let started = () => {};
     const running = new Promise<void>((resolve) => (started = resolve));
     let release = () => {};
@@ -122,11 +116,21 @@ describe('stopping drains', () => {
     const refused = await get(url);
     assert.match(refused.error ?? '', /ECONNREFUSED/);
     release();
-    assert.deepEqual(await inFlight, { status: 200 });
-    await closing;
+    assert.deepEqual(await inFlight, { status: 200, connection: 'close' });
+    assert.equal(await closing, 0, 'nothing cut');
   });
 
-  it('cuts what is still running once the drain time is over', async () => {
+  it('answers a request that arrives on an idle keep-alive connection just as stopping begins', async () => {
+    const { server, url } = await gateway(async () => result('{}'));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    assert.deepEqual(await get(url, agent), { status: 200, connection: 'keep-alive' });
+    const closing = closeGracefully(server, 60_000, 60_000);
+    assert.deepEqual(await get(url, agent), { status: 200, connection: 'close' });
+    assert.equal(await closing, 0);
+    agent.destroy();
+  });
+
+  it('cuts what is still running once the drain time is over, and says how much', async () => {
     let started = () => {};
     const running = new Promise<void>((resolve) => (started = resolve));
     const { server, url } = await gateway(async () => {
@@ -135,7 +139,7 @@ describe('stopping drains', () => {
     });
     const inFlight = get(url);
     await running;
-    await closeGracefully(server, 50);
+    assert.equal(await closeGracefully(server, 50), 1);
     assert.match((await inFlight).error ?? '', /socket hang up|ECONNRESET/);
   });
 });
