@@ -105,3 +105,11 @@ async function stop(signal: string) {
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
+// npm (npm start, npx) does not pass a SIGTERM on to the command it runs: killed, it would leave this
+// process running on its own. Started by npm, the service stops when its parent is gone.
+if (env['npm_command']) {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop('the npm process that started this one exited');
+  }, 500).unref();
+}

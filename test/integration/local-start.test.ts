@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -7,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConnectClient, CreateViewCommand, DescribeViewCommand, ListViewsCommand } from '@aws-sdk/client-connect';
 import { isRunning } from '../../bin/local/processes.ts';
-import { dynamoDbLocalsOn, goneWithin, lockOf, runLocal, startLocal, stopLocal } from '../support/local-process.ts';
+import { childrenOf, dynamoDbLocalsOn, goneWithin, lockOf, runLocal, startLocal, stopLocal } from '../support/local-process.ts';
 import { dynamoEndpoint } from '../support/service.ts';
 
 /** `npm start` as a user runs it: endpoint printed, stock clients, clean stops, and nothing left running. */
@@ -119,11 +120,34 @@ describe('npm start killed', () => {
     assert.deepEqual(dynamoDbLocalsOn(dir), []);
   });
 
-  it('an orphaned DynamoDB Local (its node process and watchdog both killed) is stopped by the next start on its folder', async () => {
+  it('npm start stops when its npm process is killed (npm passes no SIGTERM on)', async () => {
+    const dir = dataDir();
+    const { DYNAMODB_ENDPOINT: _suiteDynamo, ...inherited } = process.env;
+    const npm = spawn('npm', ['start'], { env: { ...inherited, PORT: '0', DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    npm.stdout.on('data', (data: Buffer) => (output += data.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const poll = setInterval(() => {
+        if (/endpoint\s+http/.test(output)) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 50);
+      npm.once('exit', () => reject(new Error(output)));
+    });
+    const { java, owner } = lockOf(dir);
+    npm.kill('SIGTERM');
+    assert.ok(await goneWithin([owner, java!], 30_000), 'the service or DynamoDB Local outlived npm start');
+    assert.equal(existsSync(join(dir, 'dynamodb-local.lock')), false, 'it stopped cleanly');
+  });
+
+  const linuxOnly = process.platform === 'linux' ? {} : { skip: 'finds the watchdog’s processes in /proc (Linux)' };
+  it('an orphaned DynamoDB Local (its node process and watchdog both killed) is stopped by the next start on its folder', linuxOnly, async () => {
     const dir = dataDir();
     const first = await startLocal({ DATA_DIR: dir });
     const { java, watchdog } = lockOf(dir);
-    process.kill(watchdog!, 'SIGKILL');
+    // The watchdog is a shell and the subshell that waits on the pipe from node: both must go.
+    for (const pid of [watchdog!, ...childrenOf(watchdog!).filter((pid) => pid !== java)]) process.kill(pid, 'SIGKILL');
     await stopLocal(first, 'SIGKILL');
     assert.ok(isRunning(java!), 'the orphan this test needs');
 

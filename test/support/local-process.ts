@@ -105,3 +105,18 @@ export async function goneWithin(pids: number[], timeoutMs: number): Promise<boo
 export function lockOf(dataDir: string): { owner: number; java?: number; watchdog?: number } {
   return JSON.parse(readFileSync(join(dataDir, 'dynamodb-local.lock'), 'utf8'));
 }
+
+/** The processes whose parent is `pid` (Linux). */
+export function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(join('/proc', name, 'stat'), 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
