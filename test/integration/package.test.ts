@@ -42,7 +42,9 @@ before(async () => {
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   const sdkVersion = JSON.parse(readFileSync('node_modules/@aws-sdk/client-connect/package.json', 'utf8')).version as string;
   started = performance.now();
-  await run('npm', ['install', join(work, packed.filename), `@aws-sdk/client-connect@${sdkVersion}`, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+  // node@22: the oldest Node.js the package promises to run on, as a project of its own would have it.
+  const install = [join(work, packed.filename), `@aws-sdk/client-connect@${sdkVersion}`, 'node@22'];
+  await run('npm', ['install', ...install, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: project,
     env,
   });
@@ -78,9 +80,11 @@ describe('the package', () => {
     assert.equal(existsSync(join(project, 'node_modules/typescript')), false, 'no TypeScript in the project');
   });
 
-  it('runs the node:test example of docs/emulator.md in an empty project with the stock JS SDK', async () => {
+  it('runs the node:test example of docs/emulator.md on Node.js 22, in an empty project, with the stock JS SDK', async () => {
     writeFileSync(join(project, 'views.test.mjs'), example('docs/emulator.md', 'views.test.mjs'));
-    const result = await run(process.execPath, ['--test', '--test-reporter=tap', 'views.test.mjs'], { cwd: project, env }).catch((error: { stdout: string; stderr: string }) => {
+    const node22 = join(project, 'node_modules/.bin/node');
+    assert.match((await run(node22, ['--version'])).stdout, /^v22\./);
+    const result = await run(node22, ['--test', '--test-reporter=tap', 'views.test.mjs'], { cwd: project, env }).catch((error: { stdout: string; stderr: string }) => {
       assert.fail(`the example failed:\n${error.stdout}\n${error.stderr}`);
     });
     assert.match(result.stdout, /# pass 1\n/);
