@@ -93,23 +93,25 @@ Any AWS SDK or the AWS CLI works with just this endpoint, e.g.
 Ctrl-C stops (answering the requests already received first).`);
 
 let stopping = false;
-async function stop(signal: string) {
-  if (stopping) {
-    console.log(`${signal} again: stopping at once.`);
-    process.exit(130);
-  }
+async function stop(reason: string) {
   stopping = true;
-  console.log(`\n${signal}: stopping…`);
+  console.log(`\n${reason}: stopping…`);
   await views!.stop();
   process.exit(0);
 }
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
-// npm (npm start, npx) does not pass a SIGTERM on to the command it runs: killed, it would leave this
-// process running on its own. Started by npm, the service stops when its parent is gone.
+function onSignal(signal: NodeJS.Signals) {
+  if (!stopping) return void stop(signal);
+  // A second Ctrl-C: the user does not want to wait for the drain.
+  console.log(`${signal} again: stopping at once.`);
+  process.exit(130);
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+// npm (npm start, npx) does not always pass a SIGTERM on to the command it runs: killed, it can leave
+// this process running on its own. Started by npm, the service stops when its parent is gone.
 if (env['npm_command']) {
   const parent = process.ppid;
   setInterval(() => {
-    if (process.ppid !== parent) void stop('the npm process that started this one exited');
+    if (process.ppid !== parent && !stopping) void stop('the npm process that started this one exited');
   }, 500).unref();
 }
