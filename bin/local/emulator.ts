@@ -100,6 +100,7 @@ export async function startLocalViews(options: LocalViewsOptions = {}): Promise<
       tokenSecret: options.tokenSecret ?? randomBytes(32).toString('base64url'),
       logger: new Logger({ serviceName: LOCAL_DEFAULTS.serviceName, logLevel: options.logLevel ?? 'WARN' }),
       ...(options.signingNames ? { signingNames: options.signingNames } : {}),
+      purge: true,
       ...(eventsFile ? { eventsOutput: eventsFile } : {}),
       // Without an events file the stream position (and open purges) are kept in the data folder.
       ...(persistent && (!eventsFile || eventsFile === '-') ? { eventsCheckpoint: join(options.dataDir!, 'stream.checkpoint') } : {}),
@@ -115,7 +116,7 @@ export async function startLocalViews(options: LocalViewsOptions = {}): Promise<
       tableName: running.tableName,
       dynamoEndpoint,
       ...(eventsFile ? { eventsFile } : {}),
-      flushEvents: (timeoutMs) => running.events.flush(timeoutMs),
+      flushEvents: (timeoutMs) => running.events!.flush(timeoutMs),
       stop: () =>
         (stopping ??= (async () => {
           await running.close();

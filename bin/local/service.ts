@@ -50,10 +50,11 @@ export interface LocalServiceOptions {
   /** Where the events' stream position is kept across restarts (default: beside a file output). */
   eventsCheckpoint?: string;
   /**
-   * Finishes a DeleteView from its purge request, as the stream consumer does in AWS. Default: the
-   * store's purgeView, on a DynamoDB client of its own (not `documentClient`).
+   * Finishes each DeleteView from its purge request, as the purge worker does in AWS: `true` for the
+   * store's purgeView on a DynamoDB client of its own (not `documentClient`), or a function. Off by
+   * default: tests of the purge itself drive purgeView, and a purger in the background would race them.
    */
-  purge?: (request: PurgeRequest, signal: AbortSignal) => Promise<void>;
+  purge?: boolean | ((request: PurgeRequest, signal: AbortSignal) => Promise<void>);
 }
 
 export interface LocalService {
@@ -65,8 +66,8 @@ export interface LocalService {
   tableName: string;
   store: ViewStore;
   server: Server;
-  /** The change-stream consumer: events to `eventsOutput`, purges of deleted views. */
-  events: EventPoller;
+  /** The change-stream consumer, when there is one (`eventsOutput` or `purge`): events and purges. */
+  events?: EventPoller;
   /** Stops taking requests, answers those already received (for at most `drainMs`), writes the pending events. */
   close(options?: { drainMs?: number }): Promise<void>;
 }
@@ -94,23 +95,29 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const store = new ViewStore(documentClient, options.tableName, storeOptions);
 
   // In AWS a stream consumer of its own finishes DeleteViews; here the poller does, on its own client.
-  const purgeClient = options.purge ? undefined : createDocumentClient({ endpoint: options.dynamoEndpoint, region, credentials });
+  const purgeClient = options.purge === true ? createDocumentClient({ endpoint: options.dynamoEndpoint, region, credentials }) : undefined;
   const purgeStore = purgeClient ? new ViewStore(purgeClient, options.tableName, storeOptions) : undefined;
   const purge =
-    options.purge ??
-    (async ({ instanceId, viewId }: PurgeRequest, signal: AbortSignal) => {
-      while (!signal.aborted && !(await purgeStore!.purgeView(instanceId, viewId, Date.now() + 10_000)));
-    });
-  const events = await startEventPoller({
-    dynamo: admin,
-    endpoint: options.dynamoEndpoint,
-    region,
-    accountId,
-    tableName: options.tableName,
-    ...(options.eventsOutput ? { output: options.eventsOutput } : {}),
-    ...(options.eventsCheckpoint ? { checkpointFile: options.eventsCheckpoint } : {}),
-    purge,
-  });
+    typeof options.purge === 'function'
+      ? options.purge
+      : purgeStore
+        ? async ({ instanceId, viewId }: PurgeRequest, signal: AbortSignal) => {
+            while (!signal.aborted && !(await purgeStore.purgeView(instanceId, viewId, Date.now() + 10_000)));
+          }
+        : undefined;
+  const events =
+    options.eventsOutput || purge
+      ? await startEventPoller({
+          dynamo: admin,
+          endpoint: options.dynamoEndpoint,
+          region,
+          accountId,
+          tableName: options.tableName,
+          ...(options.eventsOutput ? { output: options.eventsOutput } : {}),
+          ...(options.eventsCheckpoint ? { checkpointFile: options.eventsCheckpoint } : {}),
+          ...(purge ? { purge } : {}),
+        })
+      : undefined;
 
   const handler = createHandler({
     store,
@@ -132,7 +139,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     server = createGateway(gatewayOptions, options.server);
     url = options.server ? urlOf(options.server) : await listen(server, options.port ?? 0);
   } catch (error) {
-    await events.stop(0);
+    await events?.stop(0);
     admin.destroy();
     purgeClient?.destroy();
     throw error;
@@ -147,11 +154,11 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     tableName: options.tableName,
     store,
     server,
-    events,
+    ...(events ? { events } : {}),
     close: async ({ drainMs = 10_000 } = {}) => {
       const cut = await closeGracefully(server, drainMs);
       if (cut > 0) console.error(`local gateway: ${cut} requests still running after ${drainMs} ms were cut`);
-      await events.stop();
+      await events?.stop();
       admin.destroy();
       purgeClient?.destroy();
     },

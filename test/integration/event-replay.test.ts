@@ -59,7 +59,7 @@ describe('events across restarts', () => {
     });
     await withService({ tableName, eventsOutput: file }, async (service, client) => {
       for (let i = 1; i <= 2; i++) await publish(client, instanceId, viewId, `second-${i}`);
-      await service.events.flush();
+      await service.events!.flush();
     });
     assert.deepEqual(versionsIn(readEvents(file)), [1, 2, 3, 4, 5]);
   });
@@ -71,14 +71,14 @@ describe('events across restarts', () => {
     await withService({ tableName, eventsOutput: file }, async (service, client) => {
       const view = await createView(client, instanceId);
       await publish(client, instanceId, view.Id!, 'one');
-      await service.events.flush();
+      await service.events!.flush();
       copyFileSync(`${file}.checkpoint`, join(dir, 'older.checkpoint'));
       await publish(client, instanceId, view.Id!, 'two');
       await publish(client, instanceId, view.Id!, 'three');
-      await service.events.flush();
+      await service.events!.flush();
     });
     copyFileSync(join(dir, 'older.checkpoint'), `${file}.checkpoint`);
-    await withService({ tableName, eventsOutput: file }, async (service) => service.events.flush());
+    await withService({ tableName, eventsOutput: file }, async (service) => service.events!.flush());
     const events = readEvents(file);
     assert.deepEqual(versionsIn(events), [1, 2, 3, 2, 3]);
     assert.equal(new Set(events.map((e) => e.id)).size, 3, 'a repeated event has the same id');
@@ -98,7 +98,7 @@ describe('events across restarts', () => {
     copyFileSync(`${file}.checkpoint`, join(dir, 'kept.checkpoint'));
     const other = JSON.stringify({ ...checkpoint, streamArn: `${checkpoint.streamArn}-replaced` });
     await import('node:fs/promises').then((fs) => fs.writeFile(`${file}.checkpoint`, other));
-    await withService({ tableName, eventsOutput: file }, async (service) => service.events.flush());
+    await withService({ tableName, eventsOutput: file }, async (service) => service.events!.flush());
     assert.deepEqual(versionsIn(readEvents(file)), [1]);
   });
 
@@ -120,7 +120,7 @@ describe('events across restarts', () => {
       const instanceId = newInstanceId();
       const view = await createView(client, instanceId);
       await publish(client, instanceId, view.Id!, 'one');
-      await service.events.flush();
+      await service.events!.flush();
       assert.deepEqual(versionsIn(readEvents(file)), [1]);
     });
   });
@@ -165,13 +165,13 @@ describe('purge requests (DeleteView finishing by itself)', () => {
   }
 
   it('an inserted purge request purges the view, without any further call', async () => {
-    await withService({}, async (service, client) => {
+    await withService({ purge: true }, async (service, client) => {
       const instanceId = newInstanceId();
       const view = await createView(client, instanceId);
       await publish(client, instanceId, view.Id!, 'one');
       assert.ok((await itemsOf(service, instanceId, view.Id!)) > 3);
       await requestPurge(service, instanceId, view.Id!);
-      await service.events.flush();
+      await service.events!.flush();
       assert.equal(await itemsOf(service, instanceId, view.Id!), 0);
     });
   });
@@ -190,7 +190,7 @@ describe('purge requests (DeleteView finishing by itself)', () => {
       await requestPurge(service, instanceId, doomed.Id!);
       const other = await createView(client, instanceId);
       await publish(client, instanceId, other.Id!, 'one');
-      await assert.rejects(service.events.flush(3000), /1 purges open/);
+      await assert.rejects(service.events!.flush(3000), /1 purges open/);
       assert.deepEqual(versionsIn(readEvents(file)), [1], 'the event after the failing purge request was written');
       assert.ok(attempts.length >= 2, `retried: ${attempts.length} attempts`);
       return doomed.Id!;
@@ -200,8 +200,8 @@ describe('purge requests (DeleteView finishing by itself)', () => {
     assert.deepEqual(checkpoint.purges.map((p: PurgeRequest) => p.viewId), [viewId], 'kept open in the checkpoint');
 
     // The next start (stream already read past the request) purges it from the checkpoint.
-    await withService({ tableName, eventsOutput: file }, async (service) => {
-      await service.events.flush();
+    await withService({ tableName, eventsOutput: file, purge: true }, async (service) => {
+      await service.events!.flush();
       assert.equal(await itemsOf(service, instanceId, viewId), 0);
     });
     assert.deepEqual(JSON.parse(readFileSync(`${file}.checkpoint`, 'utf8')).purges, []);

@@ -43,7 +43,7 @@ describe('events from the change stream', () => {
     await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
 
     // Every change committed so far is handled once flush resolves: no waiting on time.
-    await ctx.service.events.flush();
+    await ctx.service.events!.flush();
     const events = eventsOf(view.Id!);
     assert.deepEqual(
       eventsOf(view.Id!).map((e) => [e['detail-type'], e.detail.version]),
