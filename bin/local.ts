@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalStartError, startLocalViews, type LocalViewsOptions } from './local/emulator.ts';
 
@@ -47,7 +48,8 @@ if (flags.help) {
 const port = Number(flags.port ?? env['PORT'] ?? 8080);
 const dataDir = flags['data-dir'] ?? env['DATA_DIR'] ?? '.data';
 const dynamoEndpoint = flags['dynamodb-endpoint'] ?? env['DYNAMODB_ENDPOINT'];
-const eventsFile = flags['events-file'] ?? env['EVENTS_FILE'] ?? (dataDir === 'memory' || dynamoEndpoint ? '-' : undefined);
+// Beside the data, also with DYNAMODB_ENDPOINT: the events' checkpoint lives beside the events file.
+const eventsFile = flags['events-file'] ?? env['EVENTS_FILE'] ?? (dataDir === 'memory' ? '-' : join(dataDir, 'events.jsonl'));
 const signingNames = (flags['signing-names'] ?? env['SIGNING_NAMES'])?.split(',').map((name) => name.trim()).filter(Boolean);
 const logLevel = (env['POWERTOOLS_LOG_LEVEL']?.toUpperCase() ?? 'INFO') as NonNullable<LocalViewsOptions['logLevel']>;
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -62,7 +64,7 @@ const options: LocalViewsOptions = {
   tableName: flags.table ?? env['TABLE_NAME'] ?? 'connect-views',
   region: flags.region ?? env['AWS_REGION'] ?? 'us-east-1',
   credentials: { accessKeyId: env['LOCAL_ACCESS_KEY_ID'] ?? 'test', secretAccessKey: env['LOCAL_SECRET_ACCESS_KEY'] ?? 'test' },
-  ...(eventsFile ? { eventsFile } : {}),
+  eventsFile,
   ...(env['PAGINATION_TOKEN_SECRET'] ? { tokenSecret: env['PAGINATION_TOKEN_SECRET'] } : {}),
   ...(signingNames?.length ? { signingNames } : {}),
   logLevel,

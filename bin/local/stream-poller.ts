@@ -174,7 +174,8 @@ export async function startEventPoller(options: EventPollerOptions): Promise<Eve
       if (event && !expired(image, now) && !(key && replayed.has(key))) {
         lines.push(`${JSON.stringify(envelopeOf(event, options.accountId, options.region))}\n`);
       }
-      const purge = options.purge ? purgeRequestOf(record) : undefined;
+      // Kept even by a poller that does not purge: the checkpoint carries it to one that does.
+      const purge = purgeRequestOf(record);
       if (purge && key) purges.set(key, purge);
     }
     if (lines.length === 0 || !output) return;

@@ -29,7 +29,7 @@ function client(url: string) {
 
 describe('npm start', () => {
   it('serves the API on an existing DynamoDB, prints how to call it, logs as the named service, and stops cleanly on Ctrl-C', async () => {
-    const service = await startLocal({ DYNAMODB_ENDPOINT: dynamoEndpoint(), TABLE_NAME: `start-${randomUUID()}`, POWERTOOLS_LOG_LEVEL: 'INFO' });
+    const service = await startLocal({ DYNAMODB_ENDPOINT: dynamoEndpoint(), TABLE_NAME: `start-${randomUUID()}`, POWERTOOLS_LOG_LEVEL: 'INFO', EVENTS_FILE: '-' });
     assert.match(service.output(), /region\s+us-east-1/);
     assert.match(service.output(), /access key "test", secret "test"/);
     assert.match(service.output(), /aws connect list-views --instance-id my-instance --endpoint-url http:\/\/127\.0\.0\.1:\d+/);
