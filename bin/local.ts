@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LocalStartError, startLocalViews, type LocalViewsOptions } from './local/emulator.ts';
+import { LocalStartError, startLocalViews, type LocalViews, type LocalViewsOptions } from './local/emulator.ts';
 
 /**
  * `npm start` (and the `connect-views-local` command of the package): the Views API on
@@ -70,7 +70,36 @@ const options: LocalViewsOptions = {
   logLevel,
 };
 
-let views;
+// Signals are handled from the start: a Ctrl-C that comes while starting, or just as the banner
+// appears, must not find the process without its handler.
+let views: LocalViews | undefined;
+let stopping = false;
+async function stop(reason: string) {
+  stopping = true;
+  console.log(`\n${reason}: stopping…`);
+  await views?.stop();
+  process.exit(0);
+}
+function onSignal(signal: NodeJS.Signals) {
+  if (stopping || !views) {
+    // A second Ctrl-C (no wait for the drain), or one while starting (nothing to drain yet): what
+    // was started ends with this process (DynamoDB Local through its watchdog).
+    console.log(`\n${signal}: stopping at once.`);
+    process.exit(130);
+  }
+  void stop(signal);
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+// npm (npm start, npx) does not always pass a SIGTERM on to the command it runs: killed, it can leave
+// this process running on its own. Started by npm, the service stops when its parent is gone.
+if (env['npm_command']) {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent && !stopping) void stop('the npm process that started this one exited');
+  }, 500).unref();
+}
+
 try {
   views = await startLocalViews({ ...options, progress: (message) => console.log(message) });
 } catch (error) {
@@ -93,27 +122,3 @@ Amazon Connect Views API, local
 Any AWS SDK or the AWS CLI works with just this endpoint, e.g.
   AWS_ACCESS_KEY_ID=${views.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${views.credentials.secretAccessKey} aws connect list-views --instance-id my-instance --endpoint-url ${views.endpoint} --region ${views.region}
 Ctrl-C stops (answering the requests already received first).`);
-
-let stopping = false;
-async function stop(reason: string) {
-  stopping = true;
-  console.log(`\n${reason}: stopping…`);
-  await views!.stop();
-  process.exit(0);
-}
-function onSignal(signal: NodeJS.Signals) {
-  if (!stopping) return void stop(signal);
-  // A second Ctrl-C: the user does not want to wait for the drain.
-  console.log(`${signal} again: stopping at once.`);
-  process.exit(130);
-}
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-// npm (npm start, npx) does not always pass a SIGTERM on to the command it runs: killed, it can leave
-// this process running on its own. Started by npm, the service stops when its parent is gone.
-if (env['npm_command']) {
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent && !stopping) void stop('the npm process that started this one exited');
-  }, 500).unref();
-}

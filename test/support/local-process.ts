@@ -1,7 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after } from 'node:test';
+import { jarDirectory, waitForDynamoDb } from '../../bin/local/dynamodb-local.ts';
 import { isRunning } from '../../bin/local/processes.ts';
 
 /**
@@ -39,9 +41,11 @@ export async function startLocal(env: Record<string, string>, args: string[] = [
 }
 
 const started = new Set<ChildProcess>();
+const orphans = new Set<number>();
 // A failed assertion must not leave a service running: it would hold the test file open for good.
 after(() => {
   for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const pid of orphans) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
 });
 
 /** Runs `node bin/local.ts` to its end (for starts that must fail). */
@@ -106,17 +110,28 @@ export function lockOf(dataDir: string): { owner: number; java?: number; watchdo
   return JSON.parse(readFileSync(join(dataDir, 'dynamodb-local.lock'), 'utf8'));
 }
 
-/** The processes whose parent is `pid` (Linux). */
-export function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        const stat = readFileSync(join('/proc', name, 'stat'), 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+/**
+ * What a previous run can leave behind when its owner dies without its watchdog (killed together,
+ * or started by an older version): DynamoDB Local running on `dataDir`, and a lock naming an owner
+ * that is gone. Resolves with the orphan's pid once it answers.
+ */
+export async function startOrphanDynamoDbLocal(dataDir: string): Promise<number> {
+  const dir = jarDirectory();
+  const port = await new Promise<number>((resolvePort) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as { port: number };
+      probe.close(() => resolvePort(free));
+    });
+  });
+  const orphan = spawn(
+    'java',
+    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-dbPath', resolve(dataDir), '-sharedDb', '-disableTelemetry', '-port', String(port)],
+    { detached: true, stdio: 'ignore' },
+  );
+  orphan.unref();
+  orphans.add(orphan.pid!);
+  const deadOwner = spawnSync(process.execPath, ['-e', '']).pid;
+  writeFileSync(join(dataDir, 'dynamodb-local.lock'), JSON.stringify({ owner: deadOwner, java: orphan.pid, port }));
+  await waitForDynamoDb(`http://127.0.0.1:${port}`, 60_000);
+  return orphan.pid!;
 }
