@@ -15,7 +15,8 @@ let executeApiOnly: LocalService;
 
 before(async () => {
   service = await startTestService();
-  executeApiOnly = await startTestService({ signingNames: ['execute-api'] });
+  // On the same table: DynamoDB Local grows slower with every table (and stream) it holds.
+  executeApiOnly = await startTestService({ signingNames: ['execute-api'], tableName: service.tableName });
 });
 after(async () => {
   await service.close();
