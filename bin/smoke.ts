@@ -13,7 +13,9 @@ import {
 /**
  * `npm run smoke -- --endpoint URL [--region R] [--instance ID]`: walks create → update → publish →
  * version → describe → delete against a deployed stage (or the local gateway), signing with the
- * caller's AWS credentials (the SDK's default chain: environment, profile, SSO, instance role).
+ * caller's AWS credentials (the SDK's default chain: environment, profile, SSO, instance role) —
+ * or, against a local endpoint without AWS_ACCESS_KEY_ID set, with the local service's own
+ * (LOCAL_ACCESS_KEY_ID / LOCAL_SECRET_ACCESS_KEY, default test / test).
  * Exits 1 at the first step that does not behave, after deleting what it created.
  */
 const { values } = parseArgs({
@@ -28,7 +30,14 @@ if (!values.endpoint) {
   process.exit(2);
 }
 const region = values.region ?? /execute-api\.([a-z0-9-]+)\.amazonaws/.exec(values.endpoint)?.[1] ?? process.env['AWS_REGION'] ?? 'us-east-1';
-const config = { endpoint: values.endpoint, region, signingName: 'execute-api', maxAttempts: 2 };
+const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(values.endpoint).hostname);
+const env = process.env;
+const credentials =
+  local && !env['AWS_ACCESS_KEY_ID']
+    ? { credentials: { accessKeyId: env['LOCAL_ACCESS_KEY_ID'] ?? 'test', secretAccessKey: env['LOCAL_SECRET_ACCESS_KEY'] ?? 'test' } }
+    : {};
+// execute-api is what API Gateway requires of a deployed stage; the local gateway accepts it too.
+const config = { endpoint: values.endpoint, region, signingName: 'execute-api', maxAttempts: 2, ...credentials };
 const connect = new ConnectClient(config);
 const instanceId = values.instance!;
 

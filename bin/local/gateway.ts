@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createManagedServer, setRequestHandler } from './http-server.ts';
 import { parseQuery, verifySigV4, type SigV4Config } from './sigv4.ts';
 
 /**
@@ -17,6 +17,8 @@ export interface GatewayOptions {
   accountId: string;
   /** The Lambda timeout the handler is told about through getRemainingTimeInMillis. */
   functionTimeoutMs?: number;
+  /** How long the gateway waits for the handler before answering 504, as API Gateway does after 29 s. */
+  integrationTimeoutMs?: number;
   /** Defaults to true; false only for benchmarks that measure the handler without the gateway. */
   verifySignatures?: boolean;
 }
@@ -24,6 +26,13 @@ export interface GatewayOptions {
 /** API Gateway refuses bodies above 10 MB; Lambda refuses invocations above 6 MB. */
 export const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 export const LAMBDA_MAX_PAYLOAD = 6 * 1024 * 1024;
+/**
+ * What Lambda accepts as a synchronous response, measured on the serialized result: its error
+ * names 6291556 bytes ("Response payload size exceeded maximum allowed payload size").
+ */
+export const LAMBDA_MAX_RESPONSE = 6_291_556;
+/** API Gateway's maximum integration timeout for REST APIs. */
+export const API_GATEWAY_INTEGRATION_TIMEOUT_MS = 29_000;
 
 function gatewayError(response: ServerResponse, status: number, errorType: string, message: string, close = false): void {
   const body = JSON.stringify({ message });
@@ -49,28 +58,64 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-function singleHeaders(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+/**
+ * The request's headers by lower-case name, from the raw list: Node's `request.headers` is an
+ * ordinary object, where a header named `__proto__` is silently lost.
+ */
+function headersOf(request: IncomingMessage): Map<string, string[]> {
+  const headers = new Map<string, string[]>();
+  const raw = request.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    headers.set(name, [...(headers.get(name) ?? []), raw[i + 1]!]);
   }
   return headers;
 }
 
+/** Duplicate headers joined as SigV4 and API Gateway's single-value `headers` see them. */
+function singleHeaders(headers: Map<string, string[]>): Record<string, string> {
+  return Object.fromEntries([...headers].map(([name, values]) => [name, values.join(',')]));
+}
+
+/** The size of a proxy result as Lambda measures it: its JSON serialization. */
+function serializedSize(result: APIGatewayProxyResult): number {
+  // A body is at most 6 times longer once JSON-escaped (\u0000): only bodies that could come near
+  // the limit pay for the stringify.
+  if ((result.body?.length ?? 0) * 6 < LAMBDA_MAX_RESPONSE - 64 * 1024) return 0;
+  return Buffer.byteLength(JSON.stringify(result));
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** The handler's result, or TIMED_OUT once `timeoutMs` passed (the handler keeps running, as in Lambda). */
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    // Unreferenced: a handler still running when the server stops must not keep the process alive.
+    timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs).unref();
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function toEvent(
   request: IncomingMessage,
+  rawHeaders: Map<string, string[]>,
   path: string,
   rawQuery: string,
   body: Buffer,
   accessKeyId: string,
   accountId: string,
 ): APIGatewayProxyEvent {
-  const headers = singleHeaders(request);
+  const headers = singleHeaders(rawHeaders);
   const multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(parseQuery(rawQuery))) multi[name] = Array.isArray(value) ? value : [value];
-  const single = Object.fromEntries(Object.entries(multi).map(([k, v]) => [k, v.at(-1)!]));
-  const hasQuery = Object.keys(multi).length > 0;
+  const query = Object.entries(parseQuery(rawQuery)).map(([name, value]) => [name, Array.isArray(value) ? value : [value]] as const);
+  const multi = Object.fromEntries(query);
+  const single = Object.fromEntries(query.map(([name, values]) => [name, values.at(-1)!]));
+  const hasQuery = query.length > 0;
   const requestId = randomUUID();
   return {
     resource: '/{proxy+}',
@@ -138,10 +183,12 @@ function lambdaContext(accountId: string, region: string, timeoutMs: number): Co
   };
 }
 
-export function createGateway(options: GatewayOptions): Server {
-  const timeoutMs = options.functionTimeoutMs ?? 28_000;
+/** The request listener of the gateway: what API Gateway does between a client and the Lambda function. */
+export function gatewayListener(options: GatewayOptions): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  const functionTimeoutMs = options.functionTimeoutMs ?? 28_000;
+  const integrationTimeoutMs = options.integrationTimeoutMs ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS;
 
-  const server = createServer(async (request, response) => {
+  return async (request, response) => {
     try {
       const body = await readBody(request);
       if (!body) return gatewayError(response, 413, 'RequestEntityTooLargeException', 'Request Too Long', true);
@@ -150,11 +197,12 @@ export function createGateway(options: GatewayOptions): Server {
       const queryAt = url.indexOf('?');
       const rawPath = queryAt < 0 ? url : url.slice(0, queryAt);
       const rawQuery = queryAt < 0 ? '' : url.slice(queryAt + 1);
+      const rawHeaders = headersOf(request);
 
       let accessKeyId = 'unsigned';
       if (options.verifySignatures !== false) {
         const verdict = await verifySigV4(
-          { method: request.method ?? 'GET', rawPath, rawQuery, headers: request.headers as Record<string, string | undefined>, body },
+          { method: request.method ?? 'GET', rawPath, rawQuery, headers: Object.fromEntries(rawHeaders), body },
           options.auth,
         );
         if (!verdict.ok) return gatewayError(response, 403, verdict.errorType, verdict.message);
@@ -169,18 +217,26 @@ export function createGateway(options: GatewayOptions): Server {
       } catch {
         return gatewayError(response, 400, 'BadRequestException', 'Invalid percent-encoding in the request URI.');
       }
-      const event = toEvent(request, path, rawQuery, body, accessKeyId, options.accountId);
+      const event = toEvent(request, rawHeaders, path, rawQuery, body, accessKeyId, options.accountId);
       // Only a large body can take the event past Lambda's limit; sizing the event costs a stringify.
       if (body.length > LAMBDA_MAX_PAYLOAD / 2 && Buffer.byteLength(JSON.stringify(event)) > LAMBDA_MAX_PAYLOAD) {
         return gatewayError(response, 413, 'RequestEntityTooLargeException', 'Request Entity Too Large');
       }
 
-      let result: APIGatewayProxyResult;
+      let result: APIGatewayProxyResult | typeof TIMED_OUT;
       try {
-        result = await options.handler(event, lambdaContext(options.accountId, options.auth.region, timeoutMs));
+        result = await withTimeout(options.handler(event, lambdaContext(options.accountId, options.auth.region, functionTimeoutMs)), integrationTimeoutMs);
       } catch (error) {
         // What API Gateway answers when the function itself fails.
         console.error('local gateway: the handler threw', error);
+        return gatewayError(response, 502, 'InternalServerErrorException', 'Internal server error');
+      }
+      if (result === TIMED_OUT) return gatewayError(response, 504, 'InternalServerErrorException', 'Endpoint request timed out');
+      const size = serializedSize(result);
+      if (size > LAMBDA_MAX_RESPONSE) {
+        // Lambda refuses the response (after the function ran, and after any write it made committed)
+        // and API Gateway turns that into a plain 502.
+        console.error(`local gateway: the function's response is ${size} bytes, over Lambda's ${LAMBDA_MAX_RESPONSE}; answering 502 as API Gateway does`);
         return gatewayError(response, 502, 'InternalServerErrorException', 'Internal server error');
       }
       const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');
@@ -194,23 +250,12 @@ export function createGateway(options: GatewayOptions): Server {
       if (!response.headersSent) gatewayError(response, 500, 'InternalServerErrorException', 'Internal server error');
       else response.destroy();
     }
-  });
-  // Node closes idle keep-alive connections after 5 s, racing clients that reuse them at that moment
-  // (ECONNRESET); like AWS load balancers, keep them far longer than the SDKs' idle periods.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  return server;
+  };
 }
 
-/** Starts listening on 127.0.0.1; `port` 0 picks a free one. */
-export async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  return `http://${host}:${address.port}`;
+/** The gateway on a server of its own, or on `server` (made by createManagedServer, maybe already listening). */
+export function createGateway(options: GatewayOptions, server: Server = createManagedServer()): Server {
+  const listener = gatewayListener(options);
+  setRequestHandler(server, (request, response) => void listener(request, response));
+  return server;
 }

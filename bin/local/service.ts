@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { PurgeRequest } from '../../lambda/events/outbox.ts';
 import { createHandler } from '../../lambda/service.ts';
 import type { PageTokenKeySource } from '../../lambda/page-token-keys.ts';
 import { createDocumentClient } from '#store/client.ts';
@@ -10,7 +12,8 @@ import { ensureTable } from '#store/table.ts';
 import { ViewStore } from '#store/view-store.ts';
 import { localDynamoClient } from './dynamodb-local.ts';
 import { startEventPoller, type EventPoller } from './stream-poller.ts';
-import { createGateway, listen } from './gateway.ts';
+import { createGateway } from './gateway.ts';
+import { closeGracefully, listen, urlOf } from './http-server.ts';
 
 /** The handler behind the local gateway, on a DynamoDB endpoint: what `npm start` and the tests run. */
 export interface LocalServiceOptions {
@@ -18,10 +21,17 @@ export interface LocalServiceOptions {
   tableName: string;
   /** 0 picks a free port. */
   port?: number;
+  /** A server already listening (its port taken before anything else started); `port` is then ignored. */
+  server?: Server;
   region?: string;
   accountId?: string;
   accessKeyId?: string;
   secretAccessKey?: string;
+  /**
+   * The services a request's SigV4 scope may name. Default: `connect` (what the unmodified AWS CLI
+   * and SDKs sign for) and `execute-api` (what API Gateway requires of the deployed service).
+   */
+  signingNames?: readonly string[];
   /** The NextToken HMAC key, or a source of keys as in Lambda (random when absent). */
   tokenSecret?: string | PageTokenKeySource;
   logger?: Logger;
@@ -32,9 +42,19 @@ export interface LocalServiceOptions {
   /** Bytes per stored content chunk: smaller only in tests of content of many chunks. */
   chunkBytes?: number;
   functionTimeoutMs?: number;
+  /** API Gateway's integration timeout (29 s); shorter in tests of it. */
+  integrationTimeoutMs?: number;
   verifySignatures?: boolean;
   /** Where the events of the change stream go: a JSON-lines file, `-` for stdout; none when absent. */
   eventsOutput?: string;
+  /** Where the events' stream position is kept across restarts (default: beside a file output). */
+  eventsCheckpoint?: string;
+  /**
+   * Finishes each DeleteView from its purge request, as the purge worker does in AWS: `true` for the
+   * store's purgeView on a DynamoDB client of its own (not `documentClient`), or a function. Off by
+   * default: tests of the purge itself drive purgeView, and a purger in the background would race them.
+   */
+  purge?: boolean | ((request: PurgeRequest, signal: AbortSignal) => Promise<void>);
 }
 
 export interface LocalService {
@@ -46,8 +66,10 @@ export interface LocalService {
   tableName: string;
   store: ViewStore;
   server: Server;
+  /** The change-stream consumer, when there is one (`eventsOutput` or `purge`): events and purges. */
   events?: EventPoller;
-  close(): Promise<void>;
+  /** Stops taking requests, answers those already received (for at most `drainMs`), writes the pending events. */
+  close(options?: { drainMs?: number }): Promise<void>;
 }
 
 export const LOCAL_DEFAULTS = {
@@ -55,6 +77,8 @@ export const LOCAL_DEFAULTS = {
   accountId: '000000000000',
   accessKeyId: 'test',
   secretAccessKey: 'test',
+  signingNames: ['connect', 'execute-api'],
+  serviceName: 'connect-views',
 } as const;
 
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
@@ -62,31 +86,64 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const accountId = options.accountId ?? LOCAL_DEFAULTS.accountId;
   const accessKeyId = options.accessKeyId ?? LOCAL_DEFAULTS.accessKeyId;
   const secretAccessKey = options.secretAccessKey ?? LOCAL_DEFAULTS.secretAccessKey;
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-  const documentClient =
-    options.documentClient ??
-    createDocumentClient({ endpoint: options.dynamoEndpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const documentClient = options.documentClient ?? createDocumentClient({ endpoint: options.dynamoEndpoint, region, credentials });
   const admin = localDynamoClient(options.dynamoEndpoint, region);
   await ensureTable(admin, options.tableName);
-  const events = options.eventsOutput
-    ? await startEventPoller({ dynamo: admin, endpoint: options.dynamoEndpoint, region, accountId, tableName: options.tableName, output: options.eventsOutput })
-    : undefined;
-  const store = new ViewStore(documentClient, options.tableName, options.chunkBytes ? { chunkBytes: options.chunkBytes } : {});
+  const storeOptions = options.chunkBytes ? { chunkBytes: options.chunkBytes } : {};
+  const store = new ViewStore(documentClient, options.tableName, storeOptions);
+
+  // In AWS a stream consumer of its own finishes DeleteViews; here the poller does, on its own client.
+  const purgeClient = options.purge === true ? createDocumentClient({ endpoint: options.dynamoEndpoint, region, credentials }) : undefined;
+  const purgeStore = purgeClient ? new ViewStore(purgeClient, options.tableName, storeOptions) : undefined;
+  const purge =
+    typeof options.purge === 'function'
+      ? options.purge
+      : purgeStore
+        ? async ({ instanceId, viewId }: PurgeRequest, signal: AbortSignal) => {
+            while (!signal.aborted && !(await purgeStore.purgeView(instanceId, viewId, Date.now() + 10_000)));
+          }
+        : undefined;
+  const events =
+    options.eventsOutput || purge
+      ? await startEventPoller({
+          dynamo: admin,
+          endpoint: options.dynamoEndpoint,
+          region,
+          accountId,
+          tableName: options.tableName,
+          ...(options.eventsOutput ? { output: options.eventsOutput } : {}),
+          ...(options.eventsCheckpoint ? { checkpointFile: options.eventsCheckpoint } : {}),
+          ...(purge ? { purge } : {}),
+        })
+      : undefined;
 
   const handler = createHandler({
     store,
     tokenSecret: options.tokenSecret ?? randomBytes(32).toString('base64url'),
-    ...(options.logger ? { logger: options.logger } : {}),
+    logger: options.logger ?? new Logger({ serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? LOCAL_DEFAULTS.serviceName }),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
-  const server = createGateway({
-    handler: (event, context) => handler(event, context),
-    auth: { credentials: { [accessKeyId]: secretAccessKey }, region, service: 'execute-api', maxSkewMs: 5 * 60 * 1000 },
+  const gatewayOptions = {
+    handler: (event: APIGatewayProxyEvent, context: Context) => handler(event, context),
+    auth: { credentials: new Map([[accessKeyId, secretAccessKey]]), region, services: options.signingNames ?? LOCAL_DEFAULTS.signingNames, maxSkewMs: 5 * 60 * 1000 },
     accountId,
     ...(options.functionTimeoutMs ? { functionTimeoutMs: options.functionTimeoutMs } : {}),
+    ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
     ...(options.verifySignatures === false ? { verifySignatures: false } : {}),
-  });
-  const url = await listen(server, options.port ?? 0);
+  };
+  let server: Server;
+  let url: string;
+  try {
+    server = createGateway(gatewayOptions, options.server);
+    url = options.server ? urlOf(options.server) : await listen(server, options.port ?? 0);
+  } catch (error) {
+    await events?.stop(0);
+    admin.destroy();
+    purgeClient?.destroy();
+    throw error;
+  }
 
   return {
     url,
@@ -98,13 +155,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     store,
     server,
     ...(events ? { events } : {}),
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+    close: async ({ drainMs = 10_000 } = {}) => {
+      const cut = await closeGracefully(server, drainMs);
+      if (cut > 0) console.error(`local gateway: ${cut} requests still running after ${drainMs} ms were cut`);
       await events?.stop();
       admin.destroy();
+      purgeClient?.destroy();
     },
   };
 }

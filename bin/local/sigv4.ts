@@ -6,12 +6,19 @@ import { SignatureV4 } from '@smithy/signature-v4';
  * Verifies AWS Signature Version 4 on an incoming request the way API Gateway does for AWS_IAM
  * methods: the signature is recomputed with @smithy/signature-v4 from the request as received and
  * compared in constant time. Failures carry API Gateway's error types and wording.
+ *
+ * Every name in a request (access key ids, header names, query names) is the caller's choice, so
+ * none is ever used as a property of an ordinary object: `__proto__` is data like any other name.
  */
 export interface SigV4Config {
   /** Access key id → secret access key. */
-  credentials: Record<string, string>;
+  credentials: ReadonlyMap<string, string>;
   region: string;
-  service: string;
+  /**
+   * The service names a credential scope may carry. API Gateway accepts only `execute-api`; locally
+   * `connect` is accepted too, because that is what the unmodified AWS CLI and SDKs sign for.
+   */
+  services: readonly string[];
   /** How far X-Amz-Date may be from now, either way. */
   maxSkewMs: number;
 }
@@ -21,8 +28,8 @@ export interface IncomingSignedRequest {
   /** As on the wire: still percent-encoded. */
   rawPath: string;
   rawQuery: string;
-  /** Lower-case names. */
-  headers: Record<string, string | undefined>;
+  /** Lower-case names; read as own properties only. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
   body: Buffer;
 }
 
@@ -36,14 +43,21 @@ function reject(errorType: string, message: string): Verification {
   return { ok: false, errorType, message };
 }
 
-function parseAuthorization(header: string): Record<string, string> | undefined {
+function parseAuthorization(header: string): Map<string, string> | undefined {
   if (!header.startsWith(`${ALGORITHM} `)) return undefined;
-  const fields: Record<string, string> = {};
+  const fields = new Map<string, string>();
   for (const part of header.slice(ALGORITHM.length + 1).split(',')) {
     const [name, ...value] = part.trim().split('=');
-    if (name) fields[name] = value.join('=');
+    if (name) fields.set(name, value.join('='));
   }
   return fields;
+}
+
+/** A header as received, or undefined: never a property inherited from Object.prototype. */
+function headerOf(headers: IncomingSignedRequest['headers'], name: string): string | undefined {
+  if (!Object.hasOwn(headers, name)) return undefined;
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
 }
 
 /** `20261127T120000Z` → Date, or undefined when malformed. */
@@ -59,18 +73,18 @@ function amzDate(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-/** Query as the signer wants it: decoded names and values, repeated names as arrays. */
+/** Query as the signer wants it: decoded names and values, repeated names as arrays (a null-prototype object). */
 export function parseQuery(rawQuery: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  if (!rawQuery) return query;
-  for (const pair of rawQuery.split('&')) {
+  const values = new Map<string, string[]>();
+  for (const pair of rawQuery ? rawQuery.split('&') : []) {
     if (!pair) continue;
     const eq = pair.indexOf('=');
     const name = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
     const value = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1));
-    const existing = query[name];
-    query[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    values.set(name, [...(values.get(name) ?? []), value]);
   }
+  const query: Record<string, string | string[]> = Object.create(null);
+  for (const [name, list] of values) query[name] = list.length === 1 ? list[0]! : list;
   return query;
 }
 
@@ -81,37 +95,36 @@ function sameSignature(presented: string, expected: string): boolean {
 }
 
 export async function verifySigV4(request: IncomingSignedRequest, config: SigV4Config, now = new Date()): Promise<Verification> {
-  const header = request.headers['authorization'];
+  const header = headerOf(request.headers, 'authorization');
   if (!header) return reject('MissingAuthenticationTokenException', 'Missing Authentication Token');
 
   const fields = parseAuthorization(header);
   if (!fields) {
     return reject('IncompleteSignatureException', `Authorization header requires the ${ALGORITHM} algorithm and 'Credential', 'SignedHeaders' and 'Signature' parameters.`);
   }
-  const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((name) => !fields[name]);
+  const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((name) => !fields.get(name));
   if (missing.length > 0) {
     return reject('IncompleteSignatureException', missing.map((name) => `Authorization header requires '${name}' parameter.`).join(' '));
   }
-  const credential = fields['Credential']!.split('/');
+  const credential = fields.get('Credential')!.split('/');
   if (credential.length !== 5 || credential[4] !== 'aws4_request') {
     return reject('IncompleteSignatureException', `Credential is malformed: expected 'ACCESS_KEY/DATE/REGION/SERVICE/aws4_request'.`);
   }
   const [accessKeyId, scopeDate, region, service] = credential as [string, string, string, string];
-  const dateHeader = request.headers['x-amz-date'];
+  const dateHeader = headerOf(request.headers, 'x-amz-date');
   const signingDate = dateHeader ? parseAmzDate(dateHeader) : undefined;
   if (!signingDate) {
     return reject('IncompleteSignatureException', "Authorization header requires existence of a valid 'X-Amz-Date' header.");
   }
-  const signedHeaders = fields['SignedHeaders']!.split(';');
+  const signedHeaders = fields.get('SignedHeaders')!.split(';');
   if (!signedHeaders.includes('host')) {
     return reject('IncompleteSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
   }
 
-  // The access key id is the caller's: `__proto__` or `constructor` must be an unknown key, not a property.
-  const secret = Object.hasOwn(config.credentials, accessKeyId) ? config.credentials[accessKeyId] : undefined;
+  const secret = config.credentials.get(accessKeyId);
   if (secret === undefined) return reject('UnrecognizedClientException', 'The security token included in the request is invalid.');
-  if (service !== config.service) {
-    return reject('InvalidSignatureException', `Credential should be scoped to correct service: '${config.service}'.`);
+  if (!config.services.includes(service)) {
+    return reject('InvalidSignatureException', `Credential should be scoped to correct service: ${config.services.map((name) => `'${name}'`).join(' or ')}.`);
   }
   if (region !== config.region) {
     return reject('InvalidSignatureException', `Credential should be scoped to a valid region, not '${region}'.`);
@@ -132,19 +145,20 @@ export async function verifySigV4(request: IncomingSignedRequest, config: SigV4C
   // The JS SDK sends the payload hash as a header (and signs it); boto3 does not. Either way the
   // body must be the one that was signed, so a stated hash is checked against the real one.
   const payloadHash = createHash('sha256').update(request.body).digest('hex');
-  const statedHash = request.headers['x-amz-content-sha256'];
+  const statedHash = headerOf(request.headers, 'x-amz-content-sha256');
   if (statedHash !== undefined && statedHash !== payloadHash) {
     return reject('InvalidSignatureException', 'The provided x-amz-content-sha256 header does not match what was computed.');
   }
 
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = Object.create(null);
   for (const name of signedHeaders) {
-    const value = request.headers[name];
+    const value = headerOf(request.headers, name);
     if (value !== undefined) headers[name] = value;
   }
-  const hostHeader = headers['host'] ?? '';
+  const hostHeader = headerOf(headers, 'host') ?? '';
+  const sessionToken = headerOf(headers, 'x-amz-security-token');
   const signer = new SignatureV4({
-    credentials: { accessKeyId, secretAccessKey: secret, ...(headers['x-amz-security-token'] ? { sessionToken: headers['x-amz-security-token'] } : {}) },
+    credentials: { accessKeyId, secretAccessKey: secret, ...(sessionToken ? { sessionToken } : {}) },
     region,
     service,
     sha256: Sha256,
@@ -170,7 +184,7 @@ export async function verifySigV4(request: IncomingSignedRequest, config: SigV4C
   );
   const computed = /Signature=([0-9a-f]+)/.exec(String(signed.headers['authorization']))?.[1] ?? '';
   const computedSignedHeaders = /SignedHeaders=([^,]+)/.exec(String(signed.headers['authorization']))?.[1] ?? '';
-  if (computedSignedHeaders !== signedHeaders.join(';') || !sameSignature(fields['Signature']!, computed)) {
+  if (computedSignedHeaders !== signedHeaders.join(';') || !sameSignature(fields.get('Signature')!, computed)) {
     return reject(
       'InvalidSignatureException',
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',

@@ -10,6 +10,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { NO_ALARM_DESTINATION_MESSAGE } from '../../lib/settings.ts';
 import { ALARM_EMAIL, synthesizeService } from './app.ts';
+import { itWithTools } from '../support/tools.ts';
 
 const run = promisify(execFile);
 const outdir = mkdtempSync(join(tmpdir(), 'views-cdk-out-'));
@@ -70,7 +71,7 @@ describe('synthesis', () => {
     for (const { id, reason } of acknowledged) assert.ok(reason.length >= 60, `${id} has a reason a reviewer can judge`);
   });
 
-  it('cfn-lint reports no error in any synthesized template', async () => {
+  itWithTools('cfn-lint reports no error in any synthesized template', ['cfn-lint'], async () => {
     const templates = readdirSync(outdir).filter((name) => name.endsWith('.template.json')).map((name) => join(outdir, name));
     assert.equal(templates.length, 2);
     let code = 0;
@@ -78,8 +79,10 @@ describe('synthesis', () => {
     try {
       ({ stdout: output } = await run('cfn-lint', templates));
     } catch (error) {
-      const failure = error as { code: number; stdout: string };
-      code = failure.code;
+      const failure = error as { code: number | string; stdout: string };
+      // A string code (ENOENT…) means cfn-lint did not run at all, which must not read as "no errors".
+      assert.equal(typeof failure.code, 'number', `cfn-lint did not run: ${String(error)}`);
+      code = failure.code as number;
       output = failure.stdout;
     }
     // cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8 informational.

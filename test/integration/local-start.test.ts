@@ -1,71 +1,155 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConnectClient, CreateViewCommand, DescribeViewCommand, ListViewsCommand } from '@aws-sdk/client-connect';
+import { isRunning } from '../../bin/local/processes.ts';
+import { dynamoDbLocalsOn, goneWithin, lockOf, runLocal, startLocal, startOrphanDynamoDbLocal, stopLocal } from '../support/local-process.ts';
 import { dynamoEndpoint } from '../support/service.ts';
 
-/** `npm start` as a user runs it: a child process that prints its endpoint and stops on Ctrl-C. */
-async function start(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['bin/local.ts'], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (data: Buffer) => (output += data.toString()));
-  child.stderr!.on('data', (data: Buffer) => (output += data.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no endpoint printed within 90 s:\n${output}`)), 90_000);
-    const poll = setInterval(() => {
-      const match = /endpoint\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    }, 50);
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before serving:\n${output}`)));
-  });
-  return { child, url, output: () => output };
+/** `npm start` as a user runs it: endpoint printed, stock clients, clean stops, and nothing left running. */
+const dirs: string[] = [];
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'views-data-'));
+  dirs.push(dir);
+  return dir;
 }
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
-async function stop(child: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
-  return exited;
-}
-
+/** The stock client: nothing but the endpoint and the printed credentials. */
 function client(url: string) {
-  const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, signingName: 'execute-api' };
-  return new ConnectClient(config);
+  return new ConnectClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 }
-
-const dataDir = mkdtempSync(join(tmpdir(), 'views-data-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('npm start', () => {
-  it('serves the API on an existing DynamoDB, prints how to call it, and stops cleanly on Ctrl-C', async () => {
-    const service = await start({ DYNAMODB_ENDPOINT: dynamoEndpoint(), TABLE_NAME: `start-${randomUUID()}` });
+  it('serves the API on an existing DynamoDB, prints how to call it, logs as the named service, and stops cleanly on Ctrl-C', async () => {
+    const service = await startLocal({ DYNAMODB_ENDPOINT: dynamoEndpoint(), TABLE_NAME: `start-${randomUUID()}`, POWERTOOLS_LOG_LEVEL: 'INFO', EVENTS_FILE: '-' });
     assert.match(service.output(), /region\s+us-east-1/);
     assert.match(service.output(), /access key "test", secret "test"/);
+    assert.match(service.output(), /aws connect list-views --instance-id my-instance --endpoint-url http:\/\/127\.0\.0\.1:\d+/);
     const sdk = client(service.url);
     assert.deepEqual((await sdk.send(new ListViewsCommand({ InstanceId: 'i' }))).ViewsSummaryList, []);
     sdk.destroy();
-    assert.equal(await stop(service.child), 0);
+    assert.equal(await stopLocal(service), 0);
+    const logLine = service.output().split('\n').find((line) => line.includes('"operation":"ListViews"'));
+    assert.ok(logLine, service.output());
+    assert.equal(JSON.parse(logLine).service, 'connect-views');
   });
 
-  it('starts DynamoDB Local itself and keeps the data across restarts', async () => {
-    const first = await start({ DATA_DIR: dataDir });
+  it('starts DynamoDB Local itself, keeps the data across restarts, and leaves no process and no lock behind', async () => {
+    const dir = dataDir();
+    const first = await startLocal({ DATA_DIR: dir });
     let sdk = client(first.url);
     const created = await sdk.send(new CreateViewCommand({ InstanceId: 'persist', Name: 'kept', Status: 'PUBLISHED', Content: { Template: '{}' } }));
     sdk.destroy();
-    assert.equal(await stop(first.child), 0);
+    const java = lockOf(dir).java!;
+    assert.deepEqual(dynamoDbLocalsOn(dir), [java]);
+    assert.equal(await stopLocal(first), 0);
+    assert.equal(isRunning(java), false);
+    assert.equal(existsSync(join(dir, 'dynamodb-local.lock')), false);
 
-    const second = await start({ DATA_DIR: dataDir });
+    const second = await startLocal({ DATA_DIR: dir });
     sdk = client(second.url);
     const { View } = await sdk.send(new DescribeViewCommand({ InstanceId: 'persist', ViewId: created.View!.Id }));
     assert.equal(View!.Name, 'kept');
     sdk.destroy();
-    assert.equal(await stop(second.child), 0);
+    assert.equal(await stopLocal(second), 0);
+  });
+});
+
+describe('npm start when something is in the way: one line, non-zero exit, nothing left running', () => {
+  it('a busy port', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const dir = dataDir();
+    try {
+      const run = runLocal({ PORT: String(port), DATA_DIR: dir });
+      assert.equal(await run.exited, 1);
+      assert.equal(run.stderr().trim(), `Port ${port} on 127.0.0.1 is already in use: stop what is listening there, or use PORT=0 to pick a free port.`);
+      assert.doesNotMatch(run.output(), /Starting DynamoDB Local/);
+      assert.deepEqual(dynamoDbLocalsOn(dir), []);
+      assert.equal(existsSync(join(dir, 'dynamodb-local.lock')), false);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('no Java', async () => {
+    const dir = dataDir();
+    const run = runLocal({ DATA_DIR: dir, PATH: dirname(process.execPath), JAVA_HOME: '' });
+    assert.equal(await run.exited, 1);
+    const lines = run.stderr().trim().split('\n');
+    assert.equal(lines.length, 1, run.stderr());
+    assert.match(lines[0]!, /needs Java 17 or later, and no java was found/);
+    assert.deepEqual(dynamoDbLocalsOn(dir), []);
+  });
+
+  it('a data folder another running service uses', async () => {
+    const dir = dataDir();
+    const owner = await startLocal({ DATA_DIR: dir });
+    const second = runLocal({ DATA_DIR: dir });
+    assert.equal(await second.exited, 1);
+    assert.match(second.stderr().trim(), new RegExp(`^The data folder .* is in use by another local service \\(process ${owner.child.pid}\\)`));
+    assert.deepEqual(dynamoDbLocalsOn(dir), [lockOf(dir).java!], 'still exactly one DynamoDB Local on the folder');
+    const sdk = client(owner.url);
+    assert.deepEqual((await sdk.send(new ListViewsCommand({ InstanceId: 'i' }))).ViewsSummaryList, [], 'the running one is untouched');
+    sdk.destroy();
+    assert.equal(await stopLocal(owner), 0);
+  });
+});
+
+describe('npm start killed', () => {
+  it('kill -9 of the node process takes DynamoDB Local with it, and the next start runs on the same data', async () => {
+    const dir = dataDir();
+    const first = await startLocal({ DATA_DIR: dir });
+    const { java } = lockOf(dir);
+    assert.ok(java && isRunning(java));
+    assert.equal(await stopLocal(first, 'SIGKILL'), 'SIGKILL');
+    assert.ok(await goneWithin([java], 30_000), `DynamoDB Local (process ${java}) outlived its node process`);
+
+    const second = await startLocal({ DATA_DIR: dir });
+    assert.deepEqual(dynamoDbLocalsOn(dir), [lockOf(dir).java!]);
+    assert.equal(await stopLocal(second), 0);
+    assert.deepEqual(dynamoDbLocalsOn(dir), []);
+  });
+
+  it('npm start stops when its npm process is killed (npm passes no SIGTERM on)', async () => {
+    const dir = dataDir();
+    const { DYNAMODB_ENDPOINT: _suiteDynamo, ...inherited } = process.env;
+    const npm = spawn('npm', ['start'], { env: { ...inherited, PORT: '0', DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    npm.stdout.on('data', (data: Buffer) => (output += data.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const poll = setInterval(() => {
+        if (/endpoint\s+http/.test(output)) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 50);
+      npm.once('exit', () => reject(new Error(output)));
+    });
+    const { java, owner } = lockOf(dir);
+    npm.kill('SIGTERM');
+    assert.ok(await goneWithin([owner, java!], 30_000), 'the service or DynamoDB Local outlived npm start');
+    assert.equal(existsSync(join(dir, 'dynamodb-local.lock')), false, 'it stopped cleanly');
+  });
+
+  it('an orphaned DynamoDB Local on the folder (its owner gone) is stopped by the next start', async () => {
+    const dir = dataDir();
+    const orphan = await startOrphanDynamoDbLocal(dir);
+    assert.deepEqual(dynamoDbLocalsOn(dir), [orphan]);
+
+    const next = await startLocal({ DATA_DIR: dir });
+    assert.match(next.output(), new RegExp(`Stopping DynamoDB Local \\(process ${orphan}\\) that a previous run left behind`));
+    assert.equal(isRunning(orphan), false);
+    assert.deepEqual(dynamoDbLocalsOn(dir), [lockOf(dir).java!], 'one DynamoDB Local on the folder, the new one');
+    assert.equal(await stopLocal(next), 0);
   });
 });

@@ -8,9 +8,13 @@ const run = promisify(execFile);
 const ctx = useTestService();
 
 /** The smoke script users point at a deployed stage, proven against the local gateway. */
-function smoke(args: string[], credentials: { id: string; secret: string }) {
+function smoke(args: string[], credentials?: { id: string; secret: string }) {
   return run(process.execPath, ['bin/smoke.ts', ...args], {
-    env: { PATH: process.env['PATH'], HOME: '/nonexistent', AWS_ACCESS_KEY_ID: credentials.id, AWS_SECRET_ACCESS_KEY: credentials.secret },
+    env: {
+      PATH: process.env['PATH'],
+      HOME: '/nonexistent',
+      ...(credentials ? { AWS_ACCESS_KEY_ID: credentials.id, AWS_SECRET_ACCESS_KEY: credentials.secret } : {}),
+    },
   });
 }
 
@@ -21,6 +25,11 @@ describe('npm run smoke', () => {
       assert.ok(stdout.includes(step), step);
     }
     assert.doesNotMatch(stdout, /FAIL/);
+  });
+
+  it('against a local endpoint, uses the local credentials when none are in the environment', async () => {
+    const { stdout } = await smoke(['--endpoint', ctx.service.url]);
+    assert.match(stdout, /Smoke test passed\./);
   });
 
   it('fails, saying where, when the stage refuses the caller', async () => {

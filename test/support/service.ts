@@ -5,9 +5,17 @@ import { startLocalService, type LocalService, type LocalServiceOptions } from '
 
 /**
  * Integration tests run against the local gateway + handler + DynamoDB Local that `npm test`
- * started (DYNAMODB_ENDPOINT), each test file on a table of its own.
+ * started, each test file on a table of its own. npm test runs a few DynamoDB Locals
+ * (DYNAMODB_ENDPOINTS, see test/run.ts); a test file always talks to the same one, chosen by its path.
  */
 export function dynamoEndpoint(): string {
+  const endpoints = process.env['DYNAMODB_ENDPOINTS']?.split(',').filter(Boolean) ?? [];
+  if (endpoints.length > 0) {
+    const file = process.argv[1] ?? '';
+    let hash = 0;
+    for (const char of file) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+    return endpoints[hash % endpoints.length]!;
+  }
   const endpoint = process.env['DYNAMODB_ENDPOINT'];
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: run the suite with `npm test`, which starts DynamoDB Local');
   return endpoint;
@@ -22,18 +30,14 @@ export async function startTestService(options: Partial<LocalServiceOptions> = {
   });
 }
 
-/** The official client, exactly as a user configures it for this service. */
+/** The official client, exactly as a user configures it for the local service: nothing but an endpoint. */
 export function connectClient(service: LocalService, overrides: Partial<ConnectClientConfig> = {}): ConnectClient {
-  // signingName is honoured by the SigV4 signer but missing from ConnectClientConfig's type; a
-  // config held in a variable passes it without a cast.
-  const config = {
+  return new ConnectClient({
     endpoint: service.url,
     region: service.region,
     credentials: { accessKeyId: service.accessKeyId, secretAccessKey: service.secretAccessKey },
-    signingName: 'execute-api',
     ...overrides,
-  };
-  return new ConnectClient(config);
+  });
 }
 
 /** A fresh instance id per test keeps tests independent on a shared table. */

