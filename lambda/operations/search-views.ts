@@ -38,6 +38,8 @@ interface SearchPosition {
   matched: number;
   /** Listing items earlier pages read up to `after`. */
   read: number;
+  /** The matches across all pages, when the first page counted them to the end of the listing. */
+  total?: number;
 }
 
 /**
@@ -45,10 +47,12 @@ interface SearchPosition {
  * NextToken is bound to the very criteria and filter it was issued for.
  *
  * ApproximateTotalCount is the number of matches across all pages, on every page (the SDKs'
- * paginators and the AWS CLI keep the first page's): once the page is full, the rest of what its
- * queries already read is still matched and counted. Exact when that reaches the end of the
- * listing; otherwise the matches so far plus the views not yet read (from the instance's view
- * count) at the rate the views read so far matched.
+ * paginators and the AWS CLI keep the first page's). The first page therefore goes on reading and
+ * counting after it is full, within the same read and work budget as any page: exact when that
+ * reaches the end of the listing, and then carried by the NextToken to the later pages. A later
+ * page counts only the rest of what its queries already read, so that walking every page costs
+ * one pass over the listing. Where no page reached the end, the count is the matches so far plus
+ * the views not yet read (from the instance's view count) at the rate the views read so far matched.
  */
 export const searchViews: OperationHandler = async (raw, context) => {
   checkSearchBounds(raw);
@@ -62,6 +66,7 @@ export const searchViews: OperationHandler = async (raw, context) => {
   const query = sha256Hex(canonicalize({ criteria: input.SearchCriteria ?? null, filter: input.SearchFilter ?? null })!);
   const scope = `SearchViews\n${instanceId}\n${query}`;
   const position = input.NextToken === undefined ? undefined : (JSON.parse(context.tokens.open(scope, input.NextToken)) as SearchPosition);
+  const countToEnd = position === undefined;
 
   const views: ReturnType<typeof searchResultView>[] = [];
   let bytes = 0;
@@ -74,8 +79,8 @@ export const searchViews: OperationHandler = async (raw, context) => {
     instanceId,
     requiredType(input.SearchCriteria),
     position?.after,
-    // The first query reads twice a page: when most views match, that is all it takes.
-    { maxRequests: SEARCH_MAX_QUERIES, firstLimit: Math.max(2 * limit, 100) },
+    // A later page's first query reads twice a page: when most views match, that is all it takes.
+    { maxRequests: SEARCH_MAX_QUERIES, ...(countToEnd ? {} : { firstLimit: Math.max(2 * limit, 100) }) },
     (listing, sortKey) => {
       read++;
       const subject = subjectOf(listing);
@@ -95,19 +100,22 @@ export const searchViews: OperationHandler = async (raw, context) => {
       }
       return meter.units >= SEARCH_WORK_BUDGET ? 'stop' : undefined;
     },
-    () => full === undefined,
+    () => countToEnd || full === undefined,
   );
 
   const matched = (position?.matched ?? 0) + views.length;
   const resumeAfter = full !== undefined ? (scan.exhausted && matchedBeyond === 0 ? undefined : full) : scan.last;
   if (full === undefined) readInPage = read;
   let total = matched + matchedBeyond;
-  if (!scan.exhausted) {
+  if (!scan.exhausted && position?.total !== undefined) total = Math.max(position.total, total);
+  else if (!scan.exhausted) {
     const readSoFar = (position?.read ?? 0) + read;
     const viewCount = await context.store.readViewCount(instanceId);
     if (viewCount !== undefined && readSoFar > 0) total += Math.round((Math.max(0, viewCount - readSoFar) * total) / readSoFar);
   }
-  const next: SearchPosition | undefined = resumeAfter === undefined ? undefined : { after: resumeAfter, matched, read: (position?.read ?? 0) + readInPage };
+  const exactTotal = countToEnd && scan.exhausted ? total : position?.total;
+  const next: SearchPosition | undefined =
+    resumeAfter === undefined ? undefined : { after: resumeAfter, matched, read: (position?.read ?? 0) + readInPage, ...(exactTotal === undefined ? {} : { total: exactTotal }) };
   return {
     Views: views,
     ...(next ? { NextToken: context.tokens.issue(scope, JSON.stringify(next)) } : {}),

@@ -65,7 +65,7 @@ export async function scanListings(
   instanceId: string,
   type: ViewType | undefined,
   after: string | undefined,
-  limits: { maxRequests: number; firstLimit: number },
+  limits: { maxRequests: number; firstLimit?: number },
   visit: (listing: ListedView, sortKey: string) => 'stop' | void,
   more: () => boolean,
 ): Promise<ScanResult> {

@@ -117,7 +117,7 @@ export class ViewStore {
     instanceId: string,
     type: ViewType | undefined,
     after: string | undefined,
-    limits: { maxRequests: number; firstLimit: number },
+    limits: { maxRequests: number; firstLimit?: number },
     visit: (listing: ViewListing, sortKey: string) => 'stop' | void,
     more: () => boolean,
   ): Promise<ScanResult> {

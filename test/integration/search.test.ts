@@ -11,7 +11,11 @@ import {
   type SearchViewsCommandInput,
   type View,
 } from '@aws-sdk/client-connect';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { LAMBDA_RESPONSE_LIMIT, responseBytes } from '#domain/response-size.ts';
+import { SEARCH_MAX_QUERIES } from '#operations/search-views.ts';
+import { listingAttributes } from '#store/items.ts';
+import { instancePartition, key, listingSk, VIEW_COUNT_SHARDS, viewCountShard, viewCountSk } from '#store/keys.ts';
 import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
 import { send } from '../support/signed-http.ts';
 import { createView, failure } from '../support/fixtures.ts';
@@ -237,8 +241,9 @@ describe('SearchViews: bounded work and a count across pages', () => {
 
   it('ApproximateTotalCount approximates all matches on every page, the first included, and is exact on the last', async () => {
     const instance = randomUUID();
-    // 300 views, every other one a match, so that the first page sees only part of the listing.
-    for (let i = 0; i < 300; i++) await createView(ctx.client, instance, { name: `v${String(i).padStart(3, '0')}-${i % 2 ? 'match' : 'other'}`, status: 'SAVED' });
+    // 300 views: the first 100 match, then one in four (150 in all). A first page full after its
+    // first 100 views could only guess the rest from them (a rate of 1 would say 300).
+    for (let i = 0; i < 300; i++) await createView(ctx.client, instance, { name: `v${String(i).padStart(3, '0')}-${i < 100 || i % 4 === 0 ? 'match' : 'other'}`, status: 'SAVED' });
     const counts: number[] = [];
     let matches = 0;
     for await (const page of paginateSearchViews({ client: ctx.client, pageSize: 100 }, { InstanceId: instance, SearchCriteria: stringCondition('match') })) {
@@ -247,8 +252,50 @@ describe('SearchViews: bounded work and a count across pages', () => {
     }
     assert.equal(matches, 150);
     assert.ok(counts.length >= 2, 'more than one page');
-    for (const count of counts) assert.ok(Math.abs(count - 150) <= 15, `every page approximates 150: ${counts.join(', ')}`);
-    assert.equal(counts.at(-1), 150, 'exact on the last page');
+    // The 300 views fit the first page's read budget: it counts them all, and later pages keep its count.
+    assert.deepEqual(counts, counts.map(() => 150), `every page says 150: ${counts.join(', ')}`);
+  });
+
+  it('ApproximateTotalCount estimates from the instance view count when the listing outgrows a page’s reads, and is exact on the last page', async () => {
+    const instance = randomUUID();
+    // 1,200 views whose 4,000-character descriptions make about 250 listing items per 1 MB query
+    // page: more than one page's SEARCH_MAX_QUERIES queries can read. Seeded in the store's layout,
+    // with the instance's view count as CreateView keeps it.
+    const now = Date.now();
+    const shards = new Array<number>(VIEW_COUNT_SHARDS).fill(0);
+    const items: Record<string, unknown>[] = [];
+    for (let i = 0; i < 1200; i++) {
+      const name = `v${String(i).padStart(4, '0')}-${i % 3 === 0 ? 'match' : 'other'}`;
+      const viewId = randomUUID();
+      shards[viewCountShard(viewId)]!++;
+      items.push({
+        ...key(instancePartition(instance), listingSk('CUSTOMER_MANAGED', name)),
+        kind: 'listing',
+        ...listingAttributes({ viewId, name, description: 'd'.repeat(4000), type: 'CUSTOMER_MANAGED', status: 'SAVED', tags: {}, createdTime: now, lastModifiedTime: now }),
+      });
+    }
+    shards.forEach((views, shard) => items.push({ ...key(instancePartition(instance), viewCountSk(shard)), views }));
+    for (let i = 0; i < items.length; i += 25) {
+      await ctx.service.store.client.send(new BatchWriteCommand({ RequestItems: { [ctx.service.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    }
+
+    const counts: number[] = [];
+    const queries: number[] = [];
+    let matches = 0;
+    let token: string | undefined;
+    do {
+      const calls = await dynamo.count(async () => {
+        const page = await search({ SearchCriteria: stringCondition('match'), ...(token ? { NextToken: token } : {}) }, instance);
+        counts.push(page.ApproximateTotalCount!);
+        matches += page.Views!.length;
+        token = page.NextToken;
+      });
+      queries.push(calls['QueryCommand'] ?? 0);
+    } while (token);
+    assert.equal(matches, 400);
+    assert.ok(Math.max(...queries) <= SEARCH_MAX_QUERIES, `at most ${SEARCH_MAX_QUERIES} listing queries a page: ${queries.join(', ')}`);
+    assert.ok(Math.abs(counts[0]! - 400) <= 40, `the first page, which cannot read the whole listing, estimates 400: ${counts.join(', ')}`);
+    assert.equal(counts.at(-1), 400, 'exact on the last page');
   });
 
   it('a page stops before its response could outgrow what Lambda may return', async () => {
