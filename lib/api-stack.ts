@@ -103,6 +103,8 @@ export class ViewsApiStack extends Stack {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Without the dashboard nothing reads the custom metrics: not emitted, not billed.
+        ...(settings.dashboard ? {} : { POWERTOOLS_METRICS_DISABLED: 'true' }),
       },
     });
     // Exactly the DynamoDB actions the store performs, on this table only.
@@ -207,6 +209,7 @@ export class ViewsApiStack extends Stack {
       events: this.events,
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
       ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
+      dashboard: settings.dashboard,
     });
 
     this.monitoring.addAlarm('PurgeDeadLetters', {
@@ -228,7 +231,7 @@ export class ViewsApiStack extends Stack {
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName, description: 'Where View Version Published / Deleted and View Deleted events go' });
     new CfnOutput(this, 'EventsDeadLetterQueueUrl', { value: this.events.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'PurgeDeadLetterQueueUrl', { value: this.purge.deadLetterQueue.queueUrl, description: 'Purge requests of deleted views that kept failing' });
-    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    if (this.monitoring.dashboard) new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 
   /**

@@ -32,6 +32,11 @@ export interface ServiceSettings {
   eventBus?: string;
   /** Share of API requests X-Ray traces (0–1); the sampling rule has no per-second reservoir. */
   traceSampleRate: number;
+  /**
+   * The CloudWatch dashboard ($3 a month beyond an account's first three) and the two custom
+   * metrics only it shows. Off, the function emits no custom metrics: none would be read.
+   */
+  dashboard: boolean;
 }
 
 export const DEFAULT_SETTINGS: ServiceSettings = {
@@ -43,6 +48,7 @@ export const DEFAULT_SETTINGS: ServiceSettings = {
   exampleInstanceId: 'example-instance',
   apiGatewayCloudWatchRole: true,
   traceSampleRate: 0.01,
+  dashboard: true,
 };
 
 /** A setting is missing or wrong: the app says which, once, without a stack trace. */
@@ -82,6 +88,7 @@ export function readSettings(node: Node): ServiceSettings {
     exampleInstanceId: get('exampleInstanceId', DEFAULT_SETTINGS.exampleInstanceId),
     apiGatewayCloudWatchRole: get('apiGatewayCloudWatchRole', DEFAULT_SETTINGS.apiGatewayCloudWatchRole),
     traceSampleRate,
+    dashboard: get('dashboard', DEFAULT_SETTINGS.dashboard),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(alarmTopicArn ? { alarmTopicArn } : {}),
     ...(eventBus ? { eventBus } : {}),

@@ -33,6 +33,8 @@ export interface MonitoringProps {
   alarmEmail?: string;
   /** An existing topic to notify instead of a topic of the stack's own. */
   alarmTopicArn?: string;
+  /** Whether to make the dashboard (default true). */
+  dashboard?: boolean;
 }
 
 export interface AlarmOptions {
@@ -65,7 +67,8 @@ const STORE_OPERATIONS = [
 export class Monitoring extends Construct {
   readonly alarmTopic: ITopic;
   readonly alarms: Alarm[] = [];
-  readonly dashboard: Dashboard;
+  /** Absent when the deployment opted out of it. */
+  readonly dashboard?: Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -112,6 +115,7 @@ export class Monitoring extends Construct {
       2,
     );
 
+    if (props.dashboard === false) return;
     const logGroupNames = [props.functionLogGroup.logGroupName];
     this.dashboard = new Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(3),

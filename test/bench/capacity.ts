@@ -94,7 +94,7 @@ export async function measureCapacity(dynamoEndpoint: string): Promise<CapacityM
       const commandName = context.commandName ?? '';
       if (commandName !== 'TransactWriteItemsCommand' && commandName !== 'BatchWriteItemCommand') return next(args);
       const body = (args.request as { body: string | Uint8Array }).body;
-      const items = writtenItems(commandName, JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8')));
+      const items = writtenItems(commandName, JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)));
       const before = await Promise.all(items.map((item) => (item.key ? sizeOf(item.table, item.key) : 0)));
       const result = await next(args);
       const after = await Promise.all(items.map((item) => (item.key ? sizeOf(item.table, item.key) : itemSize(item.put!))));

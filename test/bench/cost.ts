@@ -239,6 +239,10 @@ export function costDocument(measurement: CapacityMeasurement, facts: TemplateFa
   const httpSaving = (r: number) => (r / 1_000_000) * (PRICES.restApiPerMillion - PRICES.httpApiPerMillion);
   const rows = [...model.fixed, ...model.lines].map((line) => [line.item, ...model.volumes.map((v) => usd(line.monthly(v))), line.basis]);
   const goal = (met: boolean) => (met ? 'met' : '**not met**');
+  // \`-c dashboard=false\` drops the dashboard and the custom metrics only it shows.
+  const dashboardLines = [...model.fixed, ...model.lines].filter((line) => line.item === 'Dashboard' || line.item === 'Custom metrics');
+  const withoutDashboardAt = (r: number) => model.totalAt(r) - dashboardLines.reduce((sum, line) => sum + line.monthly(r), 0);
+  const leanMillion = withoutDashboardAt(1_000_000);
   return `# Cost
 
 Written by \`npm run bench\` on ${measuredOn} from measured figures (re-run it after changing the
@@ -251,12 +255,15 @@ store or the stacks). Prices are us-east-1 list prices without free tiers; check
 | **Total, list prices** | **${usd(zero)}** | **${usd(oneMillion)}** | **${usd(hundredMillions)}** |
 | per million requests | | ${usd(oneMillion - zero)} | ${usd((hundredMillions - zero) / 100)} |
 | Total with the always-free tiers of an otherwise empty account | ${model.volumes.map((v) => usd(Math.max(0, model.totalAt(v) - model.freeTiersAt(v)))).join(' | ')} |
+| Total, list prices, deployed with \`-c dashboard=false\` | ${model.volumes.map((v) => usd(withoutDashboardAt(v))).join(' | ')} |
 
 Goals, at list prices: at most $5 a month at zero traffic — ${goal(zero <= 5)}; at most $10 at 1 million
 requests — ${goal(oneMillion <= 10)}${oneMillion <= 10 ? '' : ` (${usd(oneMillion - 10)} over)`}. With the always-free tiers (3 dashboards, 10 alarm metrics and 10
 custom metrics, 5 GB of logs, 1 million Lambda requests and 400,000 GB-seconds, 100,000 traces, 100 GB
 of data transfer a month) the 1-million figure is ${usd(Math.max(0, oneMillion - model.freeTiersAt(1_000_000)))} — ${goal(oneMillion - model.freeTiersAt(1_000_000) <= 10)} — but they are the account's,
-shared with everything else in it. The dashboard alone is ${usd(facts.dashboards * PRICES.dashboardPerMonth)} of the fixed cost.
+shared with everything else in it. The dashboard alone is ${usd(facts.dashboards * PRICES.dashboardPerMonth)} of the fixed cost: an account that
+has its own dashboards can deploy with \`-c dashboard=false\` (no dashboard, and no custom metrics, which only
+it shows; every alarm stays), and the 1-million figure is then ${usd(leanMillion)} — ${goal(leanMillion <= 10)} at list prices.
 
 ${table(['Item', '0', '1 million', '100 million', 'Basis'], rows)}
 

@@ -344,6 +344,16 @@ describe('settings from context', () => {
     }
   });
 
+  it('can leave out the dashboard, and then emits no custom metrics that nothing would read', () => {
+    const apiFunction = (template: Template) => byId(template, 'AWS::Lambda::Function', 'ServiceHandler').Properties['Environment']['Variables'];
+    assert.equal(apiFunction(api)['POWERTOOLS_METRICS_DISABLED'], undefined, 'metrics on beside the default dashboard');
+    const template = synthesizeService({ dashboard: 'false' }).apiTemplate();
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    assert.equal(apiFunction(template)['POWERTOOLS_METRICS_DISABLED'], 'true');
+    assert.deepEqual(Object.keys(template.findOutputs('*')).filter((id) => id.startsWith('DashboardName')), []);
+    assert.equal(Object.keys(resources(template, 'AWS::CloudWatch::Alarm')).length, Object.keys(resources(api, 'AWS::CloudWatch::Alarm')).length, 'every alarm kept');
+  });
+
   it('can leave the account-wide API Gateway logging role to another stack', () => {
     const template = synthesizeService({ apiGatewayCloudWatchRole: false }).apiTemplate();
     template.resourceCountIs('AWS::ApiGateway::Account', 0);

@@ -80,6 +80,7 @@ export const MUTANTS: Mutant[] = [
   { name: 'description-limit-dropped-from-the-model', file: 'lambda/model/connect-views-model.json', find: '"ViewDescription": {\n   "type": "string",\n   "max": 4096,', replace: '"ViewDescription": {\n   "type": "string",', tests: ['test/unit/model-constraints.test.ts', 'test/integration/boundaries.test.ts'] },
   // Fidelity and caller-chosen keys.
   { name: 'publish-leaves-last-modified-time', file: 'lambda/operations/create-view-version.ts', find: '      lastModifiedTime: publishedTime,\n', replace: '', tests: ['test/integration/versions.test.ts'] },
+  { name: 'total-count-stops-with-the-first-page', file: 'lambda/operations/search-views.ts', find: '() => countToEnd || full === undefined,', replace: '() => full === undefined,', tests: ['test/integration/search.test.ts'] },
   { name: 'total-count-only-so-far', file: 'lambda/operations/search-views.ts', find: 'if (viewCount !== undefined && readSoFar > 0) total +=', replace: 'if (viewCount === -1) total +=', tests: ['test/integration/search.test.ts'] },
   { name: 'tags-copied-into-a-plain-object', file: 'lambda/operations/tags.ts', find: 'const tags = change(Object.assign(Object.create(null) as Record<string, string>, before.tags));', replace: 'const tags = change(Object.assign({}, before.tags));', tests: ['test/integration/limits.test.ts'] },
   { name: 'purge-of-a-live-view', file: 'lambda/store/purge.ts', find: "if (head && head['deleting'] !== true) throw", replace: 'if (head && head === undefined) throw', tests: ['test/integration/purge.test.ts'] },
