@@ -67,8 +67,17 @@ export function readSettings(node: Node): ServiceSettings {
   const get = <T>(name: string, fallback: T): T => {
     const value = node.tryGetContext(name);
     if (value === undefined || value === null || value === '') return fallback;
-    if (typeof fallback === 'number') return Number(value) as T;
-    if (typeof fallback === 'boolean') return (value === true || value === 'true') as T;
+    if (typeof fallback === 'number') {
+      const number = Number(value);
+      if (!Number.isFinite(number)) throw new SettingsError(`${name} must be a number, not ${JSON.stringify(value)}`);
+      return number as T;
+    }
+    if (typeof fallback === 'boolean') {
+      // A typo must not turn a safety setting the other way without a word.
+      if (value === true || value === 'true') return true as T;
+      if (value === false || value === 'false') return false as T;
+      throw new SettingsError(`${name} must be true or false, not ${JSON.stringify(value)}`);
+    }
     return value as T;
   };
   const alarmEmail = get<string | undefined>('alarmEmail', undefined);

@@ -50,8 +50,8 @@ interface SearchPosition {
  * paginators and the AWS CLI keep the first page's). The first page therefore goes on reading and
  * counting after it is full, within the same read and work budget as any page: exact when that
  * reaches the end of the listing, and then carried by the NextToken to the later pages. A later
- * page counts only the rest of what its queries already read, so that walking every page costs
- * one pass over the listing. Where no page reached the end, the count is the matches so far plus
+ * page stops reading once full and counts only the rest of what its queries already read, so that
+ * a walk of every page reads little more than the listing. Where no page reached the end, the count is the matches so far plus
  * the views not yet read (from the instance's view count) at the rate the views read so far matched.
  */
 export const searchViews: OperationHandler = async (raw, context) => {
@@ -87,20 +87,21 @@ export const searchViews: OperationHandler = async (raw, context) => {
       const matches = criteria(subject) && filter(subject);
       if (full !== undefined) {
         if (matches) matchedBeyond++;
-        return;
+      } else {
+        if (matches) {
+          const view = searchResultView(context.deployment, instanceId, listing);
+          views.push(view);
+          bytes += responseBytes(view);
+        }
+        if (views.length >= limit || bytes >= MAX_PAGE_RESPONSE_BYTES) {
+          full = sortKey;
+          readInPage = read;
+        }
       }
-      if (matches) {
-        const view = searchResultView(context.deployment, instanceId, listing);
-        views.push(view);
-        bytes += responseBytes(view);
-      }
-      if (views.length >= limit || bytes >= MAX_PAGE_RESPONSE_BYTES) {
-        full = sortKey;
-        readInPage = read;
-      }
+      // Counting after the page is full spends the same budget: past it, the count is estimated.
       return meter.units >= SEARCH_WORK_BUDGET ? 'stop' : undefined;
     },
-    () => countToEnd || full === undefined,
+    () => (full === undefined ? 'read' : countToEnd ? 'count' : 'stop'),
   );
 
   const matched = (position?.matched ?? 0) + views.length;

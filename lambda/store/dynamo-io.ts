@@ -45,9 +45,10 @@ export class DynamoIo {
   }
 
   /** One Query call: at most `limit` items (and 1 MB), and where the next one would resume. */
-  async queryPage(input: Omit<QueryCommandInput, 'TableName'>, limit?: number): Promise<{ items: Item[]; next?: Item }> {
+  /** One query page; `consistent: false` (half the read units) only where the items are merely counted. */
+  async queryPage(input: Omit<QueryCommandInput, 'TableName'>, limit?: number, consistent = true): Promise<{ items: Item[]; next?: Item }> {
     const page = await this.#send(() =>
-      this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ConsistentRead: true, ...(limit === undefined ? {} : { Limit: limit }) })),
+      this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ConsistentRead: consistent, ...(limit === undefined ? {} : { Limit: limit }) })),
     );
     return { items: page.Items ?? [], ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}) };
   }

@@ -10,6 +10,12 @@ import { PARTITION_KEY, SORT_KEY, instancePartition, key, listingTypePrefix } fr
  * one read is returned once (as first seen, a state it was in), and a view renamed while the
  * listing is read may be missing from that page, as it may be across pages of any listing.
  */
+/**
+ * What a scan does after a query page: read on (consistently: its items may be returned), read on
+ * only to count (eventually consistent, half the read units: a count is approximate anyway), or stop.
+ */
+export type ScanNext = 'read' | 'count' | 'stop';
+
 export interface Page<T> {
   items: T[];
   /** Sort key of the last item returned, when more items follow. */
@@ -67,15 +73,17 @@ export async function scanListings(
   after: string | undefined,
   limits: { maxRequests: number; firstLimit?: number },
   visit: (listing: ListedView, sortKey: string) => 'stop' | void,
-  more: () => boolean,
+  more: () => ScanNext,
 ): Promise<ScanResult> {
   const partition = instancePartition(instanceId);
   const seen = new Set<string>();
   let startKey: Record<string, unknown> | undefined = after === undefined ? undefined : key(partition, after);
+  let next: ScanNext = 'read';
   for (let requests = 1; ; requests++) {
     const page = await io.queryPage(
       { ...listingQuery(instanceId, type), ...(startKey ? { ExclusiveStartKey: startKey } : {}) },
       requests === 1 ? limits.firstLimit : undefined,
+      next === 'read',
     );
     for (const [index, item] of page.items.entries()) {
       if (!once(seen, item)) continue;
@@ -87,6 +95,7 @@ export async function scanListings(
     }
     startKey = page.next;
     if (!startKey) return { requests, exhausted: true };
-    if (requests >= limits.maxRequests || !more()) return { requests, exhausted: false, last: String(startKey[SORT_KEY]) };
+    next = requests >= limits.maxRequests ? 'stop' : more();
+    if (next === 'stop') return { requests, exhausted: false, last: String(startKey[SORT_KEY]) };
   }
 }

@@ -5,7 +5,7 @@ import type { ViewEvent } from '#domain/events.ts';
 import type { ContentRef, ListedView, VersionRecord, ViewHead, ViewType } from '#domain/view.ts';
 import { CHUNK_BYTES, encodeContent } from './content-codec.ts';
 import { DynamoIo } from './dynamo-io.ts';
-import { listViews, scanListings, type Page, type ScanResult } from './listing-reads.ts';
+import { listViews, scanListings, type Page, type ScanNext, type ScanResult } from './listing-reads.ts';
 import { purgeView } from './purge.ts';
 import { instancePartition, key, tokenSk, TTL_ATTRIBUTE, VIEW_COUNT_SHARDS, viewCountSk } from './keys.ts';
 import { listVersions, readAlias, readHeadState, readVersion, type AliasRead, type VersionPage, type VersionRead } from './view-reads.ts';
@@ -119,7 +119,7 @@ export class ViewStore {
     after: string | undefined,
     limits: { maxRequests: number; firstLimit?: number },
     visit: (listing: ViewListing, sortKey: string) => 'stop' | void,
-    more: () => boolean,
+    more: () => ScanNext,
   ): Promise<ScanResult> {
     return scanListings(this.io, instanceId, type, after, limits, visit, more);
   }

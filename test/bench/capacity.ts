@@ -17,7 +17,10 @@ import {
 import { DynamoDBClient, GetItemCommand, type AttributeValue, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#store/client.ts';
+import { listingAttributes } from '#store/items.ts';
+import { instancePartition, key, listingSk } from '#store/keys.ts';
 import { startLocalService } from '../../bin/local/service.ts';
 import { connectClient } from '../support/service.ts';
 import { itemSize, writeUnits } from './item-size.ts';
@@ -65,6 +68,10 @@ export function typicalTemplate(marker: string): string {
 }
 
 const REPETITIONS = 5;
+
+/** Measured, not in the workload mix: a SearchViews first page in an instance of many views. */
+export const LARGE_INSTANCE_VIEWS = 10_000;
+export const LARGE_SEARCH_CASE = `SearchViews first page (${LARGE_INSTANCE_VIEWS.toLocaleString('en')} views)`;
 
 export async function measureCapacity(dynamoEndpoint: string): Promise<CapacityMeasurement> {
   const consumed: { read: boolean; units: number }[] = [];
@@ -237,6 +244,32 @@ export async function measureCapacity(dynamoEndpoint: string): Promise<CapacityM
     await measure('ListViewVersions (10+ versions)', 'ListViewVersions', () => client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id })));
     await measure('SearchViews (name prefix)', 'SearchViews', () =>
       client.send(new SearchViewsCommand({ InstanceId: instanceId, SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'cost-1', ComparisonType: 'STARTS_WITH' } } })),
+    );
+    // Not in the mix: what a first page costs where the instance is large (it reads the listing on,
+    // up to 4 MB, to count the matches). 10,000 views of typical names and descriptions.
+    const largeInstance = randomUUID();
+    const seeder = createDocumentClient(localConfig);
+    const now = Date.now();
+    const listings = Array.from({ length: LARGE_INSTANCE_VIEWS }, (_, i) => ({
+      ...key(instancePartition(largeInstance), listingSk('CUSTOMER_MANAGED', `view-${String(i).padStart(5, '0')}`)),
+      kind: 'listing',
+      ...listingAttributes({
+        viewId: randomUUID(),
+        name: `view-${String(i).padStart(5, '0')}`,
+        description: `an ordinary view number ${i} with a description of typical length`,
+        type: 'CUSTOMER_MANAGED',
+        status: 'PUBLISHED',
+        tags: { team: 'support' },
+        createdTime: now,
+        lastModifiedTime: now,
+      }),
+    }));
+    for (let i = 0; i < listings.length; i += 25) {
+      await seeder.send(new BatchWriteCommand({ RequestItems: { [service.tableName]: listings.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    }
+    seeder.destroy();
+    await measure(LARGE_SEARCH_CASE, 'SearchViews', () =>
+      client.send(new SearchViewsCommand({ InstanceId: largeInstance, SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'view-001', ComparisonType: 'STARTS_WITH' } } })),
     );
     await measure('TagResource', 'TagResource', () => client.send(new TagResourceCommand({ resourceArn: viewArn, tags: { [`k${marker++}`]: 'v' } })));
     await measure('ListTagsForResource', 'ListTagsForResource', () => client.send(new ListTagsForResourceCommand({ resourceArn: viewArn })));

@@ -1,5 +1,5 @@
 import { ACCESS_LOG_FIELDS } from '../../lib/api-stack.ts';
-import type { CapacityMeasurement, OperationMeasure } from './capacity.ts';
+import { LARGE_INSTANCE_VIEWS, LARGE_SEARCH_CASE, type CapacityMeasurement, type OperationMeasure } from './capacity.ts';
 import { table } from './stats.ts';
 
 /**
@@ -243,6 +243,8 @@ export function costDocument(measurement: CapacityMeasurement, facts: TemplateFa
   const dashboardLines = [...model.fixed, ...model.lines].filter((line) => line.item === 'Dashboard' || line.item === 'Custom metrics');
   const withoutDashboardAt = (r: number) => model.totalAt(r) - dashboardLines.reduce((sum, line) => sum + line.monthly(r), 0);
   const leanMillion = withoutDashboardAt(1_000_000);
+  const largeSearch = measurement.operations.find((o) => o.name === LARGE_SEARCH_CASE);
+  const smallSearch = measurement.operations.find((o) => o.name === 'SearchViews (name prefix)');
   return `# Cost
 
 Written by \`npm run bench\` on ${measuredOn} from measured figures (re-run it after changing the
@@ -290,6 +292,8 @@ bootstrap bucket.
   log. A per-operation metric with an alarm would cost ~$0.50 a month per operation and series.
 - **DynamoDB**: writes dominate (2 units per KB of each item in a transaction); content above 1 KiB is
   stored gzip-compressed, so a 4 KB template costs about one unit per item written.
+- **SearchViews in a large instance**: its first page reads the instance's listing on after it is
+  full, up to 4 MB (eventually consistent reads), so that \`ApproximateTotalCount\` is exact: ${largeSearch ? `${largeSearch.readUnits} read units a first page in an instance of ${LARGE_INSTANCE_VIEWS.toLocaleString('en')} views (measured), against ${smallSearch?.readUnits ?? '?'} in the mix's 22-view instance: at the mix's 5% of requests, all first pages in such an instance, that adds ${usd((0.05 * 1_000_000 * largeSearch.readUnits * PRICES.dynamoPerMillionReadUnits) / 1_000_000)} at 1 million requests a month` : 'not measured'}. Later pages stop reading once full.
 - **X-Ray**: the sampling rule traces ${(facts.traceSampleRate * 100).toFixed(0)}% of requests with no per-second reservoir
   (\`-c traceSampleRate=\`), so tracing is a fixed share of the request cost at any volume.
 - **Lambda**: ${facts.apiMemoryMb} MB; the handler's time is short and mostly waiting on DynamoDB, so a smaller memory

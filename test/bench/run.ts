@@ -211,7 +211,7 @@ async function coldStart() {
           ['Service, in Lambda with the tracer, without --enable-source-maps', `${kib(serviceBundle)} KiB`, ms(p50u), ms(percentile(unmappedTimes, 90)), ratio(p50u, p50r)],
           ['Reference (DynamoDB document client only)', `${kib(referenceBundle)} KiB`, ms(p50r), ms(percentile(referenceTimes, 90)), '1.00×'],
         ],
-      )}\n\nThe X-Ray SDK costs about ${ms(p50u - p50s)} ms of cold start; that is the price of the per-call DynamoDB subsegments. \`--enable-source-maps\` makes Node read and parse the ${kib(`${serviceBundle}.map`)} KiB map at import (sources' text left out): about ${ms(p50t - p50u)} ms, the price of stack traces that name \`lambda/…\` files and lines instead of \`index.mjs:1:32622\`. The price is Node's source-map mode, not the map's size (a map cut down to the service's own sources, 88 KiB, measured the same). It is paid once per cold start, on top of the Lambda runtime's own start; kept, because every stack trace — the API handler's, the stream consumers', a failure at init — then names a file and a line of this repository.`,
+      )}\n\nThe X-Ray SDK costs about ${ms(p50u - p50s)} ms of cold start; that is the price of the per-call DynamoDB subsegments. \`--enable-source-maps\` makes Node read and parse the ${kib(`${serviceBundle}.map`)} KiB map at import (sources' text left out): about ${ms(p50t - p50u)} ms, the price of stack traces that name \`lambda/…\` files and lines instead of \`index.mjs:1:32622\`. The price is Node's source-map mode, not the map's size (measured once by hand: a map cut down to the service's own sources, 88 KiB, cost the same). It is paid once per cold start, on top of the Lambda runtime's own start; kept, because every stack trace — the API handler's, the stream consumers', a failure at init — then names a file and a line of this repository.`,
     );
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -256,6 +256,7 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
     new TransactWriteCommand({
       TransactItems: [
         { Put: { TableName: service.tableName, Item: { ...headItem, PK: bareHeadPartition, versionCounter: 0, versions: 0 } } },
+        { Put: { TableName: service.tableName, Item: { ...chunk, PK: bareHeadPartition } } },
         { Put: { TableName: service.tableName, Item: { ...bareListing, kind: 'listing', viewId: view.Id, lastModifiedTime: headItem['lastModifiedTime'] } } },
       ],
     }),
@@ -263,6 +264,17 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
   // The very calls CreateViewVersion makes: the consistent query, then one transaction that updates
   // the head (counter, highest version, version count, LastModifiedTime) on the same guards, moves
   // the listing's LastModifiedTime, and puts the version, its chunk and the outbox event.
+  // An event detail the size of the service's (ids, ARNs, version, sha, time).
+  const bareEventDetail = (version: number) => ({
+    eventId: randomUUID(),
+    instanceId,
+    viewId: view.Id,
+    viewArn: view.Arn,
+    version,
+    versionArn: `${view.Arn}:${version}`,
+    viewContentSha256: 'f'.repeat(64),
+    time: new Date().toISOString(),
+  });
   const barePublishOnce = async (i: number) => {
     const read = await doc.send(
       new QueryCommand({
@@ -288,9 +300,9 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
               TableName: service.tableName,
               Key: { PK: bareHeadPartition, SK: 'VIEW' },
               UpdateExpression: 'SET #counter = :counter, #highest = :highest, #modified = :modified ADD #versions :one',
-              ConditionExpression: ['attribute_exists(PK) AND attribute_not_exists(#deleting) AND #counter = :old AND #latest = :latest', ...guards].join(' AND '),
-              ExpressionAttributeNames: { '#counter': 'versionCounter', '#highest': 'highest', '#deleting': 'deleting', '#latest': 'latest', '#modified': 'lastModifiedTime', '#versions': 'versions', ...guardNames },
-              ExpressionAttributeValues: { ':counter': i + 1, ':highest': record, ':old': head['versionCounter'], ':latest': head['latest'], ':modified': now, ':one': 1, ...guardValues },
+              ConditionExpression: ['attribute_exists(PK) AND attribute_not_exists(#deleting)', ...guards].join(' AND '),
+              ExpressionAttributeNames: { '#counter': 'versionCounter', '#highest': 'highest', '#deleting': 'deleting', '#modified': 'lastModifiedTime', '#versions': 'versions', ...guardNames },
+              ExpressionAttributeValues: { ':counter': i + 1, ':highest': record, ':modified': now, ':one': 1, ...guardValues },
             },
           },
           {
@@ -308,7 +320,7 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
           {
             Put: {
               TableName: service.tableName,
-              Item: { PK: outboxPartition(instanceId, `BARE-${view.Id}`), SK: `E#${new Date(now).toISOString()}#${randomUUID()}`, kind: 'event', detailType: 'View Version Published', detail: { version: i + 1 }, expiresAt: 0 },
+              Item: { PK: outboxPartition(instanceId, `BARE-${view.Id}`), SK: `E#${new Date(now).toISOString()}#${randomUUID()}`, kind: 'event', detailType: 'View Version Published', detail: bareEventDetail(i + 1), expiresAt: Math.floor(now / 1000) + 2 * 86_400 },
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
@@ -471,7 +483,7 @@ async function scale(service: LocalService, client: ConnectClient) {
 }
 
 // ---------------------------------------------------------------------------------------------
-async function search(service: LocalService, dynamo: InstrumentedDynamo, client: ConnectClient) {
+async function search(service: LocalService, dynamo: InstrumentedDynamo, client: ConnectClient): Promise<{ slowestHandler: number }> {
   // SearchViews reads only the instance's listing, so the 10,000 views are seeded as listing items
   // in the store's layout (heads and content would only make the seeding slower).
   const instanceId = randomUUID();
@@ -536,12 +548,14 @@ async function search(service: LocalService, dynamo: InstrumentedDynamo, client:
   ];
   const rows: (string | number)[][] = [];
   let worst = 0;
+  const handlerFrom = handlerLatency.get('SearchViews')?.length ?? 0;
   for (const [name, input] of cases) {
     const result = await walk(input);
     worst = Math.max(worst, result.maxQueries);
     rows.push([name, result.results, result.firstApproximate ?? 0, result.approximate, result.calls, result.maxQueries, ms(result.p50), ms(result.max)]);
   }
   goals.push({ what: `SearchViews page cost, ${total.toLocaleString('en')} views in the instance`, goal: `≤ ${SEARCH_MAX_QUERIES} queries a page`, measured: `at most ${worst}`, met: worst <= SEARCH_MAX_QUERIES });
+  const slowestHandler = Math.max(0, ...(handlerLatency.get('SearchViews') ?? []).slice(handlerFrom));
   report(
     'SearchViews',
     `An instance with ${total.toLocaleString('en')} views (listing items seeded in the store's layout). Each SearchViews call makes at most **${SEARCH_MAX_QUERIES} queries** of the instance's listing — each at most 1 MB (about 3,000 of these views); a later page's first query reads only twice MaxResults items, and a later page stops reading once full — however many views the instance has; a page may therefore hold fewer than MaxResults views and still carry a NextToken. Every search below was followed to its last page. The first page goes on reading and counting after it is full, within the same 4 queries, so its \`ApproximateTotalCount\` is exact when those reach the end of the listing and an estimate from the instance's view count otherwise.\n\n${table(
@@ -549,6 +563,7 @@ async function search(service: LocalService, dynamo: InstrumentedDynamo, client:
       rows,
     )}`,
   );
+  return { slowestHandler };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -674,10 +689,16 @@ try {
   await coldStart();
   await warmLatency(service, client);
   await scale(service, client);
-  await search(service, dynamo, client);
+  const searched = await search(service, dynamo, client);
   await contention(client);
   const heavy = await heavyRequests(service, (items) => seedItems(service, items), (operation) => handlerLatency.get(operation)?.at(-1));
-  goals.push({ what: 'The costliest request a caller can make (handler time)', goal: '≤ about 1 s', measured: `${ms(heavy.worstMs)} ms at most`, met: heavy.worstMs <= 1000 });
+  const costliest = Math.max(heavy.worstMs, searched.slowestHandler);
+  goals.push({
+    what: 'The costliest request a caller can make (handler time)',
+    goal: '≤ about 1 s',
+    measured: `${ms(costliest)} ms at most (the heaviest requests ${ms(heavy.worstMs)} ms; a SearchViews first page counting through a 10,000-view listing ${ms(searched.slowestHandler)} ms)`,
+    met: costliest <= 1000,
+  });
   report(heavy.title, heavy.body);
   const secretFetch = await measureSecretFetch({ dynamoEndpoint: dynamoLocal.endpoint, tableName: 'bench', bundleDir: root, runs: quick ? 5 : 15 });
   report(secretFetch.title, secretFetch.body);

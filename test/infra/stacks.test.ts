@@ -354,6 +354,13 @@ describe('settings from context', () => {
     assert.equal(Object.keys(resources(template, 'AWS::CloudWatch::Alarm')).length, Object.keys(resources(api, 'AWS::CloudWatch::Alarm')).length, 'every alarm kept');
   });
 
+  it('refuses a switch that is neither true nor false, and a number that is not one, naming the setting', () => {
+    assert.throws(() => synthesizeService({ dashboard: 'no' }), /dashboard must be true or false, not "no"/);
+    assert.throws(() => synthesizeService({ apiGatewayCloudWatchRole: 'TRUE' }), /apiGatewayCloudWatchRole must be true or false/);
+    assert.throws(() => synthesizeService({ logRetentionDays: 'thirty' }), /logRetentionDays must be a number/);
+    synthesizeService({ dashboard: false, apiGatewayCloudWatchRole: 'true' });
+  });
+
   it('can leave the account-wide API Gateway logging role to another stack', () => {
     const template = synthesizeService({ apiGatewayCloudWatchRole: false }).apiTemplate();
     template.resourceCountIs('AWS::ApiGateway::Account', 0);

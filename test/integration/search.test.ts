@@ -42,6 +42,29 @@ async function names(input: Omit<SearchViewsCommandInput, 'InstanceId'>): Promis
   return found;
 }
 
+/**
+ * Listing items (and the instance's view count, as CreateView keeps it) written straight into the
+ * store's layout: instances of hundreds of views with 4,000-character descriptions, a few hundred
+ * to a 1 MB query page, without hundreds of CreateView calls.
+ */
+async function seedListings(instance: string, names: string[], description: string) {
+  const now = Date.now();
+  const shards = new Array<number>(VIEW_COUNT_SHARDS).fill(0);
+  const items: Record<string, unknown>[] = names.map((name) => {
+    const viewId = randomUUID();
+    shards[viewCountShard(viewId)]!++;
+    return {
+      ...key(instancePartition(instance), listingSk('CUSTOMER_MANAGED', name)),
+      kind: 'listing',
+      ...listingAttributes({ viewId, name, description, type: 'CUSTOMER_MANAGED', status: 'SAVED', tags: {}, createdTime: now, lastModifiedTime: now }),
+    };
+  });
+  shards.forEach((views, shard) => items.push({ ...key(instancePartition(instance), viewCountSk(shard)), views }));
+  for (let i = 0; i < items.length; i += 25) {
+    await ctx.service.store.client.send(new BatchWriteCommand({ RequestItems: { [ctx.service.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+  }
+}
+
 describe('SearchViews', () => {
   before(async () => {
     const specs = [
@@ -259,25 +282,8 @@ describe('SearchViews: bounded work and a count across pages', () => {
   it('ApproximateTotalCount estimates from the instance view count when the listing outgrows a page’s reads, and is exact on the last page', async () => {
     const instance = randomUUID();
     // 1,200 views whose 4,000-character descriptions make about 250 listing items per 1 MB query
-    // page: more than one page's SEARCH_MAX_QUERIES queries can read. Seeded in the store's layout,
-    // with the instance's view count as CreateView keeps it.
-    const now = Date.now();
-    const shards = new Array<number>(VIEW_COUNT_SHARDS).fill(0);
-    const items: Record<string, unknown>[] = [];
-    for (let i = 0; i < 1200; i++) {
-      const name = `v${String(i).padStart(4, '0')}-${i % 3 === 0 ? 'match' : 'other'}`;
-      const viewId = randomUUID();
-      shards[viewCountShard(viewId)]!++;
-      items.push({
-        ...key(instancePartition(instance), listingSk('CUSTOMER_MANAGED', name)),
-        kind: 'listing',
-        ...listingAttributes({ viewId, name, description: 'd'.repeat(4000), type: 'CUSTOMER_MANAGED', status: 'SAVED', tags: {}, createdTime: now, lastModifiedTime: now }),
-      });
-    }
-    shards.forEach((views, shard) => items.push({ ...key(instancePartition(instance), viewCountSk(shard)), views }));
-    for (let i = 0; i < items.length; i += 25) {
-      await ctx.service.store.client.send(new BatchWriteCommand({ RequestItems: { [ctx.service.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
-    }
+    // page: more than one page's SEARCH_MAX_QUERIES queries can read.
+    await seedListings(instance, Array.from({ length: 1200 }, (_, i) => `v${String(i).padStart(4, '0')}-${i % 3 === 0 ? 'match' : 'other'}`), 'd'.repeat(4000));
 
     const counts: number[] = [];
     const queries: number[] = [];
@@ -296,6 +302,44 @@ describe('SearchViews: bounded work and a count across pages', () => {
     assert.ok(Math.max(...queries) <= SEARCH_MAX_QUERIES, `at most ${SEARCH_MAX_QUERIES} listing queries a page: ${queries.join(', ')}`);
     assert.ok(Math.abs(counts[0]! - 400) <= 40, `the first page, which cannot read the whole listing, estimates 400: ${counts.join(', ')}`);
     assert.equal(counts.at(-1), 400, 'exact on the last page');
+  });
+
+  it('the first page counts on after it is full, across query pages, to an exact ApproximateTotalCount', async () => {
+    const instance = randomUUID();
+    // 600 views over about three 1 MB query pages: the first 100 match, then one in ten (150 in
+    // all). The first page is full within its first query; counting on through the others makes
+    // its count exact, where the first query alone would suggest about 276.
+    await seedListings(instance, Array.from({ length: 600 }, (_, i) => `v${String(i).padStart(4, '0')}-${i < 100 || i % 10 === 0 ? 'match' : 'other'}`), 'd'.repeat(4000));
+    let first: { count: number; views: number } | undefined;
+    const calls = await dynamo.count(async () => {
+      const page = await search({ SearchCriteria: stringCondition('match') }, instance);
+      first = { count: page.ApproximateTotalCount!, views: page.Views!.length };
+    });
+    assert.equal(first!.views, 100);
+    assert.ok((calls['QueryCommand'] ?? 0) >= 2 && (calls['QueryCommand'] ?? 0) <= SEARCH_MAX_QUERIES, `the listing took ${calls['QueryCommand']} queries`);
+    assert.equal(first!.count, 150);
+  });
+
+  it('counting after a full page spends the same work budget as filling it', async () => {
+    const instance = randomUUID();
+    // 1,000 views of 4,096-character descriptions (about four query pages). The first view fills a
+    // page of one; 36 conditions that nearly match every description then make counting the rest
+    // costly: the page must stop counting at the work budget, within its first query page.
+    await seedListings(instance, Array.from({ length: 1000 }, (_, i) => `long-${String(i).padStart(4, '0')}`), 'a'.repeat(4096));
+    const nearly = stringConditionOn('description', `${'a'.repeat(1000)}b${'a'.repeat(1000)}`);
+    const criteria = {
+      OrConditions: [
+        { StringCondition: { FieldName: 'name', Value: 'long-0000', ComparisonType: 'EXACT' } },
+        { OrConditions: Array.from({ length: 6 }, () => ({ OrConditions: Array.from({ length: 6 }, () => nearly) })) },
+      ],
+    };
+    let views: string[] = [];
+    const calls = await dynamo.count(async () => {
+      const page = await search({ SearchCriteria: criteria as never, MaxResults: 1 }, instance);
+      views = page.Views!.map((view) => view.Name!);
+    });
+    assert.deepEqual(views, ['long-0000']);
+    assert.equal(calls['QueryCommand'], 1, 'one query page: the budget ran out before its end');
   });
 
   it('a page stops before its response could outgrow what Lambda may return', async () => {
