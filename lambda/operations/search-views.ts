@@ -79,8 +79,9 @@ export const searchViews: OperationHandler = async (raw, context) => {
     instanceId,
     requiredType(input.SearchCriteria),
     position?.after,
-    // A later page's first query reads twice a page: when most views match, that is all it takes.
-    { maxRequests: SEARCH_MAX_QUERIES, ...(countToEnd ? {} : { firstLimit: Math.max(2 * limit, 100) }) },
+    // The first query reads twice a page: when most views match, that fills it, and a first page
+    // counts on with cheaper reads.
+    { maxRequests: SEARCH_MAX_QUERIES, firstLimit: Math.max(2 * limit, 100) },
     (listing, sortKey) => {
       read++;
       const subject = subjectOf(listing);

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Some bundled CommonJS code still calls require(); ESM has none unless it is made. */
+export const REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
 export interface ServiceFunctionProps {
   /** Entry file, relative to the project root. */
   entry: string;
@@ -55,8 +58,7 @@ export class ServiceFunction extends Construct {
         sourcesContent: false,
         bundleAwsSDK: true,
         mainFields: ['module', 'main'],
-        // Some bundled CommonJS code still calls require(); ESM has none unless it is made.
-        banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        banner: REQUIRE_BANNER,
         forceDockerBundling: false,
       },
     });

@@ -38,7 +38,7 @@ import { connectClient } from '../support/service.ts';
 import { BUSINESS_METRICS } from '../../lambda/observability.ts';
 import { measureCapacity } from './capacity.ts';
 import { costDocument, templateFacts } from './cost.ts';
-import { measureSecretFetch } from './secret-fetch.ts';
+import { LAMBDA_BUNDLE_OPTIONS, measureSecretFetch } from './secret-fetch.ts';
 import { ms, percentile, ratio, table, timeEach } from './stats.ts';
 
 /**
@@ -147,18 +147,7 @@ async function coldStart() {
     const deployedFlags = String(fn.Properties['Environment']['Variables']['NODE_OPTIONS'] ?? '').split(' ').filter(Boolean);
 
     const referenceBundle = join(out, 'reference', 'index.mjs');
-    await build({
-      entryPoints: [join(root, 'test/bench/reference-handler.ts')],
-      outfile: referenceBundle,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      minify: true,
-      mainFields: ['module', 'main'],
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-      logLevel: 'silent',
-    });
+    await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(root, 'test/bench/reference-handler.ts')], outfile: referenceBundle });
 
     const importTime = (bundle: string, extraEnv: Record<string, string> = {}, flags: string[] = []) => {
       const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(performance.now() - t);`;
@@ -558,7 +547,7 @@ async function search(service: LocalService, dynamo: InstrumentedDynamo, client:
   const slowestHandler = Math.max(0, ...(handlerLatency.get('SearchViews') ?? []).slice(handlerFrom));
   report(
     'SearchViews',
-    `An instance with ${total.toLocaleString('en')} views (listing items seeded in the store's layout). Each SearchViews call makes at most **${SEARCH_MAX_QUERIES} queries** of the instance's listing — each at most 1 MB (about 3,000 of these views); a later page's first query reads only twice MaxResults items, and a later page stops reading once full — however many views the instance has; a page may therefore hold fewer than MaxResults views and still carry a NextToken. Every search below was followed to its last page. The first page goes on reading and counting after it is full, within the same 4 queries, so its \`ApproximateTotalCount\` is exact when those reach the end of the listing and an estimate from the instance's view count otherwise.\n\n${table(
+    `An instance with ${total.toLocaleString('en')} views (listing items seeded in the store's layout). Each SearchViews call makes at most **${SEARCH_MAX_QUERIES} queries** of the instance's listing — the first reads twice MaxResults items, the others at most 1 MB each (about 3,000 of these views); a later page stops reading once full — however many views the instance has; a page may therefore hold fewer than MaxResults views and still carry a NextToken. Every search below was followed to its last page. The first page goes on reading and counting after it is full, within the same 4 queries, so its \`ApproximateTotalCount\` is exact when those reach the end of the listing and an estimate from the instance's view count otherwise.\n\n${table(
       ['Search', 'Views found', 'ApproximateTotalCount, first page', 'last page', 'Calls', 'Queries per call (max)', 'Call p50 (ms)', 'Call max (ms)'],
       rows,
     )}`,

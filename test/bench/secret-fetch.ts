@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { CreateSecretCommand, ListSecretsCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { build, type BuildOptions } from 'esbuild';
 import { ms, percentile, table } from './stats.ts';
+import { REQUIRE_BANNER } from '../../lib/constructs/service-function.ts';
 
 /**
  * What reading the NextToken key from Secrets Manager adds to a cold start: the first request of a
@@ -44,14 +45,15 @@ async function startMoto(): Promise<{ endpoint: string; stop: () => void } | und
   return undefined;
 }
 
-const bundleOptions: BuildOptions = {
+/** esbuild options as the CDK app bundles a Lambda (ServiceFunction), for bundles the benchmarks build themselves. */
+export const LAMBDA_BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node24',
   minify: true,
   mainFields: ['module', 'main'],
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: { js: REQUIRE_BANNER },
   logLevel: 'silent',
 };
 
@@ -68,12 +70,12 @@ export async function measureSecretFetch(options: { dynamoEndpoint: string; tabl
     secrets.destroy();
 
     const service = join(out, 'service', 'index.mjs');
-    await build({ ...bundleOptions, entryPoints: [join(options.bundleDir, 'lambda/handler.ts')], outfile: service });
+    await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(options.bundleDir, 'lambda/handler.ts')], outfile: service });
     const reference = join(out, 'reference', 'index.mjs');
-    await build({ ...bundleOptions, entryPoints: [join(options.bundleDir, 'test/bench/reference-handler.ts')], outfile: reference });
+    await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(options.bundleDir, 'test/bench/reference-handler.ts')], outfile: reference });
     const withSecrets = join(out, 'with-secrets', 'index.mjs');
     await build({
-      ...bundleOptions,
+      ...LAMBDA_BUNDLE_OPTIONS,
       stdin: {
         contents: `import { handler } from ${JSON.stringify(join(options.bundleDir, 'test/bench/reference-handler.ts'))};
           import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConnectClient, CreateViewCommand, DescribeViewCommand, ListViewsCommand } from '@aws-sdk/client-connect';
 import { isRunning } from '../../bin/local/processes.ts';
-import { dynamoDbLocalsOn, goneWithin, lockOf, runLocal, startLocal, startOrphanDynamoDbLocal, stopLocal } from '../support/local-process.ts';
+import { dynamoDbLocalsOn, endpointPrinted, goneWithin, lockOf, runLocal, startLocal, startOrphanDynamoDbLocal, stopLocal, watchChild } from '../support/local-process.ts';
 import { dynamoEndpoint } from '../support/service.ts';
 
 /** `npm start` as a user runs it: endpoint printed, stock clients, clean stops, and nothing left running. */
@@ -124,17 +124,8 @@ describe('npm start killed', () => {
     const dir = dataDir();
     const { DYNAMODB_ENDPOINT: _suiteDynamo, ...inherited } = process.env;
     const npm = spawn('npm', ['start'], { env: { ...inherited, PORT: '0', DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    npm.stdout.on('data', (data: Buffer) => (output += data.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const poll = setInterval(() => {
-        if (/endpoint\s+http/.test(output)) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 50);
-      npm.once('exit', () => reject(new Error(output)));
-    });
+    const { output, exited } = watchChild(npm);
+    await endpointPrinted(output, exited);
     const { java, owner } = lockOf(dir);
     npm.kill('SIGTERM');
     assert.ok(await goneWithin([owner, java!], 30_000), 'the service or DynamoDB Local outlived npm start');

@@ -6,7 +6,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { example } from '../support/doc-examples.ts';
-import { goneWithin } from '../support/local-process.ts';
+import { endpointPrinted, goneWithin, watchChild } from '../support/local-process.ts';
 import { itWithTools } from '../support/tools.ts';
 
 /**
@@ -145,17 +145,8 @@ console.log(JSON.stringify((await connect.send(new ListViewsCommand({ InstanceId
 
   it('stops when the npx that started it is killed (npm passes no signal on to it)', async () => {
     const npx = spawn('npx', ['connect-views-local', '--port', '0', '--data-dir', 'memory'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    npx.stdout.on('data', (data: Buffer) => (output += data.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const poll = setInterval(() => {
-        if (/endpoint\s+http/.test(output)) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 50);
-      npx.once('exit', () => reject(new Error(output)));
-    });
+    const { output, exited } = watchChild(npx);
+    await endpointPrinted(output, exited);
     const java = projectDynamoDbLocals();
     assert.equal(java.length, 1);
     npx.kill('SIGTERM');

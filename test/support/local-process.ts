@@ -21,7 +21,12 @@ export interface LocalProcess {
 /** Starts `node bin/local.ts`; resolves once it prints its endpoint, rejects if it exits before. */
 export async function startLocal(env: Record<string, string>, args: string[] = []): Promise<LocalProcess> {
   const { child, output, exited } = runLocal(env, args);
-  const url = await new Promise<string>((resolveUrl, reject) => {
+  return { child, url: await endpointPrinted(output, exited), output, exited };
+}
+
+/** The endpoint a starting service prints (`npm start`, the package's bin); rejects if it exits first or prints none within 90 s. */
+export function endpointPrinted(output: () => string, exited: Promise<unknown>): Promise<string> {
+  return new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`no endpoint printed within 90 s:\n${output()}`)), 90_000);
     const poll = setInterval(() => {
       const match = /endpoint\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output());
@@ -34,10 +39,9 @@ export async function startLocal(env: Record<string, string>, args: string[] = [
     void exited.then((code) => {
       clearInterval(poll);
       clearTimeout(timer);
-      reject(new Error(`exited with ${code} before serving:\n${output()}`));
+      reject(new Error(`exited with ${String(code)} before serving:\n${output()}`));
     });
   });
-  return { child, url, output, exited };
 }
 
 const started = new Set<ChildProcess>();
@@ -52,7 +56,11 @@ after(() => {
 export function runLocal(env: Record<string, string>, args: string[] = []) {
   // The suite's own DYNAMODB_ENDPOINT is not the child's business unless a test passes it.
   const { DYNAMODB_ENDPOINT: _suiteDynamo, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['bin/local.ts', ...args], { env: { ...inherited, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return watchChild(spawn(process.execPath, ['bin/local.ts', ...args], { env: { ...inherited, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** A started child's output (stdout and stderr) and exit; killed after the test file if still running. */
+export function watchChild(child: ChildProcess) {
   started.add(child);
   let output = '';
   let stderr = '';
