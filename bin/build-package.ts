@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 /**
  * `npm run build` (and `prepack`): the local emulator as plain JavaScript in dist/, for the package
@@ -14,6 +14,18 @@ import { build } from 'esbuild';
  * - dist/index.d.ts: the declarations of the API, from tsc.
  */
 rmSync('dist', { recursive: true, force: true });
+
+// The package holds the API stack's template as this release synthesizes it, for the emulator to
+// hold the handler to its role, without the CDK (lib/templates.ts) inside.
+const { synthesizeApiTemplate } = await import('../lib/templates.ts');
+const template = JSON.stringify(synthesizeApiTemplate());
+const bakedTemplate: Plugin = {
+  name: 'baked-template',
+  setup(plugins) {
+    plugins.onResolve({ filter: /\/lib\/templates\.ts$/ }, () => ({ path: 'api-template', namespace: 'baked' }));
+    plugins.onLoad({ filter: /.*/, namespace: 'baked' }, () => ({ contents: `export const synthesizeApiTemplate = () => (${template});`, loader: 'js' }));
+  },
+};
 
 await build({
   entryPoints: { index: 'bin/local/emulator.ts', cli: 'bin/local.ts' },
@@ -32,6 +44,7 @@ await build({
   keepNames: true,
   legalComments: 'eof',
   logLevel: 'warning',
+  plugins: [bakedTemplate],
 });
 
 // The API's declarations: tsc emits them for everything the API reaches (the whole type check is
@@ -51,8 +64,11 @@ try {
     { stdio: 'inherit' },
   );
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-  copyFileSync(join(declarations, 'bin/local/emulator.d.ts'), 'dist/index.d.ts');
+  // The API's file imports errors.d.ts and the template type from beside it.
+  const index = readFileSync(join(declarations, 'bin/local/emulator.d.ts'), 'utf8').replace("'../../emulator/iam/intrinsics.ts'", "'./template.ts'");
+  writeFileSync('dist/index.d.ts', index);
   copyFileSync(join(declarations, 'bin/local/errors.d.ts'), 'dist/errors.d.ts');
+  copyFileSync(join(declarations, 'emulator/iam/intrinsics.d.ts'), 'dist/template.d.ts');
 } finally {
   rmSync(declarations, { recursive: true, force: true });
 }

@@ -15,6 +15,7 @@ import { route } from '#http/routes.ts';
 import type { ServiceContext } from '#operations/context.ts';
 import { OPERATIONS } from '#operations/index.ts';
 import type { ViewStore } from '#store/view-store.ts';
+import { missingPermission } from './access-denied.ts';
 import type { BusinessMetric } from './observability.ts';
 import type { PageTokenKeys, PageTokenKeySource } from './page-token-keys.ts';
 
@@ -89,7 +90,9 @@ function serviceProtocol(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, AP
       if (request.error instanceof ServiceError) {
         error = asModeled(request.error, call.operation);
       } else {
-        logger.error('unexpected failure', { requestId: call.requestId, operation: call.operation, error: request.error as Error });
+        const denied = missingPermission(request.error);
+        const fields = { requestId: call.requestId, operation: call.operation, ...denied, error: request.error as Error };
+        logger.error(denied ? 'missing permission: the function’s role does not allow a call it made' : 'unexpected failure', fields);
         error = internalError(call.requestId);
       }
       request.response = failure(error, call.requestId);

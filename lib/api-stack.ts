@@ -109,7 +109,9 @@ export class ViewsApiStack extends Stack {
     });
     // Exactly the DynamoDB actions the store performs, on this table only.
     table.grant(this.handler.function, ...STORE_ACTIONS);
-    tokenSecret.grantRead(this.handler.function);
+    // The key is read with GetSecretValue (both version stages) and nothing else: not grantRead,
+    // which adds DescribeSecret.
+    this.handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [tokenSecret.secretArn] }));
 
     this.events = new ViewEvents(this, 'Events', { table, logRetention, ...(settings.eventBus ? { eventBus: settings.eventBus } : {}) });
     this.purge = new ViewPurge(this, 'Purge', { table, logRetention });

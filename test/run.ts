@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startDynamoDbLocal } from '../bin/local/dynamodb-local.ts';
 
 /**
@@ -16,7 +19,13 @@ const files = patterns.length > 0 ? patterns : ['test/**/*.test.ts'];
 const instances = Math.max(1, Number(process.env['DYNAMODB_LOCAL_INSTANCES'] ?? 3));
 
 const started = Date.now();
+// The API stack's template, synthesized once while the JVMs start: every local stack the tests run
+// enforces its functions' IAM roles (test/support/iam-template.ts).
+const scratch = mkdtempSync(join(tmpdir(), 'views-test-run-'));
+const templateFile = join(scratch, 'api.template.json');
+const template = import('../lib/templates.ts').then(({ synthesizeApiTemplate }) => writeFileSync(templateFile, JSON.stringify(synthesizeApiTemplate())));
 const dynamos = await Promise.all(Array.from({ length: instances }, () => startDynamoDbLocal()));
+await template;
 const endpoints = dynamos.map((dynamo) => dynamo.endpoint);
 console.log(`DynamoDB Local ready at ${endpoints.join(', ')} in ${Date.now() - started} ms`);
 
@@ -27,10 +36,12 @@ const code = await new Promise<number>((resolve) => {
       ...process.env,
       DYNAMODB_ENDPOINTS: endpoints.join(','),
       DYNAMODB_ENDPOINT: endpoints[0],
+      VIEWS_API_TEMPLATE: templateFile,
       POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'SILENT',
     },
   });
   child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
 });
 await Promise.all(dynamos.map((dynamo) => dynamo.stop()));
+rmSync(scratch, { recursive: true, force: true });
 process.exit(code);

@@ -149,7 +149,22 @@ function firstLine(child: ChildProcess): Promise<string | undefined> {
   });
 }
 
+/**
+ * Starts DynamoDB Local. A port it picked itself can be taken by another process between the probe
+ * and Java binding it (busy machines, parallel test runs): it then tries another port, up to three times.
+ */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      const lostThePort = /BindException|Address already in use/.test(String((error as Error).message));
+      if (options.port || !lostThePort || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startOnce(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const log = options.log ?? ((message: string) => console.error(message));
   const java = options.java ?? findJava();
   if (!java) throw new LocalStartError('java-missing', JAVA_MISSING);

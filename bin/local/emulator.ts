@@ -6,6 +6,7 @@ import { startDynamoDbLocal, waitForDynamoDb, type DynamoDbLocal } from './dynam
 import { LocalStartError } from './errors.ts';
 import { closeGracefully, createManagedServer, listen } from './http-server.ts';
 import { LOCAL_DEFAULTS, startLocalService, type LocalService } from './service.ts';
+import type { CfnTemplate } from '../../emulator/iam/intrinsics.ts';
 
 export { LocalStartError, type StartProblem } from './errors.ts';
 
@@ -42,6 +43,11 @@ export interface LocalViewsOptions {
   log?: (message: string) => void;
   /** Told what a slow start is doing (DynamoDB Local takes a few seconds); silent by default. */
   progress?: (message: string) => void;
+  /**
+   * The API stack template whose roles the local service enforces: the handler's DynamoDB calls
+   * are refused, as on AWS, where its role does not grant them. Default: this release's own.
+   */
+  iam?: CfnTemplate;
 }
 
 export interface LocalViews {
@@ -74,9 +80,17 @@ async function reservePort(port: number): Promise<Server> {
   return server;
 }
 
+/** This release's API stack template, synthesized while DynamoDB Local starts (baked into the package). */
+function releaseTemplate(): Promise<CfnTemplate> {
+  return import('../../lib/templates.ts').then(({ synthesizeApiTemplate }) => synthesizeApiTemplate());
+}
+
 export async function startLocalViews(options: LocalViewsOptions = {}): Promise<LocalViews> {
   const log = options.log ?? ((message: string) => console.error(message));
   const server = await reservePort(options.port ?? 0);
+  const iam = options.iam ? Promise.resolve(options.iam) : releaseTemplate();
+  // Awaited below; a failure must not go unhandled while DynamoDB Local starts.
+  iam.catch(() => undefined);
   let dynamo: DynamoDbLocal | undefined;
   let service: LocalService | undefined;
   try {
@@ -102,6 +116,7 @@ export async function startLocalViews(options: LocalViewsOptions = {}): Promise<
       ...(options.signingNames ? { signingNames: options.signingNames } : {}),
       purge: true,
       ...(eventsFile ? { eventsOutput: eventsFile } : {}),
+      iam: await iam,
       // Without an events file the stream position (and open purges) are kept in the data folder.
       ...(persistent && (!eventsFile || eventsFile === '-') ? { eventsCheckpoint: join(options.dataDir!, 'stream.checkpoint') } : {}),
     });

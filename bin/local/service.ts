@@ -10,6 +10,9 @@ import type { PageTokenKeySource } from '../../lambda/page-token-keys.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ensureTable } from '#store/table.ts';
 import { ViewStore } from '#store/view-store.ts';
+import type { CfnTemplate } from '../../emulator/iam/intrinsics.ts';
+import { localGuard } from '../../emulator/iam/local-roles.ts';
+import { guardDynamoDb } from '../../emulator/iam/sdk-guard.ts';
 import { localDynamoClient } from './dynamodb-local.ts';
 import { startEventPoller, type EventPoller } from './stream-poller.ts';
 import { createGateway } from './gateway.ts';
@@ -55,6 +58,12 @@ export interface LocalServiceOptions {
    * default: tests of the purge itself drive purgeView, and a purger in the background would race them.
    */
   purge?: boolean | ((request: PurgeRequest, signal: AbortSignal) => Promise<void>);
+  /**
+   * The API stack's synthesized template: every DynamoDB call of the handler (and of the purge) is
+   * then checked against what that function's role grants there, each transaction item by its own
+   * action, and refused with DynamoDB's AccessDeniedException where it is not granted, as on AWS.
+   */
+  iam?: CfnTemplate;
 }
 
 export interface LocalService {
@@ -92,10 +101,13 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const admin = localDynamoClient(options.dynamoEndpoint, region);
   await ensureTable(admin, options.tableName);
   const storeOptions = options.chunkBytes ? { chunkBytes: options.chunkBytes } : {};
+  const table = { region, accountId, tableName: options.tableName };
+  if (options.iam) guardDynamoDb(documentClient, localGuard(options.iam, 'api', table));
   const store = new ViewStore(documentClient, options.tableName, storeOptions);
 
   // In AWS a stream consumer of its own finishes DeleteViews; here the poller does, on its own client.
   const purgeClient = options.purge === true ? createDocumentClient({ endpoint: options.dynamoEndpoint, region, credentials }) : undefined;
+  if (purgeClient && options.iam) guardDynamoDb(purgeClient, localGuard(options.iam, 'purge', table));
   const purgeStore = purgeClient ? new ViewStore(purgeClient, options.tableName, storeOptions) : undefined;
   const purge =
     typeof options.purge === 'function'

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { missingPermission } from '../access-denied.ts';
 import { purgeRequestOf } from './outbox.ts';
 
 /** What the worker needs of the store: ViewStore.purgeView. */
@@ -35,7 +36,7 @@ export function createPurgeWorker(store: Purger, logger = new Logger(), marginMs
             return retryFromHere;
           }
         } catch (error) {
-          logger.error('purge failed; it is retried from this request', { ...request, error: error as Error });
+          logger.error('purge failed; it is retried from this request', { ...request, ...missingPermission(error), error: error as Error });
           return retryFromHere;
         }
         logger.info('view purged', { ...request });

@@ -4,6 +4,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { EVENT_SOURCE, type ViewEvent } from '#domain/events.ts';
+import { missingPermission } from '../access-denied.ts';
 import { eventOf } from './outbox.ts';
 
 /**
@@ -47,7 +48,7 @@ export function createStreamHandler(client: EventBridgeClient, busName: string, 
         try {
           await publish(event);
         } catch (error) {
-          logger.error('publishing an event failed; the batch resumes from it', { eventId: event.detail.eventId, error: error as Error });
+          logger.error('publishing an event failed; the batch resumes from it', { eventId: event.detail.eventId, ...missingPermission(error), error: error as Error });
           return { batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber! }] };
         }
       }

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -18,28 +19,38 @@ export interface ServiceFunctionProps {
   logRetention: RetentionDays;
   timeout: Duration;
   memorySize?: number;
-  /** Active (the default) samples what no caller decided; PassThrough traces only what a caller traced. */
+  /**
+   * Active (the default) samples what no caller decided and lets the function's X-Ray daemon write
+   * traces; Disabled, for functions nothing traced ever invokes, grants no X-Ray action at all.
+   */
   tracing?: Tracing;
 }
 
 /**
  * The house defaults of the service's functions: Node.js 24 on arm64, bundled as minified ESM by
  * the project's own esbuild (never Docker) with the AWS SDK inside and a source map that Node
- * applies to stack traces, an explicit log group with retention, active tracing. Permissions are granted by the caller, action by action.
+ * applies to stack traces, an explicit log group with retention, active tracing. Its role starts
+ * with nothing but writing to that log group (not the managed basic-execution policy, which also
+ * creates log groups, anywhere); everything else is granted by the caller, action by action.
  */
 export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
+  readonly role: Role;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `${props.description} (execution role)` });
+    // Lambda writes the function's log lines with its role: streams and events of its own group.
+    this.logGroup.grantWrite(this.role);
     this.function = new NodejsFunction(this, 'Handler', {
       entry: `${projectRoot}${props.entry}`,
       handler: 'handler',
       description: props.description,
       projectRoot,
       depsLockFilePath: `${projectRoot}package-lock.json`,
+      role: this.role,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
@@ -61,10 +72,6 @@ export class ServiceFunction extends Construct {
         banner: REQUIRE_BANNER,
         forceDockerBundling: false,
       },
-    });
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The basic execution policy grants only log writing; the function has its own log group.',
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -1,8 +1,9 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { FilterCriteria, FilterRule, StartingPosition, type IFunction } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FilterCriteria, FilterRule, StartingPosition, type DlqDestinationConfig, type IEventSourceDlq, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SORT_KEY } from '#store/keys.ts';
 
@@ -23,6 +24,24 @@ export interface OutboxConsumerOptions {
   purpose: string;
 }
 
+/**
+ * The event source mapping's on-failure destination. Lambda sends a failed batch's description with
+ * the function's role and needs sqs:SendMessage for it, nothing more: SqsDlq grants what a producer
+ * of messages may want (GetQueueAttributes, GetQueueUrl) as well.
+ */
+class SendOnlyDlq implements IEventSourceDlq {
+  readonly #queue: IQueue;
+
+  constructor(queue: IQueue) {
+    this.#queue = queue;
+  }
+
+  bind(_target: unknown, targetHandler: IFunction): DlqDestinationConfig {
+    targetHandler.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.#queue.queueArn] }));
+    return { destination: this.#queue.queueArn };
+  }
+}
+
 export function consumeOutbox(scope: Construct, fn: IFunction, options: OutboxConsumerOptions): Queue {
   const deadLetterQueue = new Queue(scope, 'DeadLetters', {
     encryption: QueueEncryption.SQS_MANAGED,
@@ -40,7 +59,7 @@ export function consumeOutbox(scope: Construct, fn: IFunction, options: OutboxCo
       batchSize: options.batchSize,
       retryAttempts: options.retryAttempts,
       reportBatchItemFailures: true,
-      onFailure: new SqsDlq(deadLetterQueue),
+      onFailure: new SendOnlyDlq(deadLetterQueue),
       filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { Keys: { [SORT_KEY]: { S: FilterRule.beginsWith(options.prefix) } } } })],
     }),
   );

@@ -35,8 +35,9 @@ export class ViewPurge extends Construct {
       // Room for a purge of hundreds of thousands of items per invocation; a longer one resumes in the next.
       timeout: Duration.minutes(5),
       memorySize: 512,
-      // Stream invocations are sampled by Lambda itself, not by the stage's sampling rule.
-      tracing: Tracing.PASS_THROUGH,
+      // Nothing traced invokes it (a stream record carries no trace header) and it loads no tracer:
+      // tracing off, and no X-Ray action on its role.
+      tracing: Tracing.DISABLED,
       environment: {
         TABLE_NAME: props.table.tableName,
         POWERTOOLS_SERVICE_NAME: 'connect-views-purge',

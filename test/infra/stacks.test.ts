@@ -6,6 +6,9 @@ import { BUSINESS_METRICS } from '../../lambda/observability.ts';
 import { ACCESS_LOG_FIELDS } from '../../lib/api-stack.ts';
 import { NO_ALARM_DESTINATION_MESSAGE } from '../../lib/settings.ts';
 import { tableParameterNames } from '../../lib/table-parameters.ts';
+import type { CfnTemplate } from '../../emulator/iam/intrinsics.ts';
+import { functionNamed } from '../../emulator/iam/template.ts';
+import { FUNCTION_IDS } from '../../lib/function-ids.ts';
 import { ALARM_EMAIL, synthesizeService } from './app.ts';
 
 const service = synthesizeService();
@@ -30,8 +33,9 @@ function byId(template: Template, type: string, prefix: string) {
 }
 
 type Statement = { Action: string | string[]; Resource: unknown };
-function statementsOf(template: Template, policyPrefix: string): Statement[] {
-  return byId(template, 'AWS::IAM::Policy', policyPrefix).Properties['PolicyDocument']['Statement'] as Statement[];
+/** Every statement of the policies attached to a function's role. */
+function statementsOf(template: Template, functionPrefix: string): Statement[] {
+  return functionNamed(template.toJSON() as CfnTemplate, functionPrefix).statements as Statement[];
 }
 
 describe('data stack', () => {
@@ -175,9 +179,22 @@ describe('API stack', () => {
       assert.ok(fn['LoggingConfig']['LogGroup']['Ref']);
     }
     // The API handler follows API Gateway's sampling decision; nothing upstream traces a stream
-    // record, so the publisher is never traced (Lambda's own sampling would trace most batches).
+    // record and the consumers load no tracer, so they are not traced and may not write traces.
     assert.deepEqual(byId(api, 'AWS::Lambda::Function', 'ServiceHandler').Properties['TracingConfig'], { Mode: 'Active' });
-    assert.deepEqual(byId(api, 'AWS::Lambda::Function', 'EventsPublisherHandler').Properties['TracingConfig'], { Mode: 'PassThrough' });
+    for (const consumer of [FUNCTION_IDS.publisher, FUNCTION_IDS.purge]) {
+      assert.equal(byId(api, 'AWS::Lambda::Function', consumer).Properties['TracingConfig'], undefined, `${consumer} is not traced`);
+      assert.ok(!statementsOf(api, consumer).some((s) => [s.Action].flat().some((a) => a.startsWith('xray:'))), `${consumer} may not write traces`);
+    }
+  });
+
+  it('gives every function a role of its own that may write its own log group and nothing more by default', () => {
+    for (const prefix of Object.values(FUNCTION_IDS)) {
+      const fn = functionNamed(api.toJSON() as CfnTemplate, prefix);
+      const role = api.toJSON().Resources[fn.roleId];
+      assert.equal(role.Properties['ManagedPolicyArns'], undefined, `${prefix}: no managed policy (the basic execution policy creates log groups anywhere)`);
+      const logs = fn.statements.filter((s) => [s.Action].flat().some((a) => a!.startsWith('logs:')));
+      assert.deepEqual(logs.map((s) => [[s.Action].flat().sort(), s.Resource]), [[['logs:CreateLogStream', 'logs:PutLogEvents'], { 'Fn::GetAtt': [(fn.logGroup as { Ref: string }).Ref, 'Arn'] }]]);
+    }
   });
 
   it('configures the API handler with its table, the token secret’s name (never its value) and Powertools settings, inside API Gateway’s timeout', () => {
@@ -195,23 +212,25 @@ describe('API stack', () => {
     const secretId = Object.keys(resources(api, 'AWS::SecretsManager::Secret'))[0]!;
     assert.deepEqual(env['PAGINATION_TOKEN_SECRET_ID'], { Ref: secretId }, 'the ARN, resolved by nobody but the function');
     assert.doesNotMatch(JSON.stringify(resources(api, 'AWS::Lambda::Function')), /resolve:secretsmanager/);
-    const read = statementsOf(api, 'ServiceHandlerServiceRoleDefaultPolicy').find((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    const read = statementsOf(api, FUNCTION_IDS.api).find((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
     assert.ok(read, 'may read the secret');
     assert.deepEqual(read.Resource, { Ref: secretId }, 'that secret only');
   });
 
   it('grants the API handler exactly the DynamoDB actions the store uses, on this table only', () => {
-    const statements = statementsOf(api, 'ServiceHandlerServiceRoleDefaultPolicy');
+    const statements = statementsOf(api, FUNCTION_IDS.api);
     const dynamo = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
     assert.equal(dynamo.length, 1);
     assert.deepEqual([dynamo[0]!.Action].flat().sort(), [...STORE_ACTIONS].sort());
     const tables = [dynamo[0]!.Resource].flat();
     assert.equal(tables.length, 1, 'no index or other table');
     assert.match(JSON.stringify(tables[0]), /^\{"Ref":"SsmParameterValueConnectViewstablearn[0-9A-F]+Parameter"\}$/);
+    assert.ok(STORE_ACTIONS.includes('dynamodb:ConditionCheckItem'), 'transactions check unchanged heads with ConditionCheck items');
     const others = statements.filter((s) => !dynamo.includes(s));
     assert.deepEqual(others.map((s) => [s.Action].flat().sort()), [
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
       ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-      ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+      ['secretsmanager:GetSecretValue'],
     ]);
   });
 
@@ -300,11 +319,12 @@ describe('events', () => {
   });
 
   it('lets the publisher put events on its bus only, read the stream and reach its dead-letter queue', () => {
-    const statements = statementsOf(api, 'EventsPublisherHandlerServiceRoleDefaultPolicy');
+    const statements = statementsOf(api, FUNCTION_IDS.publisher);
     const actions = statements.flatMap((s) => [s.Action].flat()).sort();
     assert.ok(actions.includes('events:PutEvents'));
     assert.ok(!actions.some((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem|GetItem|Query|Scan|Batch)/.test(a)), 'no table data access');
     assert.ok(actions.includes('dynamodb:GetRecords'), 'reads the stream');
+    assert.deepEqual(actions.filter((a) => a.startsWith('sqs:')), ['sqs:SendMessage'], 'only sends to its dead-letter queue');
     const putEvents = statements.find((s) => [s.Action].flat().includes('events:PutEvents'))!;
     assert.match(JSON.stringify(putEvents.Resource), /EventsBus/);
     const env = byId(api, 'AWS::Lambda::Function', 'EventsPublisherHandler').Properties['Environment']['Variables'];
@@ -318,7 +338,7 @@ describe('events', () => {
     template.resourceCountIs('AWS::Events::EventBus', 0);
     const env = byId(template, 'AWS::Lambda::Function', 'EventsPublisherHandler').Properties['Environment']['Variables'];
     assert.equal(env['EVENT_BUS_NAME'], 'default');
-    assert.match(JSON.stringify(statementsOf(template, 'EventsPublisherHandlerServiceRoleDefaultPolicy')), /event-bus\/default/);
+    assert.match(JSON.stringify(statementsOf(template, FUNCTION_IDS.publisher)), /event-bus\/default/);
   });
 });
 
@@ -420,7 +440,7 @@ describe('purge of deleted views', () => {
   });
 
   it('may read keys and delete items of the table, nothing else of it', () => {
-    const statements = statementsOf(api, 'PurgeWorkerHandlerServiceRoleDefaultPolicy');
+    const statements = statementsOf(api, FUNCTION_IDS.purge);
     const tableActions = statements
       .flatMap((s) => [s.Action].flat())
       .filter((action) => action.startsWith('dynamodb:') && !/Stream|GetRecords|GetShardIterator|ListStreams/.test(action))

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { tableClient } from '../support/table-seed.ts';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -158,7 +159,7 @@ describe('purge requests (DeleteView finishing by itself)', () => {
   }
 
   async function itemsOf(service: LocalService, instanceId: string, viewId: string): Promise<number> {
-    const { Items } = await service.store.client.send(
+    const { Items } = await tableClient().send(
       new QueryCommand({ TableName: service.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `VIEW#${instanceId}#${viewId}` } }),
     );
     return Items?.length ?? 0;

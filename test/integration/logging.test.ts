@@ -6,32 +6,19 @@ import { CreateViewVersionCommand, DescribeViewCommand, type ConnectClient } fro
 import type { LocalService } from '../../bin/local/service.ts';
 import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
 import { createView, failure } from '../support/fixtures.ts';
+import { captureLogLines, type LogCapture } from '../support/log-capture.ts';
 import { connectClient, dynamoEndpoint, newInstanceId, startTestService } from '../support/service.ts';
 
 let service: LocalService;
 let client: ConnectClient;
 let dynamo: InstrumentedDynamo;
-const lines: Record<string, unknown>[] = [];
-const emf: Record<string, unknown>[] = [];
-const streams = [process.stdout, process.stderr];
-const writes = streams.map((stream) => stream.write.bind(stream));
+let capture: LogCapture;
+let lines: Record<string, unknown>[];
+let emf: Record<string, unknown>[];
 
 before(async () => {
-  // Powertools writes JSON lines to stdout (errors to stderr): keep them for the assertions.
-  streams.forEach((stream, index) => {
-    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      const text = chunk.toString();
-      if (text.startsWith('{"level"')) {
-        for (const line of text.trim().split('\n')) lines.push(JSON.parse(line));
-        return true;
-      }
-      if (text.startsWith('{"_aws"')) {
-        for (const line of text.trim().split('\n')) emf.push(JSON.parse(line));
-        return true;
-      }
-      return writes[index]!(chunk, ...(rest as []));
-    }) as typeof stream.write;
-  });
+  capture = captureLogLines();
+  ({ lines, emf } = capture);
   dynamo = new InstrumentedDynamo(dynamoEndpoint());
   service = await startTestService({
     documentClient: dynamo.client,
@@ -41,7 +28,7 @@ before(async () => {
   client = connectClient(service, { maxAttempts: 1 });
 });
 after(async () => {
-  streams.forEach((stream, index) => (stream.write = writes[index]!));
+  capture.stop();
   client.destroy();
   await service.close();
 });

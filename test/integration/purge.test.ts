@@ -6,12 +6,13 @@ import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { createPurgeWorker } from '../../lambda/events/purge-worker.ts';
+import { seedItems, seededVersions, tableClient } from '../support/table-seed.ts';
 import { createView, failure, template } from '../support/fixtures.ts';
 import { partitionItems } from '../support/partition.ts';
 import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
 import { dynamoEndpoint, newInstanceId, useTestService } from '../support/service.ts';
 import { ViewStore } from '#store/view-store.ts';
-import { outboxPartition, versionChunkSk, versionSk, viewPartition } from '#store/keys.ts';
+import { outboxPartition, versionChunkSk, viewPartition } from '#store/keys.ts';
 
 /**
  * DeleteView makes the view disappear in one transaction that also records a purge request; the
@@ -20,7 +21,7 @@ import { outboxPartition, versionChunkSk, versionSk, viewPartition } from '#stor
 const ctx = useTestService();
 
 async function outbox(instanceId: string, viewId: string) {
-  const { Items } = await ctx.service.store.client.send(
+  const { Items } = await tableClient().send(
     new QueryCommand({ TableName: ctx.service.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': outboxPartition(instanceId, viewId) }, ConsistentRead: true }),
   );
   return Items ?? [];
@@ -28,15 +29,7 @@ async function outbox(instanceId: string, viewId: string) {
 
 /** Adds `count` version records (with a chunk each) straight to the table: a view far larger than one request can purge. */
 async function seedVersions(instanceId: string, viewId: string, count: number) {
-  const partition = viewPartition(instanceId, viewId);
-  const items = [];
-  for (let v = 1; v <= count; v++) {
-    items.push({ PK: partition, SK: versionSk(v), kind: 'version', version: v, name: 'seeded', type: 'CUSTOMER_MANAGED', content: { id: 'c', sha256: 's', chunks: 1 }, publishedTime: 1, viewCreatedTime: 1 });
-    items.push({ PK: partition, SK: versionChunkSk(v, 0), data: new Uint8Array(64) });
-  }
-  for (let i = 0; i < items.length; i += 25) {
-    await ctx.service.store.client.send(new BatchWriteCommand({ RequestItems: { [ctx.service.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
-  }
+  await seedItems(ctx.service.tableName, seededVersions(instanceId, viewId, count));
 }
 
 describe('DeleteView and the purge of what it leaves', () => {
@@ -118,7 +111,7 @@ describe('DeleteView and the purge of what it leaves', () => {
     const partition = viewPartition(instanceId, view.Id!);
     // 12 version chunks of 300 kB: four 1 MB pages of items.
     const heavy = Array.from({ length: 12 }, (_, i) => ({ PK: partition, SK: versionChunkSk(i + 1, 0), data: new Uint8Array(300_000) }));
-    for (const item of heavy) await ctx.service.store.client.send(new BatchWriteCommand({ RequestItems: { [ctx.service.tableName]: [{ PutRequest: { Item: item } }] } }));
+    for (const item of heavy) await tableClient().send(new BatchWriteCommand({ RequestItems: { [ctx.service.tableName]: [{ PutRequest: { Item: item } }] } }));
     const { store } = ctx.service;
     const head = (await store.readHead(instanceId, view.Id!))!;
     await store.beginDelete(head, { detailType: 'View Deleted', detail: { eventId: 'e', instanceId, viewId: view.Id!, viewArn: view.Arn!, time: new Date().toISOString() } }, 'p');

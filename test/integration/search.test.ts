@@ -11,13 +11,13 @@ import {
   type SearchViewsCommandInput,
   type View,
 } from '@aws-sdk/client-connect';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { LAMBDA_RESPONSE_LIMIT, responseBytes } from '#domain/response-size.ts';
 import { SEARCH_MAX_QUERIES } from '#operations/search-views.ts';
 import { listingAttributes } from '#store/items.ts';
 import { instancePartition, key, listingSk, VIEW_COUNT_SHARDS, viewCountShard, viewCountSk } from '#store/keys.ts';
 import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
 import { send } from '../support/signed-http.ts';
+import { seedItems } from '../support/table-seed.ts';
 import { createView, failure } from '../support/fixtures.ts';
 import { dynamoEndpoint, useTestService } from '../support/service.ts';
 
@@ -60,9 +60,7 @@ async function seedListings(instance: string, names: string[], description: stri
     };
   });
   shards.forEach((views, shard) => items.push({ ...key(instancePartition(instance), viewCountSk(shard)), views }));
-  for (let i = 0; i < items.length; i += 25) {
-    await ctx.service.store.client.send(new BatchWriteCommand({ RequestItems: { [ctx.service.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
-  }
+  await seedItems(ctx.service.tableName, items);
 }
 
 describe('SearchViews', () => {

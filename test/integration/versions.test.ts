@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { tableClient } from '../support/table-seed.ts';
 import { describe, it } from 'node:test';
 import {
   CreateViewVersionCommand,
@@ -214,7 +215,7 @@ describe('ListViewVersions and DeleteViewVersion', () => {
       await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
     }
     await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
-    const leftovers = await ctx.service.store.client.send(
+    const leftovers = await tableClient().send(
       new QueryCommand({
         TableName: ctx.service.tableName,
         KeyConditionExpression: 'PK = :pk',
@@ -266,7 +267,7 @@ describe('ListViewVersions and DeleteViewVersion', () => {
     await createView(ctx.client, instanceId, { name: 'interrupted' });
 
     await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
-    const left = await store.client.send(
+    const left = await tableClient().send(
       new QueryCommand({ TableName: ctx.service.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `VIEW#${instanceId}#${view.Id}` } }),
     );
     assert.equal(left.Count, 0, 'the repeated DeleteView purged everything');

@@ -85,5 +85,7 @@ export const MUTANTS: Mutant[] = [
   { name: 'total-count-only-so-far', file: 'lambda/operations/search-views.ts', find: 'if (viewCount !== undefined && readSoFar > 0) total +=', replace: 'if (viewCount === -1) total +=', tests: ['test/integration/search.test.ts'] },
   { name: 'tags-copied-into-a-plain-object', file: 'lambda/operations/tags.ts', find: 'const tags = change(Object.assign(Object.create(null) as Record<string, string>, before.tags));', replace: 'const tags = change(Object.assign({}, before.tags));', tests: ['test/integration/limits.test.ts'] },
   { name: 'purge-of-a-live-view', file: 'lambda/store/purge.ts', find: "if (head && head['deleting'] !== true) throw", replace: 'if (head && head === undefined) throw', tests: ['test/integration/purge.test.ts'] },
+  // IAM: the role the template grants.
+  { name: 'condition-check-not-granted', file: 'lambda/store/permissions.ts', find: "  'dynamodb:ConditionCheckItem',\n", replace: '', tests: ['test/integration/iam.test.ts'] },
   { name: 'delete-without-purge-request', file: STORE, find: '        purgeRequest(this.tableName, before.instanceId, before.viewId, purgeId, Date.now()),\n', replace: '', tests: ['test/integration/purge.test.ts'] },
 ];

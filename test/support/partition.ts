@@ -1,15 +1,37 @@
 import assert from 'node:assert/strict';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { tableClient } from './table-seed.ts';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalService } from '../../bin/local/service.ts';
 import { contentSlots, headFromItem, versionFromItem } from '#store/items.ts';
 import { HEAD_SK, LATEST_CHUNK_PREFIX, SAVED_CHUNK_PREFIX, VERSION_CHUNK_PREFIX, VERSION_PREFIX, contentChunkSk, versionChunkSk, viewPartition, type ContentSlot } from '#store/keys.ts';
+
+/** The sort keys of every item in a partition. */
+export async function partitionKeys(client: DynamoDBDocumentClient, tableName: string, partition: string): Promise<string[]> {
+  const keys: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ProjectionExpression: 'SK',
+        ConsistentRead: true,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) keys.push(String(item['SK']));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return keys;
+}
 
 /** Every item of a view's partition, by sort key. */
 export async function partitionItems(service: LocalService, instanceId: string, viewId: string): Promise<Map<string, Record<string, unknown>>> {
   const items = new Map<string, Record<string, unknown>>();
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await service.store.client.send(
+    const page = await tableClient().send(
       new QueryCommand({
         TableName: service.tableName,
         KeyConditionExpression: 'PK = :pk',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import { ConnectClient, type ConnectClientConfig } from '@aws-sdk/client-connect';
 import { startLocalService, type LocalService, type LocalServiceOptions } from '../../bin/local/service.ts';
+import { serviceTemplate } from './iam-template.ts';
 
 /**
  * Integration tests run against the local gateway + handler + DynamoDB Local that `npm test`
@@ -26,6 +27,8 @@ export async function startTestService(options: Partial<LocalServiceOptions> = {
     dynamoEndpoint: dynamoEndpoint(),
     tableName: `views-test-${randomUUID()}`,
     tokenSecret: 'test-pagination-secret-0123456789',
+    // Every call the handler makes is held to what the synthesized template grants its role.
+    iam: await serviceTemplate(),
     ...options,
   });
 }

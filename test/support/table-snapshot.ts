@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { tableClient } from './table-seed.ts';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalService } from '../../bin/local/service.ts';
 
@@ -7,7 +8,7 @@ export async function tableDigest(service: LocalService): Promise<{ digest: stri
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await service.store.client.send(
+    const page = await tableClient().send(
       new ScanCommand({ TableName: service.tableName, ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
     );
     items.push(...(page.Items ?? []));
