@@ -60,14 +60,18 @@ export class SecretPageTokenKeys implements PageTokenKeySource {
       this.#lastForcedRead = now;
       this.#previousMissingUntil = 0;
     }
-    const [current, previous] = await Promise.all([this.#read(this.#current, 'AWSCURRENT', forceFetch), this.#readPrevious(forceFetch, now)]);
+    const [current, previous] = await Promise.all([
+      this.#read(this.#current, 'AWSCURRENT', forceFetch),
+      this.#readPrevious(forceFetch, now),
+    ]);
     if (current === undefined) throw new Error(`the secret ${this.#secretId} has no AWSCURRENT string value`);
     return previous === undefined ? { current } : { current, previous };
   }
 
   async #read(provider: SecretsProvider, stage: 'AWSCURRENT' | 'AWSPREVIOUS', forceFetch: boolean): Promise<string | undefined> {
     const value = await provider.get(this.#secretId, { maxAge: this.#maxAge, forceFetch, sdkOptions: { VersionStage: stage } });
-    if (value !== undefined && typeof value !== 'string') throw new Error(`the secret ${this.#secretId} holds binary data, not a key string`);
+    if (value !== undefined && typeof value !== 'string')
+      throw new Error(`the secret ${this.#secretId} holds binary data, not a key string`);
     return value;
   }
 

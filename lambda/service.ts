@@ -71,7 +71,15 @@ function serviceProtocol(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, AP
   const logLine = (call: CallInfo, statusCode: number, outcome: string) => {
     const operation = call.operation ?? 'Unrouted';
     const latencyMs = Math.round((performance.now() - call.started) * 10) / 10;
-    const fields = { operation, instanceId: call.instanceId, viewId: call.viewId, outcome, statusCode, latencyMs, requestId: call.requestId };
+    const fields = {
+      operation,
+      instanceId: call.instanceId,
+      viewId: call.viewId,
+      outcome,
+      statusCode,
+      latencyMs,
+      requestId: call.requestId,
+    };
     if (statusCode >= 500) logger.error('request failed', fields);
     else logger.info('request', fields);
   };
@@ -112,7 +120,8 @@ function pageTokenSupply(secret: string | PageTokenKeySource) {
   }
   let built: { keys: PageTokenKeys; tokens: PageTokens } | undefined;
   const tokensFor = (keys: PageTokenKeys) => {
-    if (built?.keys.current !== keys.current || built.keys.previous !== keys.previous) built = { keys, tokens: new PageTokens(keys.current, keys.previous) };
+    if (built?.keys.current !== keys.current || built.keys.previous !== keys.previous)
+      built = { keys, tokens: new PageTokens(keys.current, keys.previous) };
     return built.tokens;
   };
   return {
@@ -136,40 +145,39 @@ export function createHandler(options: ServiceOptions) {
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ServiceLambdaContext>();
   if (options.tracer) handler.use(captureLambdaHandler(options.tracer, { captureResponse: false }));
   handler.use(injectLambdaContext(logger, { resetKeys: true }));
-  return handler
-    .use(serviceProtocol(logger))
-    .handler(async (event, context) => {
-      const call = context.call!;
-      const request = fromProxyEvent(event);
-      const routed = route(request.method, request.path);
-      if (routed.kind === 'unknown') {
-        throw new InvalidRequestException(`No operation matches ${request.method} ${request.path.slice(0, 200)}.`);
-      }
-      if (routed.kind === 'method') {
-        throw new InvalidRequestException(`${request.method} is not supported on this resource; it supports ${routed.allowed.join(', ')}.`);
-      }
-      const { operation, labels } = routed.route;
-      call.operation = operation;
-      call.instanceId = labels['InstanceId'];
-      call.viewId = labels['ViewId'];
+  return handler.use(serviceProtocol(logger)).handler(async (event, context) => {
+    const call = context.call!;
+    const request = fromProxyEvent(event);
+    const routed = route(request.method, request.path);
+    if (routed.kind === 'unknown') {
+      throw new InvalidRequestException(`No operation matches ${request.method} ${request.path.slice(0, 200)}.`);
+    }
+    if (routed.kind === 'method') {
+      throw new InvalidRequestException(`${request.method} is not supported on this resource; it supports ${routed.allowed.join(', ')}.`);
+    }
+    const { operation, labels } = routed.route;
+    call.operation = operation;
+    call.instanceId = labels['InstanceId'];
+    call.viewId = labels['ViewId'];
 
-      const input = operationInput(operation, request, labels);
-      // SearchViews names its instance in the body.
-      if (call.instanceId === undefined && typeof input['InstanceId'] === 'string') call.instanceId = input['InstanceId'];
-      const deployment = deploymentOf(context, options.fallbackDeployment);
-      const deadline = Date.now() + Math.max(1000, (context.getRemainingTimeInMillis?.() ?? 30_000) - margin);
-      const run = (tokens: PageTokens) => OPERATIONS[operation](input, { store: options.store, deployment, tokens, now, deadline, observe } satisfies ServiceContext);
-      let output: object;
-      try {
-        output = await run(await pageTokens.current());
-      } catch (error) {
-        // Right after a key rotation, another instance may already sign with the new key while
-        // this one still holds the old pair: read the keys again (rate-limited) and retry once.
-        // Only listings open tokens, and they do so before any other work.
-        const refreshed = error instanceof PageTokenRejected ? await pageTokens.refreshed() : undefined;
-        if (!refreshed) throw error;
-        output = await run(refreshed);
-      }
-      return success(output, call.requestId);
-    });
+    const input = operationInput(operation, request, labels);
+    // SearchViews names its instance in the body.
+    if (call.instanceId === undefined && typeof input['InstanceId'] === 'string') call.instanceId = input['InstanceId'];
+    const deployment = deploymentOf(context, options.fallbackDeployment);
+    const deadline = Date.now() + Math.max(1000, (context.getRemainingTimeInMillis?.() ?? 30_000) - margin);
+    const run = (tokens: PageTokens) =>
+      OPERATIONS[operation](input, { store: options.store, deployment, tokens, now, deadline, observe } satisfies ServiceContext);
+    let output: object;
+    try {
+      output = await run(await pageTokens.current());
+    } catch (error) {
+      // Right after a key rotation, another instance may already sign with the new key while
+      // this one still holds the old pair: read the keys again (rate-limited) and retry once.
+      // Only listings open tokens, and they do so before any other work.
+      const refreshed = error instanceof PageTokenRejected ? await pageTokens.refreshed() : undefined;
+      if (!refreshed) throw error;
+      output = await run(refreshed);
+    }
+    return success(output, call.requestId);
+  });
 }

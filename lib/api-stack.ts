@@ -111,7 +111,9 @@ export class ViewsApiStack extends Stack {
     table.grant(this.handler.function, ...STORE_ACTIONS);
     // The key is read with GetSecretValue (both version stages) and nothing else: not grantRead,
     // which adds DescribeSecret.
-    this.handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [tokenSecret.secretArn] }));
+    this.handler.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [tokenSecret.secretArn] }),
+    );
 
     this.events = new ViewEvents(this, 'Events', { table, logRetention, ...(settings.eventBus ? { eventBus: settings.eventBus } : {}) });
     this.purge = new ViewPurge(this, 'Purge', { table, logRetention });
@@ -199,7 +201,12 @@ export class ViewsApiStack extends Stack {
     // only allow it for every instance, so it gets a policy of its own.
     this.searchAllInstancesPolicy = new ManagedPolicy(this, 'SearchAllInstancesPolicy', {
       description: 'Invoke SearchViews (POST /search-views) on any instance',
-      statements: [new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [this.api.arnForExecuteApi('POST', '/search-views', settings.stageName)] })],
+      statements: [
+        new PolicyStatement({
+          actions: ['execute-api:Invoke'],
+          resources: [this.api.arnForExecuteApi('POST', '/search-views', settings.stageName)],
+        }),
+      ],
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -230,9 +237,15 @@ export class ViewsApiStack extends Stack {
       description: 'Grants SearchViews on every instance (IAM cannot scope a body parameter)',
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
-    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName, description: 'Where View Version Published / Deleted and View Deleted events go' });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.events.bus.eventBusName,
+      description: 'Where View Version Published / Deleted and View Deleted events go',
+    });
     new CfnOutput(this, 'EventsDeadLetterQueueUrl', { value: this.events.deadLetterQueue.queueUrl });
-    new CfnOutput(this, 'PurgeDeadLetterQueueUrl', { value: this.purge.deadLetterQueue.queueUrl, description: 'Purge requests of deleted views that kept failing' });
+    new CfnOutput(this, 'PurgeDeadLetterQueueUrl', {
+      value: this.purge.deadLetterQueue.queueUrl,
+      description: 'Purge requests of deleted views that kept failing',
+    });
     if (this.monitoring.dashboard) new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 
@@ -244,7 +257,13 @@ export class ViewsApiStack extends Stack {
   #instanceAccessPolicy(instanceId: string, stageName: string): ManagedPolicy {
     const pathsIn = (partition: string, region: string, account: string) => {
       const instanceArn = `arn:${partition}:connect:${region}:${account}:instance/${instanceId}`;
-      return [`/views/${instanceId}`, `/views/${instanceId}/*`, `/views/${instanceArn}`, `/views/${instanceArn}/*`, `/tags/${instanceArn}/view/*`];
+      return [
+        `/views/${instanceId}`,
+        `/views/${instanceId}/*`,
+        `/views/${instanceArn}`,
+        `/views/${instanceArn}/*`,
+        `/tags/${instanceArn}/view/*`,
+      ];
     };
     const policy = new ManagedPolicy(this, 'InstanceAccessPolicy', {
       description: `Invoke the Views API for instance ${instanceId} only`,
@@ -264,7 +283,8 @@ export class ViewsApiStack extends Stack {
     for (const path of pathsIn(partition, region, account)) {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:${partition}:execute-api:${region}:${account}:${apiId}/${stageName}/*${path}]`,
-        reason: 'The wildcards are the point: any method on the paths of one instance (its views, versions and tags), on this API and stage only.',
+        reason:
+          'The wildcards are the point: any method on the paths of one instance (its views, versions and tags), on this API and stage only.',
       });
     }
     return policy;

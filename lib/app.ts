@@ -10,8 +10,17 @@ import { readSettings } from './settings.ts';
 export function addViewsService(app: App, prefix = 'ConnectViews') {
   const settings = readSettings(app.node);
   const env = { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] };
-  const data = new ViewsDataStack(app, `${prefix}Data`, { env, parameterPrefix: prefix, description: 'Connect Views API: the DynamoDB table (retained)' });
-  const api = new ViewsApiStack(app, `${prefix}Api`, { env, parameterPrefix: prefix, settings, description: 'Connect Views API: API Gateway, Lambda, alarms' });
+  const data = new ViewsDataStack(app, `${prefix}Data`, {
+    env,
+    parameterPrefix: prefix,
+    description: 'Connect Views API: the DynamoDB table (retained)',
+  });
+  const api = new ViewsApiStack(app, `${prefix}Api`, {
+    env,
+    parameterPrefix: prefix,
+    settings,
+    description: 'Connect Views API: API Gateway, Lambda, alarms',
+  });
   api.addStackDependency(data, 'the API reads the table from parameters the data stack writes');
   return { data, api, settings };
 }

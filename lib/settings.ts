@@ -85,9 +85,11 @@ export function readSettings(node: Node): ServiceSettings {
   const eventBus = get<string | undefined>('eventBus', undefined);
   const allowNoAlarmDestination = get('allowNoAlarmDestination', DEFAULT_SETTINGS.allowNoAlarmDestination);
   if (!alarmEmail && !alarmTopicArn && !allowNoAlarmDestination) throw new SettingsError(NO_ALARM_DESTINATION_MESSAGE);
-  if (alarmTopicArn && !SNS_TOPIC_ARN.test(alarmTopicArn)) throw new SettingsError(`alarmTopicArn is not an SNS topic ARN: ${alarmTopicArn}`);
+  if (alarmTopicArn && !SNS_TOPIC_ARN.test(alarmTopicArn))
+    throw new SettingsError(`alarmTopicArn is not an SNS topic ARN: ${alarmTopicArn}`);
   const traceSampleRate = get('traceSampleRate', DEFAULT_SETTINGS.traceSampleRate);
-  if (!(traceSampleRate >= 0 && traceSampleRate <= 1)) throw new SettingsError(`traceSampleRate must be between 0 and 1, not ${traceSampleRate}`);
+  if (!(traceSampleRate >= 0 && traceSampleRate <= 1))
+    throw new SettingsError(`traceSampleRate must be between 0 and 1, not ${traceSampleRate}`);
   return {
     stageName: get('stageName', DEFAULT_SETTINGS.stageName),
     throttleRateLimit: get('throttleRateLimit', DEFAULT_SETTINGS.throttleRateLimit),

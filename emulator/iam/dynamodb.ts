@@ -38,10 +38,16 @@ export function dynamoDbAccess(operation: string, body: Record<string, unknown>,
         }),
       );
     case 'TransactGetItems':
-      return ((body['TransactItems'] as { Get: { TableName: string } }[] | undefined) ?? []).map((item) => ({ action: 'dynamodb:GetItem', resource: table(item.Get.TableName) }));
+      return ((body['TransactItems'] as { Get: { TableName: string } }[] | undefined) ?? []).map((item) => ({
+        action: 'dynamodb:GetItem',
+        resource: table(item.Get.TableName),
+      }));
     case 'BatchGetItem':
     case 'BatchWriteItem':
-      return Object.keys((body['RequestItems'] as Record<string, unknown> | undefined) ?? {}).map((name) => ({ action: `dynamodb:${operation}`, resource: table(name) }));
+      return Object.keys((body['RequestItems'] as Record<string, unknown> | undefined) ?? {}).map((name) => ({
+        action: `dynamodb:${operation}`,
+        resource: table(name),
+      }));
     case 'ListTables':
     case 'ListStreams':
       return [{ action: `dynamodb:${operation}`, resource: '*' }];

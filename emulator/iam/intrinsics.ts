@@ -34,7 +34,8 @@ function resourceValue(template: CfnTemplate, deployment: Deployment, logicalId:
   const { partition, region, accountId } = deployment;
   const props = resource.Properties ?? {};
   const named = (key: string) => (typeof props[key] === 'string' ? (props[key] as string) : logicalId);
-  const arn = (service: string, resourcePart: string, inRegion = true) => `arn:${partition}:${service}:${inRegion ? region : ''}:${accountId}:${resourcePart}`;
+  const arn = (service: string, resourcePart: string, inRegion = true) =>
+    `arn:${partition}:${service}:${inRegion ? region : ''}:${accountId}:${resourcePart}`;
   switch (resource.Type) {
     case 'AWS::Events::EventBus':
       return attribute === 'Ref' || attribute === 'Name' ? named('Name') : arn('events', `event-bus/${named('Name')}`);
@@ -42,7 +43,9 @@ function resourceValue(template: CfnTemplate, deployment: Deployment, logicalId:
       // Ref of a secret is its ARN, which ends in six random characters.
       return arn('secretsmanager', `secret:${named('Name')}-AbCdEf`);
     case 'AWS::SQS::Queue':
-      return attribute === 'Ref' ? `https://sqs.${region}.amazonaws.com/${accountId}/${named('QueueName')}` : arn('sqs', named('QueueName'));
+      return attribute === 'Ref'
+        ? `https://sqs.${region}.amazonaws.com/${accountId}/${named('QueueName')}`
+        : arn('sqs', named('QueueName'));
     case 'AWS::Logs::LogGroup':
       return attribute === 'Ref' ? named('LogGroupName') : arn('logs', `log-group:${named('LogGroupName')}:*`);
     case 'AWS::Lambda::Function':

@@ -24,7 +24,10 @@ export interface Access {
 const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 function wildcard(pattern: string, flags = ''): RegExp {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, `s${flags}`);
 }
 
@@ -68,7 +71,9 @@ export class Permissions {
   granted(): Access[] {
     return this.statements
       .filter((statement) => statement.Effect === 'Allow')
-      .flatMap((statement) => list(statement.Action).flatMap((action) => list(statement.Resource).map((resource) => ({ action, resource }))));
+      .flatMap((statement) =>
+        list(statement.Action).flatMap((action) => list(statement.Resource).map((resource) => ({ action, resource }))),
+      );
   }
 
   /** The same permissions without one granted action (on every resource). */

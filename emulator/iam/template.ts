@@ -35,7 +35,9 @@ export interface EventSource {
  * policy the evaluator does not know grants nothing here, so it can only make a test stricter.
  */
 const MANAGED: Record<string, Statement[]> = {
-  'service-role/AWSLambdaBasicExecutionRole': [{ Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }],
+  'service-role/AWSLambdaBasicExecutionRole': [
+    { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' },
+  ],
 };
 
 const refId = (value: Intrinsic): string | undefined => {
@@ -61,7 +63,11 @@ export function functionsOf(template: CfnTemplate): TemplateFunction[] {
       const statements = [
         ...((role['Policies'] as { PolicyDocument: unknown }[] | undefined) ?? []).flatMap((policy) => statementsOf(policy.PolicyDocument)),
         ...resources
-          .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && ((r.Properties?.['Roles'] as Intrinsic[] | undefined) ?? []).some((ref) => refId(ref) === roleId))
+          .filter(
+            ([, r]) =>
+              r.Type === 'AWS::IAM::Policy' &&
+              ((r.Properties?.['Roles'] as Intrinsic[] | undefined) ?? []).some((ref) => refId(ref) === roleId),
+          )
           .flatMap(([, r]) => statementsOf(r.Properties?.['PolicyDocument'])),
         ...((role['ManagedPolicyArns'] as Intrinsic[] | undefined) ?? []).flatMap((arn) => {
           const name = Object.keys(MANAGED).find((known) => JSON.stringify(arn).includes(`:iam::aws:policy/${known}`));
@@ -87,7 +93,10 @@ export function functionsOf(template: CfnTemplate): TemplateFunction[] {
         handler: String(props['Handler']),
         runtime: String(props['Runtime']),
         timeoutSeconds: Number(props['Timeout'] ?? 3),
-        environment: ((props['Environment'] as { Variables?: Record<string, Intrinsic> } | undefined)?.Variables ?? {}) as Record<string, Intrinsic>,
+        environment: ((props['Environment'] as { Variables?: Record<string, Intrinsic> } | undefined)?.Variables ?? {}) as Record<
+          string,
+          Intrinsic
+        >,
         tracing: (props['TracingConfig'] as { Mode?: 'Active' | 'PassThrough' } | undefined)?.Mode,
         logGroup: (props['LoggingConfig'] as { LogGroup?: Intrinsic } | undefined)?.LogGroup,
         roleId,
@@ -99,7 +108,9 @@ export function functionsOf(template: CfnTemplate): TemplateFunction[] {
 
 /** The one function whose logical id begins with `prefix` (CDK derives it from the construct path). */
 export function functionNamed(template: CfnTemplate, prefix: string): TemplateFunction {
-  const found = functionsOf(template).filter((fn) => fn.logicalId.startsWith(prefix) && /^[0-9A-F]{8}$/.test(fn.logicalId.slice(prefix.length)));
+  const found = functionsOf(template).filter(
+    (fn) => fn.logicalId.startsWith(prefix) && /^[0-9A-F]{8}$/.test(fn.logicalId.slice(prefix.length)),
+  );
   if (found.length !== 1) throw new Error(`expected one function ${prefix}… in the template, found ${found.length}`);
   return found[0]!;
 }

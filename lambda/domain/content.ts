@@ -164,7 +164,8 @@ export function prepareContent(input: ContentInput, status: ViewStatus): ViewCon
   }
   if (status === 'PUBLISHED') {
     if (template === undefined) throw new InvalidRequestException('Content.Template is required to publish a view.');
-    if (!parsed?.ok) throw new InvalidRequestException('Content.Template is not valid JSON; a published view needs a JSON object template.');
+    if (!parsed?.ok)
+      throw new InvalidRequestException('Content.Template is not valid JSON; a published view needs a JSON object template.');
     if (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {
       throw new InvalidRequestException('Content.Template must be a JSON object to publish a view.');
     }
@@ -176,7 +177,8 @@ export function prepareContent(input: ContentInput, status: ViewStatus): ViewCon
   const parsedValue = parsed?.ok ? parsed.value : undefined;
   // Every read of the view returns this content: it must fit Lambda's response, or the view could be written and never read.
   const inputSchema = generateInputSchema(parsedValue, MAX_CONTENT_RESPONSE_BYTES);
-  const returned = inputSchema === undefined ? undefined : responseBytes({ InputSchema: inputSchema, Template: template, Actions: actions });
+  const returned =
+    inputSchema === undefined ? undefined : responseBytes({ InputSchema: inputSchema, Template: template, Actions: actions });
   if (inputSchema === undefined || returned === undefined || returned > MAX_CONTENT_RESPONSE_BYTES) {
     throw new InvalidRequestException(
       `Content is too large to be returned: the template, actions and the InputSchema generated from the template's input references take ${returned === undefined ? 'more' : `${returned} bytes`} of a response, and the limit is ${MAX_CONTENT_RESPONSE_BYTES} bytes (4 MiB, within Lambda's 6 MB response limit). Use fewer or shorter input references.`,

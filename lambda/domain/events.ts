@@ -29,10 +29,20 @@ export interface ViewEvent {
 }
 
 function base(deployment: Deployment, head: ViewHead, eventId: string, now: number): ViewEventDetail {
-  return { eventId, instanceId: head.instanceId, viewId: head.viewId, viewArn: viewArn(deployment, head.instanceId, head.viewId), time: new Date(now).toISOString() };
+  return {
+    eventId,
+    instanceId: head.instanceId,
+    viewId: head.viewId,
+    viewArn: viewArn(deployment, head.instanceId, head.viewId),
+    time: new Date(now).toISOString(),
+  };
 }
 
-function ofVersion(deployment: Deployment, head: ViewHead, version: VersionRecord): Pick<ViewEventDetail, 'version' | 'versionArn' | 'viewContentSha256'> {
+function ofVersion(
+  deployment: Deployment,
+  head: ViewHead,
+  version: VersionRecord,
+): Pick<ViewEventDetail, 'version' | 'versionArn' | 'viewContentSha256'> {
   return {
     version: version.version,
     versionArn: viewVersionArn(deployment, head.instanceId, head.viewId, version.version),
@@ -41,11 +51,17 @@ function ofVersion(deployment: Deployment, head: ViewHead, version: VersionRecor
 }
 
 export function versionPublished(deployment: Deployment, head: ViewHead, version: VersionRecord, eventId: string, now: number): ViewEvent {
-  return { detailType: 'View Version Published', detail: { ...base(deployment, head, eventId, now), ...ofVersion(deployment, head, version) } };
+  return {
+    detailType: 'View Version Published',
+    detail: { ...base(deployment, head, eventId, now), ...ofVersion(deployment, head, version) },
+  };
 }
 
 export function versionDeleted(deployment: Deployment, head: ViewHead, version: VersionRecord, eventId: string, now: number): ViewEvent {
-  return { detailType: 'View Version Deleted', detail: { ...base(deployment, head, eventId, now), ...ofVersion(deployment, head, version) } };
+  return {
+    detailType: 'View Version Deleted',
+    detail: { ...base(deployment, head, eventId, now), ...ofVersion(deployment, head, version) },
+  };
 }
 
 export function viewDeleted(deployment: Deployment, head: ViewHead, eventId: string, now: number): ViewEvent {

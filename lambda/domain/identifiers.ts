@@ -46,7 +46,8 @@ export function normalizeInstanceId(raw: string, deployment: Deployment): string
   if (!arn || arn.viewPart !== undefined) {
     throw new InvalidParameterException('Invalid parameter InstanceId: must be an instance id or an instance ARN.');
   }
-  if (!belongsTo(arn, deployment)) throw new ResourceNotFoundException(`Instance ${arn.instanceId} does not exist in this account and region.`);
+  if (!belongsTo(arn, deployment))
+    throw new ResourceNotFoundException(`Instance ${arn.instanceId} does not exist in this account and region.`);
   return arn.instanceId;
 }
 

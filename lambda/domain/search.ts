@@ -117,8 +117,9 @@ export function checkSearchBounds(input: { SearchCriteria?: unknown; SearchFilte
     for (const list of ['AndConditions', 'OrConditions']) {
       const entries = node[list];
       if (!Array.isArray(entries)) continue;
-      if (entries.length > SEARCH_BOUNDS.listEntries) outOfBounds(`${path}.${list}`, `must have at most ${SEARCH_BOUNDS.listEntries} entries`);
-      entries.forEach((entry, index) => stack.push({ node: entry, path: `${path}.${list}[${index}]`, depth: depth + 1 }));
+      if (entries.length > SEARCH_BOUNDS.listEntries)
+        outOfBounds(`${path}.${list}`, `must have at most ${SEARCH_BOUNDS.listEntries} entries`);
+      for (const [index, entry] of entries.entries()) stack.push({ node: entry, path: `${path}.${list}[${index}]`, depth: depth + 1 });
     }
   }
   const attribute = isObject(input.SearchFilter) ? input.SearchFilter['AttributeFilter'] : undefined;
@@ -133,7 +134,8 @@ export function checkSearchBounds(input: { SearchCriteria?: unknown; SearchFilte
   let tags = attribute['TagCondition'] === undefined ? 0 : 1;
   for (const list of lists) {
     if (Array.isArray(list)) tags += list.length;
-    if (tags > SEARCH_BOUNDS.tagConditions) outOfBounds('SearchFilter.AttributeFilter', `has more than ${SEARCH_BOUNDS.tagConditions} tag conditions in all`);
+    if (tags > SEARCH_BOUNDS.tagConditions)
+      outOfBounds('SearchFilter.AttributeFilter', `has more than ${SEARCH_BOUNDS.tagConditions} tag conditions in all`);
   }
 }
 
@@ -167,19 +169,31 @@ function stringPredicate(condition: StringCondition, path: string, meter: WorkMe
   }
 }
 
-const all = (predicates: Predicate[]): Predicate => (view) => predicates.every((p) => p(view));
-const any = (predicates: Predicate[]): Predicate => (view) => predicates.some((p) => p(view));
+const all =
+  (predicates: Predicate[]): Predicate =>
+  (view) =>
+    predicates.every((p) => p(view));
+const any =
+  (predicates: Predicate[]): Predicate =>
+  (view) =>
+    predicates.some((p) => p(view));
 
 /**
  * SearchCriteria: every part a node sets must hold — any of its OrConditions, all of its
  * AndConditions, its string condition, its type and status. STARTS_WITH and CONTAINS ignore case;
  * EXACT does not. An empty node matches every view.
  */
-export function compileCriteria(criteria: ViewSearchCriteria | undefined, meter: WorkMeter = { units: 0 }, path = 'SearchCriteria'): Predicate {
+export function compileCriteria(
+  criteria: ViewSearchCriteria | undefined,
+  meter: WorkMeter = { units: 0 },
+  path = 'SearchCriteria',
+): Predicate {
   if (!criteria) return () => true;
   const parts: Predicate[] = [];
-  if (criteria.OrConditions?.length) parts.push(any(criteria.OrConditions.map((c, i) => compileCriteria(c, meter, `${path}.OrConditions[${i}]`))));
-  if (criteria.AndConditions?.length) parts.push(all(criteria.AndConditions.map((c, i) => compileCriteria(c, meter, `${path}.AndConditions[${i}]`))));
+  if (criteria.OrConditions?.length)
+    parts.push(any(criteria.OrConditions.map((c, i) => compileCriteria(c, meter, `${path}.OrConditions[${i}]`))));
+  if (criteria.AndConditions?.length)
+    parts.push(all(criteria.AndConditions.map((c, i) => compileCriteria(c, meter, `${path}.AndConditions[${i}]`))));
   if (criteria.StringCondition) parts.push(stringPredicate(criteria.StringCondition, `${path}.StringCondition`, meter));
   if (criteria.ViewTypeCondition) parts.push((view) => view.type === criteria.ViewTypeCondition);
   if (criteria.ViewStatusCondition) parts.push((view) => view.status === criteria.ViewStatusCondition);

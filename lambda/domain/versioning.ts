@@ -2,9 +2,7 @@ import { InvalidRequestException, ResourceInUseException, ServiceQuotaExceededEx
 import { MAX_VERSION } from './identifiers.ts';
 import type { ContentRef, VersionRecord, ViewHead } from './view.ts';
 
-export type PublishDecision =
-  | { kind: 'unchanged'; version: VersionRecord }
-  | { kind: 'mint'; version: number; latest: ContentRef };
+export type PublishDecision = { kind: 'unchanged'; version: VersionRecord } | { kind: 'mint'; version: number; latest: ContentRef };
 
 /**
  * The CreateViewVersion rules, decided on one consistent read of the head:

@@ -139,7 +139,11 @@ export interface ListedView {
   lastModifiedTime: number;
 }
 
-export function searchResultView(deployment: Deployment, instanceId: string, view: ListedView): Omit<WireView, 'Content' | 'ViewContentSha256'> {
+export function searchResultView(
+  deployment: Deployment,
+  instanceId: string,
+  view: ListedView,
+): Omit<WireView, 'Content' | 'ViewContentSha256'> {
   return {
     Id: view.viewId,
     Arn: viewArn(deployment, instanceId, view.viewId),

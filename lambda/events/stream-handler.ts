@@ -37,7 +37,12 @@ export function createStreamHandler(client: EventBridgeClient, busName: string, 
       const failure = result.Entries?.find((entry) => entry.ErrorCode);
       throw new Error(`EventBridge refused event ${event.detail.eventId}: ${failure?.ErrorCode} ${failure?.ErrorMessage}`);
     }
-    logger.info('event published', { detailType: event.detailType, eventId: event.detail.eventId, viewId: event.detail.viewId, version: event.detail.version });
+    logger.info('event published', {
+      detailType: event.detailType,
+      eventId: event.detail.eventId,
+      viewId: event.detail.viewId,
+      version: event.detail.version,
+    });
   };
   return middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
     .use(injectLambdaContext(logger))
@@ -48,7 +53,11 @@ export function createStreamHandler(client: EventBridgeClient, busName: string, 
         try {
           await publish(event);
         } catch (error) {
-          logger.error('publishing an event failed; the batch resumes from it', { eventId: event.detail.eventId, ...missingPermission(error), error: error as Error });
+          logger.error('publishing an event failed; the batch resumes from it', {
+            eventId: event.detail.eventId,
+            ...missingPermission(error),
+            error: error as Error,
+          });
           return { batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber! }] };
         }
       }
@@ -56,4 +65,8 @@ export function createStreamHandler(client: EventBridgeClient, busName: string, 
     });
 }
 
-export const handler = createStreamHandler(new EventBridgeClient({}), process.env['EVENT_BUS_NAME'] ?? 'default', new Logger({ serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'connect-views-events' }));
+export const handler = createStreamHandler(
+  new EventBridgeClient({}),
+  process.env['EVENT_BUS_NAME'] ?? 'default',
+  new Logger({ serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'connect-views-events' }),
+);

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { InternalServiceException, ServiceError, ThrottlingException } from '#domain/errors.ts';
+import { InternalServiceException, type ServiceError, ThrottlingException } from '#domain/errors.ts';
 import { modeledErrors, type OperationName } from '#domain/model.ts';
 
 /** restJson1: the SDKs choose the exception class from `x-amzn-ErrorType`, never from the status. */

@@ -26,7 +26,9 @@ export const describeView: OperationHandler = async (raw, context) => {
   const read = await store.readAlias(ref.instanceId, ref.viewId, alias);
   if (!read) throw viewNotFound(ref);
   if (!read.content) {
-    throw new ResourceNotFoundException(`View ${ref.viewId} has never been published, so it has no $LATEST; describe ${ref.viewId}:$SAVED instead.`);
+    throw new ResourceNotFoundException(
+      `View ${ref.viewId} has never been published, so it has no $LATEST; describe ${ref.viewId}:$SAVED instead.`,
+    );
   }
   return { View: aliasView(deployment, read.head, alias, read.content) };
 };

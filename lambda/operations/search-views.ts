@@ -117,7 +117,14 @@ export const searchViews: OperationHandler = async (raw, context) => {
   }
   const exactTotal = countToEnd && scan.exhausted ? total : position?.total;
   const next: SearchPosition | undefined =
-    resumeAfter === undefined ? undefined : { after: resumeAfter, matched, read: (position?.read ?? 0) + readInPage, ...(exactTotal === undefined ? {} : { total: exactTotal }) };
+    resumeAfter === undefined
+      ? undefined
+      : {
+          after: resumeAfter,
+          matched,
+          read: (position?.read ?? 0) + readInPage,
+          ...(exactTotal === undefined ? {} : { total: exactTotal }),
+        };
   return {
     Views: views,
     ...(next ? { NextToken: context.tokens.issue(scope, JSON.stringify(next)) } : {}),

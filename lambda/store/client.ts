@@ -5,7 +5,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * The document client every store uses. Timeouts are explicit so that a stalled connection turns
  * into a retried request (then an InternalServiceException), never a Lambda timeout.
  */
-export function createDocumentClient(config: DynamoDBClientConfig = {}, instrument?: (client: DynamoDBClient) => DynamoDBClient): DynamoDBDocumentClient {
+export function createDocumentClient(
+  config: DynamoDBClientConfig = {},
+  instrument?: (client: DynamoDBClient) => DynamoDBClient,
+): DynamoDBDocumentClient {
   let client = new DynamoDBClient({
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 2000, requestTimeout: 5000 },

@@ -27,7 +27,9 @@ export function encodeContent(content: ViewContent, chunkBytes = CHUNK_BYTES): U
   const json = Buffer.from(JSON.stringify(document), 'utf8');
   const stored = json.length < COMPRESS_FROM_BYTES ? json : gzipSync(json);
   if (stored.length > MAX_STORED_BYTES) {
-    throw new InvalidRequestException(`Content cannot be stored: it takes ${stored.length} bytes compressed, more than ${MAX_STORED_BYTES}.`);
+    throw new InvalidRequestException(
+      `Content cannot be stored: it takes ${stored.length} bytes compressed, more than ${MAX_STORED_BYTES}.`,
+    );
   }
   const chunks: Uint8Array[] = [];
   for (let offset = 0; offset < stored.length; offset += chunkBytes) chunks.push(stored.subarray(offset, offset + chunkBytes));

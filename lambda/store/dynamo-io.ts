@@ -40,7 +40,9 @@ export class DynamoIo {
   }
 
   async get(itemKey: Key): Promise<Item | undefined> {
-    const result = await this.#send(() => this.client.send(new GetCommand({ TableName: this.tableName, Key: itemKey, ConsistentRead: true })));
+    const result = await this.#send(() =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: itemKey, ConsistentRead: true })),
+    );
     return result.Item;
   }
 
@@ -48,7 +50,14 @@ export class DynamoIo {
   /** One query page; `consistent: false` (half the read units) only where the items are merely counted. */
   async queryPage(input: Omit<QueryCommandInput, 'TableName'>, limit?: number, consistent = true): Promise<{ items: Item[]; next?: Item }> {
     const page = await this.#send(() =>
-      this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ConsistentRead: consistent, ...(limit === undefined ? {} : { Limit: limit }) })),
+      this.client.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.tableName,
+          ConsistentRead: consistent,
+          ...(limit === undefined ? {} : { Limit: limit }),
+        }),
+      ),
     );
     return { items: page.Items ?? [], ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}) };
   }
@@ -58,7 +67,10 @@ export class DynamoIo {
     const items: Item[] = [];
     let startKey = input.ExclusiveStartKey;
     for (;;) {
-      const page = await this.queryPage({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }, limit === undefined ? undefined : limit - items.length);
+      const page = await this.queryPage(
+        { ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) },
+        limit === undefined ? undefined : limit - items.length,
+      );
       items.push(...page.items);
       startKey = page.next;
       if (!startKey) return { items, exhausted: true };

@@ -57,7 +57,8 @@ export function translateStoreError(error: unknown, purposes: ActionPurpose[] = 
     if (failed.has('token')) throw new ClientTokenTaken();
     // A name claim that failed beside a guard means the view changed too (two identical renames
     // racing): decided again on a fresh read, the name may well be the view's own by then.
-    if (failed.has('name') && failed.size === 1) throw new DuplicateResourceException('A view with this name already exists in the instance.');
+    if (failed.has('name') && failed.size === 1)
+      throw new DuplicateResourceException('A view with this name already exists in the instance.');
     if (failed.size > 0 || reasons.includes('TransactionConflict')) throw new ConcurrentModification();
     throw new StoreFault(`DynamoDB cancelled the transaction (${reasons.join(', ')})`, error);
   }

@@ -54,7 +54,8 @@ export const outboxPartition = (instanceId: string, viewId: string) => `OUTBOX#$
 
 export const slotPrefix = (slot: ContentSlot) => (slot === 'LATEST' ? LATEST_CHUNK_PREFIX : SAVED_CHUNK_PREFIX);
 export const contentChunkPrefix = (slot: ContentSlot, contentId: string) => `${slotPrefix(slot)}${contentId}#`;
-export const contentChunkSk = (slot: ContentSlot, contentId: string, index: number) => `${contentChunkPrefix(slot, contentId)}${pad(index, 2)}`;
+export const contentChunkSk = (slot: ContentSlot, contentId: string, index: number) =>
+  `${contentChunkPrefix(slot, contentId)}${pad(index, 2)}`;
 export const versionSk = (version: number) => `${VERSION_PREFIX}${pad(version, 10)}`;
 export const versionChunkPrefix = (version: number) => `${VERSION_CHUNK_PREFIX}${pad(version, 10)}#`;
 export const versionChunkSk = (version: number, index: number) => `${versionChunkPrefix(version)}${pad(index, 2)}`;

@@ -37,7 +37,13 @@ function once(seen: Set<string>, item: Item): boolean {
   return true;
 }
 
-export async function listViews(io: DynamoIo, instanceId: string, type: ViewType | undefined, limit: number, after?: string): Promise<Page<ListedView>> {
+export async function listViews(
+  io: DynamoIo,
+  instanceId: string,
+  type: ViewType | undefined,
+  limit: number,
+  after?: string,
+): Promise<Page<ListedView>> {
   const partition = instancePartition(instanceId);
   const { items } = await io.query(
     { ...listingQuery(instanceId, type), ...(after === undefined ? {} : { ExclusiveStartKey: key(partition, after) }) },
@@ -72,7 +78,7 @@ export async function scanListings(
   type: ViewType | undefined,
   after: string | undefined,
   limits: { maxRequests: number; firstLimit?: number },
-  visit: (listing: ListedView, sortKey: string) => 'stop' | void,
+  visit: (listing: ListedView, sortKey: string) => 'stop' | undefined,
   more: () => ScanNext,
 ): Promise<ScanResult> {
   const partition = instancePartition(instanceId);

@@ -21,7 +21,8 @@ export async function purgeView(io: DynamoIo, instanceId: string, viewId: string
   const partition = viewPartition(instanceId, viewId);
   const head = await io.get(key(partition, HEAD_SK));
   // A tombstone is never revived and view ids are never reused, so this is a request nobody made.
-  if (head && head['deleting'] !== true) throw new StoreFault(`refusing to purge view ${viewId} of instance ${instanceId}: it is not deleted`);
+  if (head && head['deleting'] !== true)
+    throw new StoreFault(`refusing to purge view ${viewId} of instance ${instanceId}: it is not deleted`);
   for (;;) {
     if (Date.now() > deadline) return false;
     // Always from the start: what earlier rounds read is gone.

@@ -58,7 +58,12 @@ export interface AliasRead {
  * names (the head from after an UpdateViewContent with chunks from before it, or the reverse),
  * never as foreign chunks taken for the head's: the query is then made again.
  */
-export async function readAlias(io: DynamoIo, instanceId: string, viewId: string, alias: 'LATEST' | 'SAVED'): Promise<AliasRead | undefined> {
+export async function readAlias(
+  io: DynamoIo,
+  instanceId: string,
+  viewId: string,
+  alias: 'LATEST' | 'SAVED',
+): Promise<AliasRead | undefined> {
   const upper = `${alias === 'LATEST' ? LATEST_CHUNK_PREFIX : SAVED_CHUNK_PREFIX}${PREFIX_END}`;
   for (let attempt = 0; attempt < TORN_READ_ATTEMPTS; attempt++) {
     if (attempt > 0) await pause(attempt);
@@ -91,7 +96,13 @@ export interface VersionRead {
  * is made again and then finds the version gone. The head is read for existence and tags: a head
  * from before or after any change is a state the view was in while the version existed.
  */
-export async function readVersion(io: DynamoIo, instanceId: string, viewId: string, version: number, withContent = true): Promise<VersionRead> {
+export async function readVersion(
+  io: DynamoIo,
+  instanceId: string,
+  viewId: string,
+  version: number,
+  withContent = true,
+): Promise<VersionRead> {
   const partition = viewPartition(instanceId, viewId);
   for (let attempt = 0; attempt < TORN_READ_ATTEMPTS; attempt++) {
     if (attempt > 0) await pause(attempt);
@@ -103,7 +114,10 @@ export async function readVersion(io: DynamoIo, instanceId: string, viewId: stri
     if (!head || !versionItem) return head ? { head } : {};
     const record = versionFromItem(versionItem);
     if (!withContent) return { head, version: record };
-    const chunks = record.content.chunks > 1 ? await versionChunks(io, partition, version) : [found.get(versionChunkSk(version, 0))].filter((item) => item !== undefined).map((item) => item['data'] as Uint8Array);
+    const chunks =
+      record.content.chunks > 1
+        ? await versionChunks(io, partition, version)
+        : [found.get(versionChunkSk(version, 0))].filter((item) => item !== undefined).map((item) => item['data'] as Uint8Array);
     if (chunks.length === record.content.chunks) return { head, version: record, content: decodeContent(chunks, record.content.sha256) };
   }
   return viewChangingTooFast();
@@ -142,7 +156,8 @@ export async function listVersions(io: DynamoIo, instanceId: string, viewId: str
     const page = await firstVersionPage(io, instanceId, viewId, limit);
     // A first page that reaches the last version holds them all: as many as the head counts, or
     // the query caught a change half-applied (a DeleteView's purge under a head read before it).
-    if (!page.head || page.after !== undefined || page.head.versions === undefined || page.head.versions === page.versions.length) return page;
+    if (!page.head || page.after !== undefined || page.head.versions === undefined || page.head.versions === page.versions.length)
+      return page;
   }
   return viewChangingTooFast();
 }

@@ -27,7 +27,15 @@ export type { AliasRead, ClientTokenRecord, Page, VersionPage, VersionRead };
 export type ViewListing = ListedView;
 
 /** Each kind of change the store writes, as the hooks name it. */
-export type WriteKind = 'createView' | 'saveContent' | 'saveMetadata' | 'saveTags' | 'publishVersion' | 'deleteVersion' | 'beginDelete' | 'requestPurge';
+export type WriteKind =
+  | 'createView'
+  | 'saveContent'
+  | 'saveMetadata'
+  | 'saveTags'
+  | 'publishVersion'
+  | 'deleteVersion'
+  | 'beginDelete'
+  | 'requestPurge';
 
 export interface StoreHooks {
   /**
@@ -118,7 +126,7 @@ export class ViewStore {
     type: ViewType | undefined,
     after: string | undefined,
     limits: { maxRequests: number; firstLimit?: number },
-    visit: (listing: ViewListing, sortKey: string) => 'stop' | void,
+    visit: (listing: ViewListing, sortKey: string) => 'stop' | undefined,
     more: () => ScanNext,
   ): Promise<ScanResult> {
     return scanListings(this.io, instanceId, type, after, limits, visit, more);

@@ -80,7 +80,9 @@ export interface ChangeOptions {
 export function planChange(tableName: string, before: ViewHead | undefined, after: ViewHead, options: ChangeOptions = {}): Action[] {
   const partition = viewPartition(after.instanceId, after.viewId);
   const actions: Action[] = [
-    before ? headUpdate(tableName, partition, before, after, options.guards ?? [], options.tombstone) : headCreate(tableName, partition, after),
+    before
+      ? headUpdate(tableName, partition, before, after, options.guards ?? [], options.tombstone)
+      : headCreate(tableName, partition, after),
   ];
   actions.push(...listingActions(tableName, before, options.tombstone ? undefined : after));
   if (!options.tombstone) actions.push(...chunkActions(tableName, partition, before, after, options.blobs ?? new Map()));
@@ -109,7 +111,14 @@ function headCreate(tableName: string, partition: string, head: ViewHead): Actio
  * as a ConditionCheck: a change of other items (a version, an outbox event) must never land on a
  * view that is gone.
  */
-function headUpdate(tableName: string, partition: string, before: ViewHead, after: ViewHead, guards: HeadField[], tombstone = false): Action {
+function headUpdate(
+  tableName: string,
+  partition: string,
+  before: ViewHead,
+  after: ViewHead,
+  guards: HeadField[],
+  tombstone = false,
+): Action {
   const names: Record<string, string> = { '#pk': PARTITION_KEY, '#deleting': 'deleting' };
   const values: Record<string, unknown> = {};
   const set: string[] = [];
@@ -157,7 +166,11 @@ function headUpdate(tableName: string, partition: string, before: ViewHead, afte
     ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
   };
   if (set.length === 0 && remove.length === 0 && add.length === 0) return { purpose: 'head', item: { ConditionCheck: target } };
-  const update = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '', add.length ? `ADD ${add.join(', ')}` : '']
+  const update = [
+    set.length ? `SET ${set.join(', ')}` : '',
+    remove.length ? `REMOVE ${remove.join(', ')}` : '',
+    add.length ? `ADD ${add.join(', ')}` : '',
+  ]
     .filter(Boolean)
     .join(' ');
   return { purpose: 'head', item: { Update: { ...target, UpdateExpression: update } } };
@@ -209,7 +222,9 @@ function listingActions(tableName: string, before: ViewHead | undefined, after: 
         values[`:${field}`] = storedValue(field, to[field]);
       }
     }
-    const expression = [set.length ? `SET ${set.join(', ')}` : '', removed.length ? `REMOVE ${removed.join(', ')}` : ''].filter(Boolean).join(' ');
+    const expression = [set.length ? `SET ${set.join(', ')}` : '', removed.length ? `REMOVE ${removed.join(', ')}` : '']
+      .filter(Boolean)
+      .join(' ');
     return {
       purpose: 'listing',
       item: {
@@ -246,12 +261,18 @@ function chunkActions(tableName: string, partition: string, before: ViewHead | u
     if (to) {
       const chunks = blobs.get(to.id);
       if (!chunks || chunks.length !== to.chunks) throw new Error(`content ${to.id} was not supplied to the write`);
-      chunks.forEach((data, index) =>
-        actions.push({ purpose: 'item', item: { Put: { TableName: tableName, Item: { ...key(partition, contentChunkSk(slot, to.id, index)), data } } } }),
-      );
+      for (const [index, data] of chunks.entries()) {
+        actions.push({
+          purpose: 'item',
+          item: { Put: { TableName: tableName, Item: { ...key(partition, contentChunkSk(slot, to.id, index)), data } } },
+        });
+      }
     }
     for (let index = 0; index < (from?.chunks ?? 0); index++) {
-      actions.push({ purpose: 'item', item: { Delete: { TableName: tableName, Key: key(partition, contentChunkSk(slot, from!.id, index)) } } });
+      actions.push({
+        purpose: 'item',
+        item: { Delete: { TableName: tableName, Key: key(partition, contentChunkSk(slot, from!.id, index)) } },
+      });
     }
   }
   return actions;
@@ -261,7 +282,12 @@ function putIfAbsent(tableName: string, item: Item, purpose: ActionPurpose = 'it
   return {
     purpose,
     item: {
-      Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PARTITION_KEY } },
+      Put: {
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+      },
     },
   };
 }
@@ -363,7 +389,10 @@ export function versionDeletes(tableName: string, head: ViewHead, record: Versio
     },
   ];
   for (let index = 0; index < record.content.chunks; index++) {
-    actions.push({ purpose: 'item', item: { Delete: { TableName: tableName, Key: key(partition, versionChunkSk(record.version, index)) } } });
+    actions.push({
+      purpose: 'item',
+      item: { Delete: { TableName: tableName, Key: key(partition, versionChunkSk(record.version, index)) } },
+    });
   }
   return actions;
 }

@@ -92,8 +92,18 @@ export class Monitoring extends Construct {
       period: fiveMinutes,
     });
     alarm('ApiServerErrorRate', serverErrorRate, 1, 'More than 1% of API requests answered 5XX for 10 minutes.', 2);
-    alarm('LambdaErrors', props.function.metricErrors({ statistic: 'Sum', period: fiveMinutes }), 3, 'The handler crashed or timed out 3+ times in 5 minutes.');
-    alarm('LambdaThrottles', props.function.metricThrottles({ statistic: 'Sum', period: fiveMinutes }), 5, 'Lambda throttled 5+ invocations in 5 minutes (concurrency limit).');
+    alarm(
+      'LambdaErrors',
+      props.function.metricErrors({ statistic: 'Sum', period: fiveMinutes }),
+      3,
+      'The handler crashed or timed out 3+ times in 5 minutes.',
+    );
+    alarm(
+      'LambdaThrottles',
+      props.function.metricThrottles({ statistic: 'Sum', period: fiveMinutes }),
+      5,
+      'Lambda throttled 5+ invocations in 5 minutes (concurrency limit).',
+    );
     const throttled = props.table.metricThrottledRequestsForOperations({ operations: STORE_OPERATIONS, period: fiveMinutes });
     alarm('DynamoDbThrottles', throttled, 10, 'DynamoDB throttled 10+ requests in 5 minutes.');
     // Shown, not alarmed: a DynamoDB 5XX the SDK's retries do not absorb is answered as
@@ -120,7 +130,13 @@ export class Monitoring extends Construct {
     this.dashboard = new Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(3),
       widgets: [
-        [new TextWidget({ markdown: '# Connect Views API\nPer-operation figures come from the handler’s one JSON log line per request.', width: 24, height: 2 })],
+        [
+          new TextWidget({
+            markdown: '# Connect Views API\nPer-operation figures come from the handler’s one JSON log line per request.',
+            width: 24,
+            height: 2,
+          }),
+        ],
         [
           new LogQueryWidget({
             title: 'Latency by operation (ms)',
@@ -169,13 +185,19 @@ export class Monitoring extends Construct {
           new GraphWidget({
             title: 'DynamoDB capacity consumed',
             width: 8,
-            left: [props.table.metricConsumedReadCapacityUnits({ statistic: 'Sum' }), props.table.metricConsumedWriteCapacityUnits({ statistic: 'Sum' })],
+            left: [
+              props.table.metricConsumedReadCapacityUnits({ statistic: 'Sum' }),
+              props.table.metricConsumedWriteCapacityUnits({ statistic: 'Sum' }),
+            ],
           }),
           new GraphWidget({
             title: 'DynamoDB latency (ms)',
             width: 8,
             left: [Operation.QUERY, Operation.TRANSACT_WRITE_ITEMS, Operation.GET_ITEM].map((operation) =>
-              props.table.metricSuccessfulRequestLatency({ dimensionsMap: { TableName: props.table.tableName, Operation: operation }, statistic: 'p99' }),
+              props.table.metricSuccessfulRequestLatency({
+                dimensionsMap: { TableName: props.table.tableName, Operation: operation },
+                statistic: 'p99',
+              }),
             ),
           }),
           // Two widgets: both sums use the same per-operation metric ids.
@@ -187,7 +209,14 @@ export class Monitoring extends Construct {
             title: 'Versions published and stale-sha refusals',
             width: 12,
             left: BUSINESS_METRICS.map(
-              (metricName) => new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic: 'Sum', period: fiveMinutes }),
+              (metricName) =>
+                new Metric({
+                  namespace: METRICS_NAMESPACE,
+                  metricName,
+                  dimensionsMap: { service: SERVICE_NAME },
+                  statistic: 'Sum',
+                  period: fiveMinutes,
+                }),
             ),
           }),
           new LogQueryWidget({

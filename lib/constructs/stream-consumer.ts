@@ -1,7 +1,14 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, FilterRule, StartingPosition, type DlqDestinationConfig, type IEventSourceDlq, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  FilterCriteria,
+  FilterRule,
+  StartingPosition,
+  type DlqDestinationConfig,
+  type IEventSourceDlq,
+  type IFunction,
+} from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -60,7 +67,12 @@ export function consumeOutbox(scope: Construct, fn: IFunction, options: OutboxCo
       retryAttempts: options.retryAttempts,
       reportBatchItemFailures: true,
       onFailure: new SendOnlyDlq(deadLetterQueue),
-      filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { Keys: { [SORT_KEY]: { S: FilterRule.beginsWith(options.prefix) } } } })],
+      filters: [
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: { Keys: { [SORT_KEY]: { S: FilterRule.beginsWith(options.prefix) } } },
+        }),
+      ],
     }),
   );
   return deadLetterQueue;

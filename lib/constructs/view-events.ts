@@ -31,7 +31,10 @@ export class ViewEvents extends Construct {
     super(scope, id);
     this.bus =
       props.eventBus === undefined
-        ? new EventBus(this, 'Bus', { eventBusName: `${Stack.of(this).stackName}-views`, description: 'Connect Views API events (source views.service)' })
+        ? new EventBus(this, 'Bus', {
+            eventBusName: `${Stack.of(this).stackName}-views`,
+            description: 'Connect Views API events (source views.service)',
+          })
         : EventBus.fromEventBusName(this, 'Bus', props.eventBus);
 
     this.publisher = new ServiceFunction(this, 'Publisher', {

@@ -21,7 +21,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#store/client.ts';
 import { listingAttributes } from '#store/items.ts';
 import { instancePartition, key, listingSk } from '#store/keys.ts';
-import { startLocalService } from '../../bin/local/service.ts';
+import { startLocalService } from '../../emulator/service.ts';
 import { connectClient } from '../support/service.ts';
 import { itemSize, writeUnits } from './item-size.ts';
 import { percentile } from './stats.ts';
@@ -62,7 +62,13 @@ export interface CapacityMeasurement {
 export function typicalTemplate(marker: string): string {
   const sections = Array.from({ length: 12 }, (_, i) => ({
     Type: 'Section',
-    Props: { Heading: `Section ${i} ${marker}`, Items: [{ Type: 'TextInput', Props: { Label: `Field ${i}`, Name: `field${i}`, DefaultValue: `$.Customer.Field${i}` } }, { Type: 'Text', Props: { Text: `$.Notes.N${i}` } }] },
+    Props: {
+      Heading: `Section ${i} ${marker}`,
+      Items: [
+        { Type: 'TextInput', Props: { Label: `Field ${i}`, Name: `field${i}`, DefaultValue: `$.Customer.Field${i}` } },
+        { Type: 'Text', Props: { Text: `$.Notes.N${i}` } },
+      ],
+    },
   }));
   return JSON.stringify({ Head: { Title: '$.Title', Configuration: { Layout: { Columns: ['8', '4'] } } }, Body: sections });
 }
@@ -93,7 +99,9 @@ export async function measureCapacity(dynamoEndpoint: string): Promise<CapacityM
       });
     }
     return Object.entries(body['RequestItems'] as Record<string, Record<string, any>[]>).flatMap(([table, requests]) =>
-      requests.map((request) => (request['PutRequest'] ? { table, put: request['PutRequest'].Item } : { table, key: request['DeleteRequest'].Key })),
+      requests.map((request) =>
+        request['PutRequest'] ? { table, put: request['PutRequest'].Item } : { table, key: request['DeleteRequest'].Key },
+      ),
     );
   };
   documentClient.middlewareStack.add(
@@ -175,7 +183,17 @@ export async function measureCapacity(dynamoEndpoint: string): Promise<CapacityM
   const content = (marker: string) => ({ Template: typicalTemplate(marker), Actions: ['Submit', 'Cancel'] });
   let counter = 0;
   const newView = async (status: 'PUBLISHED' | 'SAVED' = 'PUBLISHED') =>
-    (await client.send(new CreateViewCommand({ InstanceId: instanceId, Name: `cost-${counter++}`, Status: status, Content: content(`c${counter}`), Tags: { team: 'support' } }))).View!;
+    (
+      await client.send(
+        new CreateViewCommand({
+          InstanceId: instanceId,
+          Name: `cost-${counter++}`,
+          Status: status,
+          Content: content(`c${counter}`),
+          Tags: { team: 'support' },
+        }),
+      )
+    ).View!;
   const measure = async (name: string, operation: string, run: () => Promise<unknown>, eventsPerCall = 0) => {
     const samples: Omit<OperationMeasure, 'name' | 'operation'>[] = [];
     for (let i = 0; i < REPETITIONS; i++) {
@@ -215,23 +233,35 @@ export async function measureCapacity(dynamoEndpoint: string): Promise<CapacityM
     const view = await newView();
     const viewArn = view.Arn!;
     for (let i = 0; i < 10; i++) {
-      await client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: content(`v${i}`) }));
+      await client.send(
+        new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: content(`v${i}`) }),
+      );
       await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
     }
 
     await measure('CreateView (PUBLISHED)', 'CreateView', () => newView());
-    await measure('DescribeView ($LATEST)', 'DescribeView', () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })));
-    await measure('DescribeView (:N)', 'DescribeView', () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:3` })));
+    await measure('DescribeView ($LATEST)', 'DescribeView', () =>
+      client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })),
+    );
+    await measure('DescribeView (:N)', 'DescribeView', () =>
+      client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:3` })),
+    );
     let marker = 0;
     await measure('UpdateViewContent (PUBLISHED)', 'UpdateViewContent', () =>
-      client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: content(`u${marker++}`) })),
+      client.send(
+        new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: content(`u${marker++}`) }),
+      ),
     );
-    await measure('UpdateViewMetadata', 'UpdateViewMetadata', () => client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: `d${marker++}` })));
+    await measure('UpdateViewMetadata', 'UpdateViewMetadata', () =>
+      client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: `d${marker++}` })),
+    );
     await measure(
       'CreateViewVersion (new content)',
       'CreateViewVersion',
       async () => {
-        await client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: content(`p${marker++}`) }));
+        await client.send(
+          new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: content(`p${marker++}`) }),
+        );
         consumed.length = 0;
         calls = 0;
         logBytes = 0;
@@ -239,11 +269,20 @@ export async function measureCapacity(dynamoEndpoint: string): Promise<CapacityM
       },
       1,
     );
-    await measure('CreateViewVersion (unchanged)', 'CreateViewVersion', () => client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
+    await measure('CreateViewVersion (unchanged)', 'CreateViewVersion', () =>
+      client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })),
+    );
     await measure('ListViews (22 views)', 'ListViews', () => client.send(new ListViewsCommand({ InstanceId: instanceId })));
-    await measure('ListViewVersions (10+ versions)', 'ListViewVersions', () => client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id })));
+    await measure('ListViewVersions (10+ versions)', 'ListViewVersions', () =>
+      client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id })),
+    );
     await measure('SearchViews (name prefix)', 'SearchViews', () =>
-      client.send(new SearchViewsCommand({ InstanceId: instanceId, SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'cost-1', ComparisonType: 'STARTS_WITH' } } })),
+      client.send(
+        new SearchViewsCommand({
+          InstanceId: instanceId,
+          SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'cost-1', ComparisonType: 'STARTS_WITH' } },
+        }),
+      ),
     );
     // Not in the mix: what a first page costs where the instance is large (it reads the listing on,
     // up to 4 MB, to count the matches). 10,000 views of typical names and descriptions.
@@ -265,24 +304,51 @@ export async function measureCapacity(dynamoEndpoint: string): Promise<CapacityM
       }),
     }));
     for (let i = 0; i < listings.length; i += 25) {
-      await seeder.send(new BatchWriteCommand({ RequestItems: { [service.tableName]: listings.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+      await seeder.send(
+        new BatchWriteCommand({
+          RequestItems: { [service.tableName]: listings.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+        }),
+      );
     }
     seeder.destroy();
     await measure(LARGE_SEARCH_CASE, 'SearchViews', () =>
-      client.send(new SearchViewsCommand({ InstanceId: largeInstance, SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'view-001', ComparisonType: 'STARTS_WITH' } } })),
+      client.send(
+        new SearchViewsCommand({
+          InstanceId: largeInstance,
+          SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'view-001', ComparisonType: 'STARTS_WITH' } },
+        }),
+      ),
     );
-    await measure('TagResource', 'TagResource', () => client.send(new TagResourceCommand({ resourceArn: viewArn, tags: { [`k${marker++}`]: 'v' } })));
-    await measure('ListTagsForResource', 'ListTagsForResource', () => client.send(new ListTagsForResourceCommand({ resourceArn: viewArn })));
-    await measure('UntagResource', 'UntagResource', () => client.send(new UntagResourceCommand({ resourceArn: viewArn, tagKeys: ['team'] })));
+    await measure('TagResource', 'TagResource', () =>
+      client.send(new TagResourceCommand({ resourceArn: viewArn, tags: { [`k${marker++}`]: 'v' } })),
+    );
+    await measure('ListTagsForResource', 'ListTagsForResource', () =>
+      client.send(new ListTagsForResourceCommand({ resourceArn: viewArn })),
+    );
+    await measure('UntagResource', 'UntagResource', () =>
+      client.send(new UntagResourceCommand({ resourceArn: viewArn, tagKeys: ['team'] })),
+    );
     let version = 1;
-    await measure('DeleteViewVersion', 'DeleteViewVersion', () => client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: version++ })), 1);
+    await measure(
+      'DeleteViewVersion',
+      'DeleteViewVersion',
+      () => client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: version++ })),
+      1,
+    );
     await measure(
       'DeleteView (5 versions)',
       'DeleteView',
       async () => {
         const doomed = await newView();
         for (let i = 0; i < 5; i++) {
-          await client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: doomed.Id, Status: 'PUBLISHED', Content: content(`x${marker++}`) }));
+          await client.send(
+            new UpdateViewContentCommand({
+              InstanceId: instanceId,
+              ViewId: doomed.Id,
+              Status: 'PUBLISHED',
+              Content: content(`x${marker++}`),
+            }),
+          );
           await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: doomed.Id }));
         }
         consumed.length = 0;

@@ -60,20 +60,26 @@ export interface TemplateFacts {
 }
 
 /** What the API template commits to every month, read from the synthesized template. */
-export function templateFacts(template: { Resources: Record<string, { Type: string; Properties?: Record<string, any> }> }, customMetrics: readonly string[]): TemplateFacts {
+export function templateFacts(
+  template: { Resources: Record<string, { Type: string; Properties?: Record<string, any> }> },
+  customMetrics: readonly string[],
+): TemplateFacts {
   const of = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
   const alarms = of('AWS::CloudWatch::Alarm').map(([id, alarm]) => ({
     id,
-    metrics: alarm.Properties!['MetricName'] ? 1 : (alarm.Properties!['Metrics'] as { MetricStat?: unknown }[]).filter((m) => m.MetricStat).length,
+    metrics: alarm.Properties!['MetricName']
+      ? 1
+      : (alarm.Properties!['Metrics'] as { MetricStat?: unknown }[]).filter((m) => m.MetricStat).length,
   }));
-  const memoryOf = (prefix: string) => of('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))?.[1].Properties!['MemorySize'] as number;
+  const memoryOf = (prefix: string) =>
+    of('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))?.[1].Properties?.['MemorySize'] as number;
   return {
     alarms,
     dashboards: of('AWS::CloudWatch::Dashboard').length,
     secrets: of('AWS::SecretsManager::Secret').length,
     apiMemoryMb: memoryOf('ServiceHandler'),
     publisherMemoryMb: memoryOf('EventsPublisherHandler'),
-    traceSampleRate: of('AWS::XRay::SamplingRule')[0]?.[1].Properties!['SamplingRule']['FixedRate'] ?? 0.05,
+    traceSampleRate: of('AWS::XRay::SamplingRule')[0]?.[1].Properties?.['SamplingRule']['FixedRate'] ?? 0.05,
     customMetrics: [...customMetrics],
   };
 }
@@ -161,14 +167,20 @@ export function costModel(measurement: CapacityMeasurement, facts: TemplateFacts
   const publisherLogBytes = 330 + Buffer.byteLength(LAMBDA_PLATFORM_LINES);
   const secondsPerMonth = 730 * 3600;
   // Keys are read (2 calls) at most every 5 minutes per warm instance; instances ~ concurrency.
-  const instances = (requests: number) => (requests === 0 ? 0 : Math.max(1, Math.ceil(((requests / secondsPerMonth) * billedMs) / 1000 * 4)));
+  const instances = (requests: number) =>
+    requests === 0 ? 0 : Math.max(1, Math.ceil((((requests / secondsPerMonth) * billedMs) / 1000) * 4));
   const logBytes = (requests: number) => requests * (per.functionLogBytes + per.accessLogBytes) + requests * per.events * publisherLogBytes;
   const gb = (bytes: number) => bytes / 1024 ** 3;
   const lines: Line[] = [
-    { item: 'API Gateway (REST)', monthly: (r) => (r / million) * p.restApiPerMillion, basis: `$${p.restApiPerMillion} per million requests` },
+    {
+      item: 'API Gateway (REST)',
+      monthly: (r) => (r / million) * p.restApiPerMillion,
+      basis: `$${p.restApiPerMillion} per million requests`,
+    },
     {
       item: 'Lambda, API function',
-      monthly: (r) => (r / million) * p.lambdaPerMillionRequests + r * (billedMs / 1000) * (facts.apiMemoryMb / 1024) * p.lambdaArmPerGbSecond,
+      monthly: (r) =>
+        (r / million) * p.lambdaPerMillionRequests + r * (billedMs / 1000) * (facts.apiMemoryMb / 1024) * p.lambdaArmPerGbSecond,
       basis: `$${p.lambdaPerMillionRequests} per million + ${billedMs} ms billed (estimate: ${per.handlerMs.toFixed(1)} ms measured locally + 2 ms) at ${facts.apiMemoryMb} MB arm64`,
     },
     {
@@ -183,7 +195,7 @@ export function costModel(measurement: CapacityMeasurement, facts: TemplateFacts
     },
     {
       item: 'X-Ray',
-      monthly: (r) => (r * facts.traceSampleRate / million) * p.xrayPerMillionTraces,
+      monthly: (r) => ((r * facts.traceSampleRate) / million) * p.xrayPerMillionTraces,
       basis: `${(facts.traceSampleRate * 100).toFixed(0)}% of requests traced (sampling rule), $${p.xrayPerMillionTraces} per million traces`,
     },
     {
@@ -195,13 +207,16 @@ export function costModel(measurement: CapacityMeasurement, facts: TemplateFacts
       item: 'EventBridge + publisher',
       monthly: (r) => {
         const events = r * per.events;
-        return (events / million) * (p.eventBridgePerMillion + p.lambdaPerMillionRequests) + events * (publisherMs / 1000) * (facts.publisherMemoryMb / 1024) * p.lambdaArmPerGbSecond;
+        return (
+          (events / million) * (p.eventBridgePerMillion + p.lambdaPerMillionRequests) +
+          events * (publisherMs / 1000) * (facts.publisherMemoryMb / 1024) * p.lambdaArmPerGbSecond
+        );
       },
       basis: `${per.events.toFixed(3)} events per request; $${p.eventBridgePerMillion} per million events, one publisher invocation each (~${publisherMs} ms at ${facts.publisherMemoryMb} MB, estimate); stream reads by Lambda are free`,
     },
     {
       item: 'Secrets Manager API',
-      monthly: (r) => (instances(r) * 2 * 12 * 730 / 10_000) * p.secretsApiPer10k,
+      monthly: (r) => ((instances(r) * 2 * 12 * 730) / 10_000) * p.secretsApiPer10k,
       basis: '2 reads per warm instance every 5 minutes at most',
     },
     {
@@ -211,8 +226,16 @@ export function costModel(measurement: CapacityMeasurement, facts: TemplateFacts
     },
   ];
   const fixed: Line[] = [
-    { item: 'Alarms', monthly: () => alarmMetrics * p.alarmPerMetricMonth, basis: `${facts.alarms.length} alarms reading ${alarmMetrics} metrics, $${p.alarmPerMetricMonth} per metric` },
-    { item: 'Dashboard', monthly: () => facts.dashboards * p.dashboardPerMonth, basis: `${facts.dashboards} × $${p.dashboardPerMonth} (free if the account has fewer than 3)` },
+    {
+      item: 'Alarms',
+      monthly: () => alarmMetrics * p.alarmPerMetricMonth,
+      basis: `${facts.alarms.length} alarms reading ${alarmMetrics} metrics, $${p.alarmPerMetricMonth} per metric`,
+    },
+    {
+      item: 'Dashboard',
+      monthly: () => facts.dashboards * p.dashboardPerMonth,
+      basis: `${facts.dashboards} × $${p.dashboardPerMonth} (free if the account has fewer than 3)`,
+    },
     { item: 'Secret', monthly: () => facts.secrets * p.secretPerMonth, basis: `${facts.secrets} × $${p.secretPerMonth}` },
   ];
   const volumes = [0, million, 100 * million];
@@ -311,7 +334,18 @@ bytes: the stage's format rendered with the request's path and representative va
 measured against DynamoDB Local on this machine — **an estimate** of Lambda's billed duration.
 
 ${table(
-  ['Case', 'Share of requests', 'Read units', 'Write units', 'DynamoDB calls', 'Function log bytes', 'Access log bytes', 'Response bytes', 'Handler ms', 'Events'],
+  [
+    'Case',
+    'Share of requests',
+    'Read units',
+    'Write units',
+    'DynamoDB calls',
+    'Function log bytes',
+    'Access log bytes',
+    'Response bytes',
+    'Handler ms',
+    'Events',
+  ],
   measurement.operations.map((o) => [
     o.name,
     `${WORKLOAD_MIX.find(([name]) => name === o.name)?.[1] ?? 0}%`,

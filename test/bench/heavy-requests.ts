@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LocalService } from '../../bin/local/service.ts';
+import type { LocalService } from '../../emulator/service.ts';
 import { instancePartition, listingSk } from '#store/keys.ts';
 import { deepReferences, largestAcceptedDeepReferences } from '../support/deep-references.ts';
 import { send, type RawRequest } from '../support/signed-http.ts';
@@ -18,7 +18,11 @@ export interface HeavyRequestsResult {
 
 type Seeder = (items: Record<string, unknown>[]) => Promise<void>;
 
-export async function heavyRequests(service: LocalService, seed: Seeder, handlerLatency: (operation: string) => number | undefined): Promise<HeavyRequestsResult> {
+export async function heavyRequests(
+  service: LocalService,
+  seed: Seeder,
+  handlerLatency: (operation: string) => number | undefined,
+): Promise<HeavyRequestsResult> {
   const searchInstance = randomUUID();
   // 1,000 views whose 4,096-character descriptions all but match every condition: the costliest listing to search.
   const now = Date.now();
@@ -40,7 +44,9 @@ export async function heavyRequests(service: LocalService, seed: Seeder, handler
       };
     }),
   );
-  const contains = { StringCondition: { FieldName: 'description', Value: `${'a'.repeat(1000)}b${'a'.repeat(1000)}`, ComparisonType: 'CONTAINS' } };
+  const contains = {
+    StringCondition: { FieldName: 'description', Value: `${'a'.repeat(1000)}b${'a'.repeat(1000)}`, ComparisonType: 'CONTAINS' },
+  };
   // Nothing matches, so every one of the 42 conditions is evaluated for every view.
   const fullCriteria = { OrConditions: Array.from({ length: 7 }, () => ({ OrConditions: Array.from({ length: 6 }, () => contains) })) };
   const instanceId = `heavy-${randomUUID()}`;
@@ -54,17 +60,36 @@ export async function heavyRequests(service: LocalService, seed: Seeder, handler
     [
       'SearchViews, 1,200,000 empty conditions (3.6 MB body): refused',
       'SearchViews',
-      { method: 'POST', path: '/search-views', body: JSON.stringify({ InstanceId: searchInstance, SearchCriteria: { AndConditions: Array.from({ length: 1_200_000 }, () => ({})) } }) },
+      {
+        method: 'POST',
+        path: '/search-views',
+        body: JSON.stringify({
+          InstanceId: searchInstance,
+          SearchCriteria: { AndConditions: Array.from({ length: 1_200_000 }, () => ({})) },
+        }),
+      },
     ],
     [
       'SearchViews at the bounds: 42 CONTAINS conditions of 2,001 characters that all but match 1,000 descriptions of 4,096',
       'SearchViews',
       { method: 'POST', path: '/search-views', body: JSON.stringify({ InstanceId: searchInstance, SearchCriteria: fullCriteria }) },
     ],
-    ['CreateView, 398 kB of deep input references (an 8 MB InputSchema): refused', 'CreateView', createView('attack', deepReferences(5500))],
-    ['CreateView, deep input references just within the response limit', 'CreateView', createView('largest-schema', deepReferences(largestAcceptedDeepReferences()))],
+    [
+      'CreateView, 398 kB of deep input references (an 8 MB InputSchema): refused',
+      'CreateView',
+      createView('attack', deepReferences(5500)),
+    ],
+    [
+      'CreateView, deep input references just within the response limit',
+      'CreateView',
+      createView('largest-schema', deepReferences(largestAcceptedDeepReferences())),
+    ],
     ['CreateView, 400 KiB template', 'CreateView', createView('largest-template', JSON.stringify({ text: 'x'.repeat(409_580) }))],
-    ['CreateView, 4,096-character Description failing at its last character', 'CreateView', createView('description', '{}', { Description: `${'a'.repeat(4095)}!` })],
+    [
+      'CreateView, 4,096-character Description failing at its last character',
+      'CreateView',
+      createView('description', '{}', { Description: `${'a'.repeat(4095)}!` }),
+    ],
   ];
 
   const rows: (string | number)[][] = [];

@@ -24,15 +24,26 @@ import { prepareContent } from '#domain/content.ts';
 import { versionPublished } from '#domain/events.ts';
 import type { VersionRecord } from '#domain/view.ts';
 import { encodeContent } from '#store/content-codec.ts';
-import { instancePartition, key, listingSk, outboxPartition, versionChunkSk, versionSk, VIEW_COUNT_SHARDS, viewCountShard, viewCountSk, viewPartition } from '#store/keys.ts';
+import {
+  instancePartition,
+  key,
+  listingSk,
+  outboxPartition,
+  versionChunkSk,
+  versionSk,
+  VIEW_COUNT_SHARDS,
+  viewCountShard,
+  viewCountSk,
+  viewPartition,
+} from '#store/keys.ts';
 import { listingAttributes } from '#store/items.ts';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { createPurgeWorker } from '../../lambda/events/purge-worker.ts';
 import { heavyRequests } from './heavy-requests.ts';
 import { SEARCH_MAX_QUERIES } from '#operations/search-views.ts';
-import { startDynamoDbLocal } from '../../bin/local/dynamodb-local.ts';
-import { startLocalService, type LocalService } from '../../bin/local/service.ts';
+import { startDynamoDbLocal } from '../../emulator/dynamodb-local/launcher.ts';
+import { startLocalService, type LocalService } from '../../emulator/service.ts';
 import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
 import { connectClient } from '../support/service.ts';
 import { BUSINESS_METRICS } from '../../lambda/observability.ts';
@@ -54,24 +65,39 @@ const CONTENTION_SECONDS = quick ? 2 : 6;
 const sections: string[] = [];
 const goals: { what: string; goal: string; measured: string; met: boolean }[] = [];
 /** The synthesized API template (cold start synthesizes it; the cost model reads it). */
-let apiTemplate: { Resources: Record<string, { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, string> }> } | undefined;
+let apiTemplate:
+  | { Resources: Record<string, { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, string> }> }
+  | undefined;
 
 function report(title: string, body: string) {
   console.log(`\n## ${title}\n\n${body}`);
   sections.push(`## ${title}\n\n${body}`);
 }
 
-const template = (marker: string | number) => JSON.stringify({ Head: { Title: '$.Title' }, Body: [{ Type: 'Text', Props: { Text: '$.Customer.Name', Marker: String(marker) } }] });
+const template = (marker: string | number) =>
+  JSON.stringify({ Head: { Title: '$.Title' }, Body: [{ Type: 'Text', Props: { Text: '$.Customer.Name', Marker: String(marker) } }] });
 
 async function newView(client: ConnectClient, instanceId: string, marker: string | number = 0) {
   const { View } = await client.send(
-    new CreateViewCommand({ InstanceId: instanceId, Name: `bench-${instanceId}-${marker}`, Status: 'PUBLISHED', Content: { Template: template(marker), Actions: ['Go'] } }),
+    new CreateViewCommand({
+      InstanceId: instanceId,
+      Name: `bench-${instanceId}-${marker}`,
+      Status: 'PUBLISHED',
+      Content: { Template: template(marker), Actions: ['Go'] },
+    }),
   );
   return View!;
 }
 
 async function publish(client: ConnectClient, instanceId: string, viewId: string, marker: string) {
-  return client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: viewId, Status: 'PUBLISHED', Content: { Template: template(marker), Actions: ['Go'] } }));
+  return client.send(
+    new UpdateViewContentCommand({
+      InstanceId: instanceId,
+      ViewId: viewId,
+      Status: 'PUBLISHED',
+      Content: { Template: template(marker), Actions: ['Go'] },
+    }),
+  );
 }
 
 /** Writes items straight into the table (25 a batch, 8 batches at a time): seeding, not measuring. */
@@ -101,31 +127,56 @@ async function requestBudgets(service: LocalService, dynamo: InstrumentedDynamo,
   }
   await publish(client, instanceId, view.Id!, 'fresh');
   const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-  const detail = (counts: Record<string, number>) => Object.entries(counts).map(([c, n]) => `${n} ${c.replace('Command', '')}`).join(' + ');
+  const detail = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([c, n]) => `${n} ${c.replace('Command', '')}`)
+      .join(' + ');
   const rows: [string, number, Record<string, number>][] = [];
   const measure = async (name: string, budget: number, run: () => Promise<unknown>) => rows.push([name, budget, await dynamo.count(run)]);
 
-  await measure('CreateViewVersion (new content)', 2, () => client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
-  await measure('CreateViewVersion (unchanged)', 1, () => client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
+  await measure('CreateViewVersion (new content)', 2, () =>
+    client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })),
+  );
+  await measure('CreateViewVersion (unchanged)', 1, () =>
+    client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })),
+  );
   await measure('DescribeView ($LATEST)', 1, () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })));
-  await measure('DescribeView ($SAVED)', 1, () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` })));
+  await measure('DescribeView ($SAVED)', 1, () =>
+    client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` })),
+  );
   await measure('DescribeView (:N)', 1, () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:2` })));
-  await measure('ListViewVersions (first page)', 1, () => client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 2 })));
+  await measure('ListViewVersions (first page)', 1, () =>
+    client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 2 })),
+  );
   const token = (await client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1 }))).NextToken;
   // A later page also reads the head (side by side), so that a NextToken does not outlive its view.
-  await measure('ListViewVersions (a later page)', 2, () => client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1, NextToken: token })));
+  await measure('ListViewVersions (a later page)', 2, () =>
+    client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1, NextToken: token })),
+  );
   await measure('ListViews (a page)', 1, () => client.send(new ListViewsCommand({ InstanceId: instanceId })));
   await measure('CreateView', 1, () => newView(client, instanceId, 'second'));
   await measure('UpdateViewContent', 2, () => publish(client, instanceId, view.Id!, 'again'));
-  await measure('UpdateViewMetadata', 2, () => client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: 'd' })));
+  await measure('UpdateViewMetadata', 2, () =>
+    client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: 'd' })),
+  );
 
   const over = rows.filter(([, budget, counts]) => total(counts) > budget);
-  goals.push({ what: 'DynamoDB requests per operation', goal: 'CreateViewVersion new 2, unchanged 1; DescribeView 1; list page 1 (a later ListViewVersions page 2)', measured: over.length ? `${over.length} over budget` : 'all within budget', met: over.length === 0 });
+  goals.push({
+    what: 'DynamoDB requests per operation',
+    goal: 'CreateViewVersion new 2, unchanged 1; DescribeView 1; list page 1 (a later ListViewVersions page 2)',
+    measured: over.length ? `${over.length} over budget` : 'all within budget',
+    met: over.length === 0,
+  });
   report(
     'DynamoDB requests per operation',
     `Counted at the DynamoDB client (one logical call each; no retries happened).\n\n${table(
       ['Operation', 'Budget', 'Measured', 'Calls'],
-      rows.map(([name, budget, counts]) => [name, budget, total(counts) <= budget ? `**${total(counts)}**` : `**${total(counts)} (over budget)**`, detail(counts)]),
+      rows.map(([name, budget, counts]) => [
+        name,
+        budget,
+        total(counts) <= budget ? `**${total(counts)}**` : `**${total(counts)} (over budget)**`,
+        detail(counts),
+      ]),
     )}`,
   );
   void service;
@@ -135,16 +186,22 @@ async function requestBudgets(service: LocalService, dynamo: InstrumentedDynamo,
 async function coldStart() {
   const out = mkdtempSync(join(tmpdir(), 'views-bench-'));
   try {
-    const synth = spawnSync('npx', ['cdk', 'synth', '-q', '-o', out, '-c', 'alarmEmail=bench@example.com'], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' } });
+    const synth = spawnSync('npx', ['cdk', 'synth', '-q', '-o', out, '-c', 'alarmEmail=bench@example.com'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' },
+    });
     if (synth.status !== 0) throw new Error(`cdk synth failed:\n${synth.stdout}${synth.stderr}`);
     const templateJson = JSON.parse(readFileSync(join(out, 'ConnectViewsApi.template.json'), 'utf8'));
     apiTemplate = templateJson;
-    const [, fn] = Object.entries(templateJson.Resources as Record<string, { Type: string; Properties: Record<string, any>; Metadata?: Record<string, string> }>).find(
-      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('ServiceHandler'),
-    )!;
+    const [, fn] = Object.entries(
+      templateJson.Resources as Record<string, { Type: string; Properties: Record<string, any>; Metadata?: Record<string, string> }>,
+    ).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('ServiceHandler'))!;
     const serviceBundle = join(out, fn.Metadata!['aws:asset:path']!, 'index.mjs');
     // Node's flags as deployed (--enable-source-maps): the source map is loaded at import.
-    const deployedFlags = String(fn.Properties['Environment']['Variables']['NODE_OPTIONS'] ?? '').split(' ').filter(Boolean);
+    const deployedFlags = String(fn.Properties['Environment']['Variables']['NODE_OPTIONS'] ?? '')
+      .split(' ')
+      .filter(Boolean);
 
     const referenceBundle = join(out, 'reference', 'index.mjs');
     await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(root, 'test/bench/reference-handler.ts')], outfile: referenceBundle });
@@ -153,14 +210,25 @@ async function coldStart() {
       const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(performance.now() - t);`;
       const output = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
         cwd: tmpdir(),
-        env: { PATH: process.env['PATH'], TABLE_NAME: 't', PAGINATION_TOKEN_SECRET: 'bench-secret-0123456789', AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT', ...extraEnv },
+        env: {
+          PATH: process.env['PATH'],
+          TABLE_NAME: 't',
+          PAGINATION_TOKEN_SECRET: 'bench-secret-0123456789',
+          AWS_REGION: 'us-east-1',
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+          ...extraEnv,
+        },
         encoding: 'utf8',
       });
       return Number(output.trim().split('\n').at(-1));
     };
     // In Lambda (AWS_LAMBDA_FUNCTION_NAME set) the handler also loads the X-Ray SDK for the tracer,
     // and names the NextToken secret (read at the first request, not at import).
-    const inLambda = { AWS_LAMBDA_FUNCTION_NAME: 'views', POWERTOOLS_TRACE_ENABLED: 'true', PAGINATION_TOKEN_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:t' };
+    const inLambda = {
+      AWS_LAMBDA_FUNCTION_NAME: 'views',
+      POWERTOOLS_TRACE_ENABLED: 'true',
+      PAGINATION_TOKEN_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:t',
+    };
     const noTracing = { POWERTOOLS_TRACE_ENABLED: 'false' };
     const runs = quick ? 8 : 25;
     const serviceTimes: number[] = [];
@@ -183,7 +251,12 @@ async function coldStart() {
     const p50t = percentile(tracedTimes, 50);
     const p50r = percentile(referenceTimes, 50);
     const size = `${(statSync(serviceBundle).size / 1024).toFixed(0)} KiB bundle`;
-    goals.push({ what: 'Cold start vs the document-client-only bundle, tracing and source maps off', goal: '≤ 1.20×', measured: `${ratio(p50s, p50r)} (${size})`, met: p50s / p50r <= 1.2 });
+    goals.push({
+      what: 'Cold start vs the document-client-only bundle, tracing and source maps off',
+      goal: '≤ 1.20×',
+      measured: `${ratio(p50s, p50r)} (${size})`,
+      met: p50s / p50r <= 1.2,
+    });
     goals.push({
       what: 'Cold start vs the document-client-only bundle, X-Ray tracer and source maps on (deployed default)',
       goal: '≤ 1.20×',
@@ -195,10 +268,34 @@ async function coldStart() {
       `Both bundles are built the way the CDK app builds the Lambda (esbuild, ESM, minified, AWS SDK inside); the service bundle is the real asset of \`cdk synth\`. Import time is measured in ${runs} fresh Node.js ${process.version} processes each (median and p90); the goal is at most 1.2× the reference. The handler loads the X-Ray SDK (for the Powertools tracer) only in Lambda with tracing on, as deployed by default; \`POWERTOOLS_TRACE_ENABLED=false\` leaves it out.\n\n${table(
         ['Bundle', 'Size', 'Import p50 (ms)', 'Import p90 (ms)', 'Ratio'],
         [
-          ['Service, tracing and source maps off', `${kib(serviceBundle)} KiB`, ms(p50s), ms(percentile(serviceTimes, 90)), `**${ratio(p50s, p50r)}**`],
-          ['Service, in Lambda with the tracer and source maps (deployed default)', `${kib(serviceBundle)} KiB + ${kib(`${serviceBundle}.map`)} KiB map`, ms(p50t), ms(percentile(tracedTimes, 90)), `**${ratio(p50t, p50r)}**`],
-          ['Service, in Lambda with the tracer, without --enable-source-maps', `${kib(serviceBundle)} KiB`, ms(p50u), ms(percentile(unmappedTimes, 90)), ratio(p50u, p50r)],
-          ['Reference (DynamoDB document client only)', `${kib(referenceBundle)} KiB`, ms(p50r), ms(percentile(referenceTimes, 90)), '1.00×'],
+          [
+            'Service, tracing and source maps off',
+            `${kib(serviceBundle)} KiB`,
+            ms(p50s),
+            ms(percentile(serviceTimes, 90)),
+            `**${ratio(p50s, p50r)}**`,
+          ],
+          [
+            'Service, in Lambda with the tracer and source maps (deployed default)',
+            `${kib(serviceBundle)} KiB + ${kib(`${serviceBundle}.map`)} KiB map`,
+            ms(p50t),
+            ms(percentile(tracedTimes, 90)),
+            `**${ratio(p50t, p50r)}**`,
+          ],
+          [
+            'Service, in Lambda with the tracer, without --enable-source-maps',
+            `${kib(serviceBundle)} KiB`,
+            ms(p50u),
+            ms(percentile(unmappedTimes, 90)),
+            ratio(p50u, p50r),
+          ],
+          [
+            'Reference (DynamoDB document client only)',
+            `${kib(referenceBundle)} KiB`,
+            ms(p50r),
+            ms(percentile(referenceTimes, 90)),
+            '1.00×',
+          ],
         ],
       )}\n\nThe X-Ray SDK costs about ${ms(p50u - p50s)} ms of cold start; that is the price of the per-call DynamoDB subsegments. \`--enable-source-maps\` makes Node read and parse the ${kib(`${serviceBundle}.map`)} KiB map at import (sources' text left out): about ${ms(p50t - p50u)} ms, the price of stack traces that name \`lambda/…\` files and lines instead of \`index.mjs:1:32622\`. The price is Node's source-map mode, not the map's size (measured once by hand: a map cut down to the service's own sources, 88 KiB, cost the same). It is paid once per cold start, on top of the Lambda runtime's own start; kept, because every stack trace — the API handler's, the stream consumers', a failure at init — then names a file and a line of this repository.`,
     );
@@ -216,7 +313,15 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
   const rows: (string | number)[][] = [];
   const row = (name: string, samples: number[], handler: number[], bare?: number[]) => {
     const [p50, bareP50, handlerP50] = [percentile(samples, 50), bare ? percentile(bare, 50) : Number.NaN, percentile(handler, 50)];
-    rows.push([name, ms(p50), ms(percentile(samples, 99)), ms(handlerP50), bare ? ms(bareP50) : '', bare ? `**${ratio(p50, bareP50)}**` : '', bare ? ratio(handlerP50, bareP50) : '']);
+    rows.push([
+      name,
+      ms(p50),
+      ms(percentile(samples, 99)),
+      ms(handlerP50),
+      bare ? ms(bareP50) : '',
+      bare ? `**${ratio(p50, bareP50)}**` : '',
+      bare ? ratio(handlerP50, bareP50) : '',
+    ]);
   };
   /** Handler latencies of the calls `run` makes to one operation. */
   const measuredBy = async (operation: string, run: () => Promise<number[]>): Promise<[number[], number[]]> => {
@@ -246,7 +351,12 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
       TransactItems: [
         { Put: { TableName: service.tableName, Item: { ...headItem, PK: bareHeadPartition, versionCounter: 0, versions: 0 } } },
         { Put: { TableName: service.tableName, Item: { ...chunk, PK: bareHeadPartition } } },
-        { Put: { TableName: service.tableName, Item: { ...bareListing, kind: 'listing', viewId: view.Id, lastModifiedTime: headItem['lastModifiedTime'] } } },
+        {
+          Put: {
+            TableName: service.tableName,
+            Item: { ...bareListing, kind: 'listing', viewId: view.Id, lastModifiedTime: headItem['lastModifiedTime'] },
+          },
+        },
       ],
     }),
   );
@@ -275,11 +385,26 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
     );
     const head = read.Items![0]!;
     const now = Math.max(Date.now(), Number(head['lastModifiedTime']) + 1);
-    const record = { version: i + 1, name: head['name'], type: 'CUSTOMER_MANAGED', content: head['latest'], publishedTime: now, viewCreatedTime: head['createdTime'] };
+    const record = {
+      version: i + 1,
+      name: head['name'],
+      type: 'CUSTOMER_MANAGED',
+      content: head['latest'],
+      publishedTime: now,
+      viewCreatedTime: head['createdTime'],
+    };
     // CreateViewVersion's guards: LastModifiedTime, description and tags as read.
-    const guards = (['lastModifiedTime', 'description', 'tags'] as const).map((field, index) => (head[field] === undefined ? `attribute_not_exists(#g${index})` : `#g${index} = :g${index}`));
-    const guardNames = Object.fromEntries((['lastModifiedTime', 'description', 'tags'] as const).map((field, index) => [`#g${index}`, field]));
-    const guardValues = Object.fromEntries((['lastModifiedTime', 'description', 'tags'] as const).flatMap((field, index) => (head[field] === undefined ? [] : [[`:g${index}`, head[field]]])));
+    const guards = (['lastModifiedTime', 'description', 'tags'] as const).map((field, index) =>
+      head[field] === undefined ? `attribute_not_exists(#g${index})` : `#g${index} = :g${index}`,
+    );
+    const guardNames = Object.fromEntries(
+      (['lastModifiedTime', 'description', 'tags'] as const).map((field, index) => [`#g${index}`, field]),
+    );
+    const guardValues = Object.fromEntries(
+      (['lastModifiedTime', 'description', 'tags'] as const).flatMap((field, index) =>
+        head[field] === undefined ? [] : [[`:g${index}`, head[field]]],
+      ),
+    );
     await doc.send(
       new TransactWriteCommand({
         ClientRequestToken: randomUUID(),
@@ -290,7 +415,14 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
               Key: { PK: bareHeadPartition, SK: 'VIEW' },
               UpdateExpression: 'SET #counter = :counter, #highest = :highest, #modified = :modified ADD #versions :one',
               ConditionExpression: ['attribute_exists(PK) AND attribute_not_exists(#deleting)', ...guards].join(' AND '),
-              ExpressionAttributeNames: { '#counter': 'versionCounter', '#highest': 'highest', '#deleting': 'deleting', '#modified': 'lastModifiedTime', '#versions': 'versions', ...guardNames },
+              ExpressionAttributeNames: {
+                '#counter': 'versionCounter',
+                '#highest': 'highest',
+                '#deleting': 'deleting',
+                '#modified': 'lastModifiedTime',
+                '#versions': 'versions',
+                ...guardNames,
+              },
               ExpressionAttributeValues: { ':counter': i + 1, ':highest': record, ':modified': now, ':one': 1, ...guardValues },
             },
           },
@@ -304,12 +436,31 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
               ExpressionAttributeValues: { ':modified': now, ':viewId': view.Id },
             },
           },
-          { Put: { TableName: service.tableName, Item: { PK: bareHeadPartition, SK: versionSk(i + 1), kind: 'version', ...record }, ConditionExpression: 'attribute_not_exists(PK)' } },
-          { Put: { TableName: service.tableName, Item: { PK: bareHeadPartition, SK: versionChunkSk(i + 1, 0), data: chunk['data'] }, ConditionExpression: 'attribute_not_exists(PK)' } },
           {
             Put: {
               TableName: service.tableName,
-              Item: { PK: outboxPartition(instanceId, `BARE-${view.Id}`), SK: `E#${new Date(now).toISOString()}#${randomUUID()}`, kind: 'event', detailType: 'View Version Published', detail: bareEventDetail(i + 1), expiresAt: Math.floor(now / 1000) + 2 * 86_400 },
+              Item: { PK: bareHeadPartition, SK: versionSk(i + 1), kind: 'version', ...record },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Put: {
+              TableName: service.tableName,
+              Item: { PK: bareHeadPartition, SK: versionChunkSk(i + 1, 0), data: chunk['data'] },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Put: {
+              TableName: service.tableName,
+              Item: {
+                PK: outboxPartition(instanceId, `BARE-${view.Id}`),
+                SK: `E#${new Date(now).toISOString()}#${randomUUID()}`,
+                kind: 'event',
+                detailType: 'View Version Published',
+                detail: bareEventDetail(i + 1),
+                expiresAt: Math.floor(now / 1000) + 2 * 86_400,
+              },
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
@@ -325,10 +476,14 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
   const handlerLast = (operation: string) => handlerLatency.get(operation)!.at(-1)!;
   for (let i = 0; i < n; i++) {
     await publish(client, instanceId, view.Id!, `latency-${i}`);
-    samples.publish.push(...(await timeEach(1, () => client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })))));
+    samples.publish.push(
+      ...(await timeEach(1, () => client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })))),
+    );
     handler.publish.push(handlerLast('CreateViewVersion'));
     bare.publish.push(...(await timeEach(1, () => barePublishOnce(i))));
-    samples.unchanged.push(...(await timeEach(1, () => client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })))));
+    samples.unchanged.push(
+      ...(await timeEach(1, () => client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })))),
+    );
     handler.unchanged.push(handlerLast('CreateViewVersion'));
     samples.describe.push(...(await timeEach(1, () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })))));
     handler.describe.push(handlerLast('DescribeView'));
@@ -344,11 +499,32 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
   });
   row('CreateViewVersion (unchanged)', samples.unchanged, handler.unchanged, bare.describe);
   row('DescribeView ($LATEST)', samples.describe, handler.describe, bare.describe);
-  row('DescribeView (:N)', ...(await measuredBy('DescribeView', () => timeEach(n, (i) => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${1 + (i % 50)}` }))))));
-  row('UpdateViewContent (PUBLISHED)', ...(await measuredBy('UpdateViewContent', () => timeEach(n, (i) => publish(client, instanceId, view.Id!, `u${i}`)))));
-  row('UpdateViewMetadata', ...(await measuredBy('UpdateViewMetadata', () => timeEach(n, (i) => client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: `d${i}` }))))));
-  row('ListViewVersions (100)', ...(await measuredBy('ListViewVersions', () => timeEach(n, () => client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id }))))));
-  row('ListViews', ...(await measuredBy('ListViews', () => timeEach(n, () => client.send(new ListViewsCommand({ InstanceId: instanceId }))))));
+  row(
+    'DescribeView (:N)',
+    ...(await measuredBy('DescribeView', () =>
+      timeEach(n, (i) => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${1 + (i % 50)}` }))),
+    )),
+  );
+  row(
+    'UpdateViewContent (PUBLISHED)',
+    ...(await measuredBy('UpdateViewContent', () => timeEach(n, (i) => publish(client, instanceId, view.Id!, `u${i}`)))),
+  );
+  row(
+    'UpdateViewMetadata',
+    ...(await measuredBy('UpdateViewMetadata', () =>
+      timeEach(n, (i) => client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: `d${i}` }))),
+    )),
+  );
+  row(
+    'ListViewVersions (100)',
+    ...(await measuredBy('ListViewVersions', () =>
+      timeEach(n, () => client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id }))),
+    )),
+  );
+  row(
+    'ListViews',
+    ...(await measuredBy('ListViews', () => timeEach(n, () => client.send(new ListViewsCommand({ InstanceId: instanceId }))))),
+  );
   row('CreateView', ...(await measuredBy('CreateView', () => timeEach(n, (i) => newView(client, instanceId, `create-${i}`)))));
 
   report(
@@ -394,7 +570,7 @@ async function scale(service: LocalService, client: ConnectClient) {
     lastChunks = chunks;
     if (v === SCALE_VERSIONS) break;
     items.push({ PK: partition, SK: versionSk(v), kind: 'version', ...record });
-    chunks.forEach((data, index) => items.push({ PK: partition, SK: versionChunkSk(v, index), data }));
+    for (const [index, data] of chunks.entries()) items.push({ PK: partition, SK: versionChunkSk(v, index), data });
   }
   await seedItems(service, items);
   // The last version goes through the store's own publish, which also advances the head's counter.
@@ -406,7 +582,8 @@ async function scale(service: LocalService, client: ConnectClient) {
   const seedSeconds = (performance.now() - seeded) / 1000;
 
   // Equal pages (10 items from either view) isolate the partition size; 100 shows the full page.
-  const firstPage = (viewId: string, size: number) => () => client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: viewId, MaxResults: size }));
+  const firstPage = (viewId: string, size: number) => () =>
+    client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: viewId, MaxResults: size }));
   const n = quick ? 20 : 100;
   const measured: Record<string, number[]> = {};
   for (const size of [10, 100]) {
@@ -425,7 +602,11 @@ async function scale(service: LocalService, client: ConnectClient) {
     let pages = 0;
     const started = performance.now();
     do {
-      token = (await client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: big.Id, MaxResults: 100, ...(token ? { NextToken: token } : {}) }))).NextToken;
+      token = (
+        await client.send(
+          new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: big.Id, MaxResults: 100, ...(token ? { NextToken: token } : {}) }),
+        )
+      ).NextToken;
       pages++;
     } while (token);
     return { pages, seconds: (performance.now() - started) / 1000 };
@@ -438,20 +619,42 @@ async function scale(service: LocalService, client: ConnectClient) {
   await client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: big.Id }));
   const answeredMs = performance.now() - deleteStarted;
   const { Items: outbox } = await doc.send(
-    new QueryCommand({ TableName: service.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': outboxPartition(instanceId, big.Id!) } }),
+    new QueryCommand({
+      TableName: service.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': outboxPartition(instanceId, big.Id!) },
+    }),
   );
   const request = outbox!.find((item) => item['kind'] === 'purge')!;
   const worker = createPurgeWorker(service.store, new Logger({ logLevel: 'SILENT' }));
   const purgeStarted = performance.now();
-  const invocation = { awsRequestId: 'bench', functionName: 'purge', invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:purge', getRemainingTimeInMillis: () => 300_000 } as Context;
-  const purged = await worker({ Records: [{ eventName: 'INSERT', dynamodb: { SequenceNumber: '1', NewImage: marshall(request) as never } }] } as DynamoDBStreamEvent, invocation);
+  const invocation = {
+    awsRequestId: 'bench',
+    functionName: 'purge',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:purge',
+    getRemainingTimeInMillis: () => 300_000,
+  } as Context;
+  const purged = await worker(
+    { Records: [{ eventName: 'INSERT', dynamodb: { SequenceNumber: '1', NewImage: marshall(request) as never } }] } as DynamoDBStreamEvent,
+    invocation,
+  );
   const purgeSeconds = (performance.now() - purgeStarted) / 1000;
   const left = await doc.send(
-    new QueryCommand({ TableName: service.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partition }, Select: 'COUNT' }),
+    new QueryCommand({
+      TableName: service.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+      Select: 'COUNT',
+    }),
   );
 
   const flat = percentile(measured['big-10']!, 50) / percentile(measured['small-10']!, 50);
-  goals.push({ what: `ListViewVersions first page, ${SCALE_VERSIONS.toLocaleString('en')} vs 10 versions`, goal: '≤ 1.20×', measured: `${flat.toFixed(2)}× (equal pages of 10)`, met: flat <= 1.2 });
+  goals.push({
+    what: `ListViewVersions first page, ${SCALE_VERSIONS.toLocaleString('en')} vs 10 versions`,
+    goal: '≤ 1.20×',
+    measured: `${flat.toFixed(2)}× (equal pages of 10)`,
+    met: flat <= 1.2,
+  });
   goals.push({
     what: `DeleteView of a ${SCALE_VERSIONS.toLocaleString('en')}-version view`,
     goal: 'answers within about a second; the purge worker deletes everything',
@@ -465,7 +668,12 @@ async function scale(service: LocalService, client: ConnectClient) {
       [10, 100].map((size) => {
         const small = measured[`small-${size}`]!;
         const large = measured[`big-${size}`]!;
-        return [size, `${ms(percentile(small, 50))} / ${ms(percentile(small, 99))}`, `${ms(percentile(large, 50))} / ${ms(percentile(large, 99))}`, `**${ratio(percentile(large, 50), percentile(small, 50))}**`];
+        return [
+          size,
+          `${ms(percentile(small, 50))} / ${ms(percentile(small, 99))}`,
+          `${ms(percentile(large, 50))} / ${ms(percentile(large, 99))}`,
+          `**${ratio(percentile(large, 50), percentile(small, 50))}**`,
+        ];
       }),
     )}\n\nWalking all ${walk.pages} pages took ${walk.seconds.toFixed(1)} s.\n\nDeleteView of the ${SCALE_VERSIONS.toLocaleString('en')}-version view answered in **${ms(answeredMs)} ms** (the view is gone at once; it purges for at most half a second itself). The purge worker, given the delete's purge request as the table stream delivers it, finished the rest in **${purgeSeconds.toFixed(1)} s** in one invocation; items left in the partition afterwards: **${left.Count}**.`,
   );
@@ -500,7 +708,7 @@ async function search(service: LocalService, dynamo: InstrumentedDynamo, client:
     });
   }
   // The instance's view count, as CreateView's transactions would have kept it (ApproximateTotalCount's estimate reads it).
-  shardCounts.forEach((views, shard) => items.push({ ...key(instancePartition(instanceId), viewCountSk(shard)), views }));
+  for (const [shard, views] of shardCounts.entries()) items.push({ ...key(instancePartition(instanceId), viewCountSk(shard)), views });
   await seedItems(service, items);
 
   const walk = async (input: Omit<SearchViewsCommandInput, 'InstanceId'>) => {
@@ -514,7 +722,9 @@ async function search(service: LocalService, dynamo: InstrumentedDynamo, client:
     do {
       const started = performance.now();
       const counts = await dynamo.count(async () => {
-        const page = await client.send(new SearchViewsCommand({ InstanceId: instanceId, ...input, ...(token ? { NextToken: token } : {}) }));
+        const page = await client.send(
+          new SearchViewsCommand({ InstanceId: instanceId, ...input, ...(token ? { NextToken: token } : {}) }),
+        );
         token = page.NextToken;
         results += page.Views!.length;
         approximate = page.ApproximateTotalCount ?? 0;
@@ -530,8 +740,14 @@ async function search(service: LocalService, dynamo: InstrumentedDynamo, client:
   await walk({ MaxResults: 100 });
   const cases: [string, Omit<SearchViewsCommandInput, 'InstanceId'>][] = [
     ['every view, 100 a page', { MaxResults: 100 }],
-    ['name STARTS_WITH "view-001" (100 matches)', { SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'view-001', ComparisonType: 'STARTS_WITH' } } }],
-    ['description CONTAINS "needle" (1%)', { SearchCriteria: { StringCondition: { FieldName: 'description', Value: 'NEEDLE', ComparisonType: 'CONTAINS' } } }],
+    [
+      'name STARTS_WITH "view-001" (100 matches)',
+      { SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'view-001', ComparisonType: 'STARTS_WITH' } } },
+    ],
+    [
+      'description CONTAINS "needle" (1%)',
+      { SearchCriteria: { StringCondition: { FieldName: 'description', Value: 'NEEDLE', ComparisonType: 'CONTAINS' } } },
+    ],
     ['tag team = team-0 (1 in 30 tagged)', { SearchFilter: { AttributeFilter: { TagCondition: { TagKey: 'team', TagValue: 'team-0' } } } }],
     ['no match at all', { SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'absent', ComparisonType: 'EXACT' } } }],
   ];
@@ -541,14 +757,37 @@ async function search(service: LocalService, dynamo: InstrumentedDynamo, client:
   for (const [name, input] of cases) {
     const result = await walk(input);
     worst = Math.max(worst, result.maxQueries);
-    rows.push([name, result.results, result.firstApproximate ?? 0, result.approximate, result.calls, result.maxQueries, ms(result.p50), ms(result.max)]);
+    rows.push([
+      name,
+      result.results,
+      result.firstApproximate ?? 0,
+      result.approximate,
+      result.calls,
+      result.maxQueries,
+      ms(result.p50),
+      ms(result.max),
+    ]);
   }
-  goals.push({ what: `SearchViews page cost, ${total.toLocaleString('en')} views in the instance`, goal: `≤ ${SEARCH_MAX_QUERIES} queries a page`, measured: `at most ${worst}`, met: worst <= SEARCH_MAX_QUERIES });
+  goals.push({
+    what: `SearchViews page cost, ${total.toLocaleString('en')} views in the instance`,
+    goal: `≤ ${SEARCH_MAX_QUERIES} queries a page`,
+    measured: `at most ${worst}`,
+    met: worst <= SEARCH_MAX_QUERIES,
+  });
   const slowestHandler = Math.max(0, ...(handlerLatency.get('SearchViews') ?? []).slice(handlerFrom));
   report(
     'SearchViews',
     `An instance with ${total.toLocaleString('en')} views (listing items seeded in the store's layout). Each SearchViews call makes at most **${SEARCH_MAX_QUERIES} queries** of the instance's listing — the first reads twice MaxResults items, the others at most 1 MB each (about 3,000 of these views); a later page stops reading once full — however many views the instance has; a page may therefore hold fewer than MaxResults views and still carry a NextToken. Every search below was followed to its last page. The first page goes on reading and counting after it is full, within the same 4 queries, so its \`ApproximateTotalCount\` is exact when those reach the end of the listing and an estimate from the instance's view count otherwise.\n\n${table(
-      ['Search', 'Views found', 'ApproximateTotalCount, first page', 'last page', 'Calls', 'Queries per call (max)', 'Call p50 (ms)', 'Call max (ms)'],
+      [
+        'Search',
+        'Views found',
+        'ApproximateTotalCount, first page',
+        'last page',
+        'Calls',
+        'Queries per call (max)',
+        'Call p50 (ms)',
+        'Call max (ms)',
+      ],
       rows,
     )}`,
   );
@@ -580,7 +819,14 @@ async function contention(client: ConnectClient) {
             const mine = template(`${mode}-w${w}-${i}`);
             let sha: string;
             try {
-              const { View } = await client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: mine, Actions: ['Go'] } }));
+              const { View } = await client.send(
+                new UpdateViewContentCommand({
+                  InstanceId: instanceId,
+                  ViewId: view.Id,
+                  Status: 'PUBLISHED',
+                  Content: { Template: mine, Actions: ['Go'] },
+                }),
+              );
               sha = View!.ViewContentSha256!;
               publishedContent.set(sha, mine);
             } catch (error) {
@@ -590,7 +836,11 @@ async function contention(client: ConnectClient) {
             }
             try {
               const { View } = await client.send(
-                new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ...(mode === 'strict' ? { ViewContentSha256: sha } : {}) }),
+                new CreateViewVersionCommand({
+                  InstanceId: instanceId,
+                  ViewId: view.Id,
+                  ...(mode === 'strict' ? { ViewContentSha256: sha } : {}),
+                }),
               );
               returned.push({ version: View!.Version!, template: View!.Content!.Template!, sha: View!.ViewContentSha256! });
             } catch (error) {
@@ -616,7 +866,9 @@ async function contention(client: ConnectClient) {
       const versions: number[] = [];
       let token: string | undefined;
       do {
-        const page = await client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, ...(token ? { NextToken: token } : {}) }));
+        const page = await client.send(
+          new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, ...(token ? { NextToken: token } : {}) }),
+        );
         versions.push(...page.ViewVersionSummaryList!.map((v) => v.Version!));
         token = page.NextToken;
       } while (token);
@@ -633,7 +885,12 @@ async function contention(client: ConnectClient) {
     }
   }
   const anomalies = rows.reduce((sum, row) => sum + Number(row.at(-1)), 0);
-  goals.push({ what: 'Contention with 1, 8, 32 writers on one view', goal: 'zero anomalies', measured: `${anomalies} anomalies`, met: anomalies === 0 });
+  goals.push({
+    what: 'Contention with 1, 8, 32 writers on one view',
+    goal: 'zero anomalies',
+    measured: `${anomalies} anomalies`,
+    met: anomalies === 0,
+  });
   report(
     'Contention',
     `Writers on one view for ${CONTENTION_SECONDS} s each, every writer looping UpdateViewContent (PUBLISHED, its own content) → CreateViewVersion. **strict**: the publish passes the sha its update returned, so it is refused (ResourceInUseException) whenever another writer published in between — the more writers, the rarer an uninterrupted pair. **latest**: no sha; each publish versions whatever \`$LATEST\` is (or returns the highest version when that is unchanged). Anomalies: versions that are not exactly 1..N, a stored version whose content differs from what its callers were told or that no writer published, one version reported with two contents.\n\n${table(
@@ -680,7 +937,11 @@ try {
   await scale(service, client);
   const searched = await search(service, dynamo, client);
   await contention(client);
-  const heavy = await heavyRequests(service, (items) => seedItems(service, items), (operation) => handlerLatency.get(operation)?.at(-1));
+  const heavy = await heavyRequests(
+    service,
+    (items) => seedItems(service, items),
+    (operation) => handlerLatency.get(operation)?.at(-1),
+  );
   const costliest = Math.max(heavy.worstMs, searched.slowestHandler);
   goals.push({
     what: 'The costliest request a caller can make (handler time)',
@@ -689,7 +950,12 @@ try {
     met: costliest <= 1000,
   });
   report(heavy.title, heavy.body);
-  const secretFetch = await measureSecretFetch({ dynamoEndpoint: dynamoLocal.endpoint, tableName: 'bench', bundleDir: root, runs: quick ? 5 : 15 });
+  const secretFetch = await measureSecretFetch({
+    dynamoEndpoint: dynamoLocal.endpoint,
+    tableName: 'bench',
+    bundleDir: root,
+    runs: quick ? 5 : 15,
+  });
   report(secretFetch.title, secretFetch.body);
   const measuredOn = `${new Date().toISOString().slice(0, 10)} (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node.js ${process.version}, DynamoDB Local)`;
   // A DynamoDB Local of its own: after the sections above wrote some 40,000 items with their stream
@@ -697,7 +963,10 @@ try {
   // times that stand in for Lambda's duration.
   const costLocal = await startDynamoDbLocal();
   try {
-    writeFileSync(join(root, 'docs/cost.md'), costDocument(await measureCapacity(costLocal.endpoint), templateFacts(apiTemplate!, BUSINESS_METRICS), measuredOn));
+    writeFileSync(
+      join(root, 'docs/cost.md'),
+      costDocument(await measureCapacity(costLocal.endpoint), templateFacts(apiTemplate!, BUSINESS_METRICS), measuredOn),
+    );
   } finally {
     await costLocal.stop();
   }
@@ -726,5 +995,10 @@ ${table(
 ${sections.join('\n\n')}
 `;
 if (!quick) writeFileSync(join(root, 'docs/performance.md'), document);
-console.log(`\n## Summary\n\n${table(['Measure', 'Goal', 'Measured', 'Met'], goals.map((g) => [g.what, g.goal, g.measured, g.met ? 'yes' : 'no']))}`);
+console.log(
+  `\n## Summary\n\n${table(
+    ['Measure', 'Goal', 'Measured', 'Met'],
+    goals.map((g) => [g.what, g.goal, g.measured, g.met ? 'yes' : 'no']),
+  )}`,
+);
 console.log(`\n${quick ? 'Quick run: docs/performance.md left as it was.' : 'Wrote docs/performance.md.'}`);

@@ -30,7 +30,12 @@ async function startMoto(): Promise<{ endpoint: string; stop: () => void } | und
   const port = await freePort();
   const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  const client = new SecretsManagerClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) return undefined;
     try {
@@ -57,7 +62,12 @@ export const LAMBDA_BUNDLE_OPTIONS: BuildOptions = {
   logLevel: 'silent',
 };
 
-export async function measureSecretFetch(options: { dynamoEndpoint: string; tableName: string; bundleDir: string; runs: number }): Promise<{ title: string; body: string }> {
+export async function measureSecretFetch(options: {
+  dynamoEndpoint: string;
+  tableName: string;
+  bundleDir: string;
+  runs: number;
+}): Promise<{ title: string; body: string }> {
   const title = 'NextToken key from Secrets Manager';
   const moto = await startMoto();
   if (!moto) return { title, body: 'Skipped: `python3 -m moto.server` (the Secrets Manager stand-in) is not available on this machine.' };
@@ -72,7 +82,11 @@ export async function measureSecretFetch(options: { dynamoEndpoint: string; tabl
     const service = join(out, 'service', 'index.mjs');
     await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(options.bundleDir, 'lambda/handler.ts')], outfile: service });
     const reference = join(out, 'reference', 'index.mjs');
-    await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(options.bundleDir, 'test/bench/reference-handler.ts')], outfile: reference });
+    await build({
+      ...LAMBDA_BUNDLE_OPTIONS,
+      entryPoints: [join(options.bundleDir, 'test/bench/reference-handler.ts')],
+      outfile: reference,
+    });
     const withSecrets = join(out, 'with-secrets', 'index.mjs');
     await build({
       ...LAMBDA_BUNDLE_OPTIONS,
@@ -105,16 +119,28 @@ export async function measureSecretFetch(options: { dynamoEndpoint: string; tabl
           { awsRequestId: 'a', invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f', getRemainingTimeInMillis: () => 10000 });
         if (r.statusCode !== 404) throw new Error('unexpected ' + r.statusCode + ' ' + r.body);
         console.log(performance.now() - t);`;
-      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: tmpdir(), env: { ...baseEnv, ...env }, encoding: 'utf8' });
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: tmpdir(),
+        env: { ...baseEnv, ...env },
+        encoding: 'utf8',
+      });
       return Number(output.trim().split('\n').at(-1));
     };
     const importTime = (bundle: string) =>
       Number(
-        execFileSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(performance.now() - t);`], {
-          cwd: tmpdir(),
-          env: baseEnv,
-          encoding: 'utf8',
-        })
+        execFileSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(performance.now() - t);`,
+          ],
+          {
+            cwd: tmpdir(),
+            env: baseEnv,
+            encoding: 'utf8',
+          },
+        )
           .trim()
           .split('\n')
           .at(-1),
@@ -142,7 +168,11 @@ export async function measureSecretFetch(options: { dynamoEndpoint: string; tabl
           ['Key in the environment (local service, tests)', ms(p50(samples.env)), ms(percentile(samples.env, 90))],
           ['Key read from Secrets Manager (as deployed)', ms(p50(samples.secret)), ms(percentile(samples.secret, 90))],
           ['Import: document-client-only reference bundle', ms(p50(samples.reference)), ms(percentile(samples.reference, 90))],
-          ['Import: the same + Secrets Manager client + Powertools Parameters', ms(p50(samples.withSecrets)), ms(percentile(samples.withSecrets, 90))],
+          [
+            'Import: the same + Secrets Manager client + Powertools Parameters',
+            ms(p50(samples.withSecrets)),
+            ms(percentile(samples.withSecrets, 90)),
+          ],
         ],
       )}\n\nThe read adds **${ms(fetchCost)} ms** to the first request here; the two packages add **${ms(importCost)} ms** of import time to a bundle that already carries the DynamoDB client.`,
     };

@@ -6,7 +6,11 @@ export function percentile(samples: number[], p: number): number {
   return sorted[index]!;
 }
 
-export async function timeEach(iterations: number, run: (i: number) => Promise<unknown>, before?: (i: number) => Promise<unknown>): Promise<number[]> {
+export async function timeEach(
+  iterations: number,
+  run: (i: number) => Promise<unknown>,
+  before?: (i: number) => Promise<unknown>,
+): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < iterations; i++) {
     if (before) await before(i);

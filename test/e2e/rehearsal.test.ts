@@ -5,11 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConnectClient, CreateViewVersionCommand, DeleteViewCommand } from '@aws-sdk/client-connect';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, waitUntilTableExists, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Server } from 'node:http';
-import { createGateway } from '../../bin/local/gateway.ts';
-import { listen } from '../../bin/local/http-server.ts';
+import { createGateway } from '../../emulator/gateway/gateway.ts';
+import { listen } from '../../emulator/gateway/http-server.ts';
 import { resolve, type CfnTemplate, type Deployment } from '../../emulator/iam/intrinsics.ts';
 import { tableParameters } from '../../emulator/iam/local-roles.ts';
 import { Permissions } from '../../emulator/iam/policy.ts';
@@ -17,7 +24,7 @@ import { functionNamed, permissionsOf, type TemplateFunction } from '../../emula
 import { FUNCTION_IDS, type ServiceFunctionName } from '../../lib/function-ids.ts';
 import { outboxPartition, purgeSk, viewPartition } from '#store/keys.ts';
 import { createView } from '../support/fixtures.ts';
-import { synthesizeService } from '../infra/app.ts';
+import { synthesizeService } from '../support/cdk-app.ts';
 import { walkEveryOperation } from '../support/operation-walk.ts';
 import { partitionKeys } from '../support/partition.ts';
 import { IamLedger, startAwsStandIns, type StandIns } from '../support/rehearsal/aws-stand-ins.ts';
@@ -80,15 +87,18 @@ before(async () => {
   template = assembly.getStackByName(synthesized.api.stackName).template as CfnTemplate;
   const dataTemplate = assembly.getStackByName(synthesized.data.stackName).template as CfnTemplate;
 
-  const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint(), region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const dynamo = new DynamoDBClient({
+    endpoint: dynamoEndpoint(),
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   documentClient = DynamoDBDocumentClient.from(dynamo);
   const streamArn = await createTableFromTemplate(dataTemplate, dynamo);
   deployment = { partition: 'aws', region, accountId, ssm: tableParameters(template, { region, accountId, tableName, streamArn }) };
 
-  const named = Object.fromEntries((Object.keys(FUNCTION_IDS) as ServiceFunctionName[]).map((name) => [name, functionNamed(template, FUNCTION_IDS[name])])) as Record<
-    ServiceFunctionName,
-    TemplateFunction
-  >;
+  const named = Object.fromEntries(
+    (Object.keys(FUNCTION_IDS) as ServiceFunctionName[]).map((name) => [name, functionNamed(template, FUNCTION_IDS[name])]),
+  ) as Record<ServiceFunctionName, TemplateFunction>;
   ledger = new IamLedger(
     Object.values(named).map((fn) => ({
       roleId: fn.roleId,
@@ -147,13 +157,23 @@ before(async () => {
     functionTimeoutMs: api.fn.timeoutSeconds * 1000,
     handler: async (event, context) => {
       const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)};Parent=${randomUUID().replaceAll('-', '').slice(0, 16)};Sampled=1`;
-      const { result, error } = await api.process.invoke(event, { remainingMs: context.getRemainingTimeInMillis(), traceId, requestId: context.awsRequestId });
+      const { result, error } = await api.process.invoke(event, {
+        remainingMs: context.getRemainingTimeInMillis(),
+        traceId,
+        requestId: context.awsRequestId,
+      });
       if (error) throw new Error(`${error.errorType}: ${error.errorMessage}`);
       return result as Awaited<ReturnType<Parameters<typeof createGateway>[0]['handler']>>;
     },
   });
   const url = await listen(gateway, 0);
-  const config = { endpoint: url, region, credentials: { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' }, maxAttempts: 1, signingName: 'execute-api' };
+  const config = {
+    endpoint: url,
+    region,
+    credentials: { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' },
+    maxAttempts: 1,
+    signingName: 'execute-api',
+  };
   client = new ConnectClient(config);
 });
 
@@ -211,7 +231,11 @@ describe('the deployment, rehearsed as AWS would run it', () => {
 
     // A purge request for a view nobody deleted: the worker refuses it every time.
     const time = new Date().toISOString();
-    await seedItems(tableName, [{ PK: outboxPartition(instanceId, view.Id!), SK: purgeSk(time, randomUUID()), kind: 'purge', instanceId, viewId: view.Id }], documentClient);
+    await seedItems(
+      tableName,
+      [{ PK: outboxPartition(instanceId, view.Id!), SK: purgeSk(time, randomUUID()), kind: 'purge', instanceId, viewId: view.Id }],
+      documentClient,
+    );
     const purge = await consumers.purge.drain();
     assert.equal(purge.deadLetters, 1);
     assert.equal(purge.invocations, 101, 'the first attempt and the template’s 100 retries');
@@ -227,10 +251,16 @@ describe('the deployment, rehearsed as AWS would run it', () => {
       ledger.check(fn.roleId, { action: 'logs:PutLogEvents', resource: stream }, 'lambda');
       if (fn.tracing === 'Active') ledger.check(fn.roleId, { action: 'xray:PutTelemetryRecords', resource: '*' }, 'lambda');
     }
-    const refused = ledger.entries.filter((entry) => !entry.allowed).map((entry) => `${entry.roleId}: ${entry.access.action} on ${entry.access.resource}`);
+    const refused = ledger.entries
+      .filter((entry) => !entry.allowed)
+      .map((entry) => `${entry.roleId}: ${entry.access.action} on ${entry.access.resource}`);
     assert.deepEqual(refused, [], 'used but not granted');
     for (const { process } of Object.values(functions)) {
-      assert.deepEqual(process.logLines().filter((line) => line['errorCode'] === 'MissingPermission'), [], `${process.name} logged no missing permission`);
+      assert.deepEqual(
+        process.logLines().filter((line) => line['errorCode'] === 'MissingPermission'),
+        [],
+        `${process.name} logged no missing permission`,
+      );
     }
 
     const table: string[] = [];
@@ -252,7 +282,8 @@ describe('the deployment, rehearsed as AWS would run it', () => {
       }
       const byAction = new Map<string, Set<string>>();
       for (const entry of used) byAction.set(entry.access.action, (byAction.get(entry.access.action) ?? new Set()).add(entry.by));
-      for (const [action, by] of [...byAction].sort()) table.push(`${name.padEnd(10)} ${action.padEnd(30)} used by ${[...by].join(' and ')}; granted`);
+      for (const [action, by] of [...byAction].sort())
+        table.push(`${name.padEnd(10)} ${action.padEnd(30)} used by ${[...by].join(' and ')}; granted`);
     }
     t.diagnostic(`used = granted, per function:\n${table.join('\n')}`);
   });

@@ -27,7 +27,15 @@ function validInput(name: OperationName): Input {
   const content = { Template: '{}', Actions: ['Submit'] };
   switch (name) {
     case 'CreateView':
-      return { InstanceId: instanceId, Name: `n-${randomUUID()}`, Status: 'SAVED', Content: content, Description: 'd', ClientToken: randomUUID(), Tags: { k: 'v' } };
+      return {
+        InstanceId: instanceId,
+        Name: `n-${randomUUID()}`,
+        Status: 'SAVED',
+        Content: content,
+        Description: 'd',
+        ClientToken: randomUUID(),
+        Tags: { k: 'v' },
+      };
     case 'UpdateViewContent':
       return { ...ids, Status: 'SAVED', Content: content };
     case 'UpdateViewMetadata':
@@ -80,17 +88,47 @@ function casesFor(name: OperationName): Case[] {
     if (s.type === 'string') cases.push({ operation: name, member, set: top, shapeName: ref.shape, valueOf: (n) => text(ref.shape, n) });
     if (s.type === 'integer') cases.push({ operation: name, member, set: top, shapeName: ref.shape, valueOf: (n) => n });
     if (s.type === 'map') {
-      cases.push({ operation: name, member, set: top, shapeName: ref.shape, valueOf: (n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v'])) });
-      cases.push({ operation: name, member: `${member} key`, set: top, shapeName: s.key!.shape, valueOf: (n) => ({ [text(s.key!.shape, n)]: 'v' }) });
-      cases.push({ operation: name, member: `${member}.k`, set: top, shapeName: s.value!.shape, valueOf: (n) => ({ k: text(s.value!.shape, n) }) });
+      cases.push({
+        operation: name,
+        member,
+        set: top,
+        shapeName: ref.shape,
+        valueOf: (n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v'])),
+      });
+      cases.push({
+        operation: name,
+        member: `${member} key`,
+        set: top,
+        shapeName: s.key!.shape,
+        valueOf: (n) => ({ [text(s.key!.shape, n)]: 'v' }),
+      });
+      cases.push({
+        operation: name,
+        member: `${member}.k`,
+        set: top,
+        shapeName: s.value!.shape,
+        valueOf: (n) => ({ k: text(s.value!.shape, n) }),
+      });
     }
     if (s.type === 'list') {
       cases.push({ operation: name, member, set: top, shapeName: ref.shape, valueOf: (n) => Array.from({ length: n }, (_, i) => `k${i}`) });
-      cases.push({ operation: name, member: `${member}[0]`, set: top, shapeName: s.member!.shape, valueOf: (n) => [text(s.member!.shape, n)] });
+      cases.push({
+        operation: name,
+        member: `${member}[0]`,
+        set: top,
+        shapeName: s.member!.shape,
+        valueOf: (n) => [text(s.member!.shape, n)],
+      });
     }
     if (member === 'Content') {
       const actions = (input: Input, value: unknown) => (input['Content'] = { Template: '{}', Actions: value });
-      cases.push({ operation: name, member: 'Content.Actions[0]', set: actions, shapeName: 'ViewAction', valueOf: (n) => [text('ViewAction', n)] });
+      cases.push({
+        operation: name,
+        member: 'Content.Actions[0]',
+        set: actions,
+        shapeName: 'ViewAction',
+        valueOf: (n) => [text('ViewAction', n)],
+      });
     }
   }
   return cases.filter((c) => API_REFERENCE_CONSTRAINTS[c.shapeName] !== undefined);
@@ -106,7 +144,7 @@ async function call(name: OperationName, input: Input): Promise<{ errorType?: st
   }
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const OPERATIONS: OperationName[] = [
   'CreateView',
@@ -146,15 +184,22 @@ describe('every constrained member at its bounds', () => {
           c.set(accepted, c.valueOf(at));
           const outcome = await call(name, accepted);
           // Another refusal is fine here (an unknown view, a NextToken this service never issued); one for the bound is not.
-          const forItsBound = new RegExp(`Invalid parameter ${escape(c.member)}: must (have|be) at (most|least)`);
-          assert.ok(outcome.errorType !== 'InvalidParameterException' || !forItsBound.test(outcome.message!), `${name} ${c.member} = ${at}: refused (${outcome.message})`);
+          const forItsBound = new RegExp(`Invalid parameter ${escapeRegExp(c.member)}: must (have|be) at (most|least)`);
+          assert.ok(
+            outcome.errorType !== 'InvalidParameterException' || !forItsBound.test(outcome.message!),
+            `${name} ${c.member} = ${at}: refused (${outcome.message})`,
+          );
           const refused = validInput(name);
           c.set(refused, c.valueOf(past));
           const error = await call(name, refused);
           assert.equal(error.errorType, 'InvalidParameterException', `${name} ${c.member} = ${past}: ${JSON.stringify(error)}`);
           // An empty path label is refused by the route ("is required"), everything else by its bound.
           const emptyLabel = past === 0 && operation(name).http.requestUri.includes(`{${c.member}}`);
-          assert.match(error.message!, new RegExp(`${escape(c.member.split(/[ .[]/)[0]!)}.*${emptyLabel ? '' : escape(phrase)}`), `${name} ${c.member} = ${past}`);
+          assert.match(
+            error.message!,
+            new RegExp(`${escapeRegExp(c.member.split(/[ .[]/)[0]!)}.*${emptyLabel ? '' : escapeRegExp(phrase)}`),
+            `${name} ${c.member} = ${past}`,
+          );
           checked++;
         }
       }

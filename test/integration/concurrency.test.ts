@@ -28,13 +28,20 @@ describe('CreateViewVersion under concurrency', () => {
     const view = await createView(ctx.client, instanceId);
     await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
     const published = await ctx.client.send(
-      new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('next'), Actions: [] } }),
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: view.Id,
+        Status: 'PUBLISHED',
+        Content: { Template: template('next'), Actions: [] },
+      }),
     );
     const base = published.View!.ViewContentSha256!;
 
     const results = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
-        ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ...(i % 2 ? { ViewContentSha256: base } : {}) })),
+        ctx.client.send(
+          new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ...(i % 2 ? { ViewContentSha256: base } : {}) }),
+        ),
       ),
     );
     assert.deepEqual(new Set(results.map((r) => r.View!.Version)), new Set([2]));
@@ -50,7 +57,12 @@ describe('CreateViewVersion under concurrency', () => {
         const mine = template(`racer-${worker}`);
         try {
           const updated = await ctx.client.send(
-            new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: mine, Actions: ['Go'] } }),
+            new UpdateViewContentCommand({
+              InstanceId: instanceId,
+              ViewId: view.Id,
+              Status: 'PUBLISHED',
+              Content: { Template: mine, Actions: ['Go'] },
+            }),
           );
           const { View } = await ctx.client.send(
             new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: updated.View!.ViewContentSha256 }),
@@ -70,8 +82,16 @@ describe('CreateViewVersion under concurrency', () => {
 
     console.log(`# racing pairs: ${wins.length} of ${workers} published a version, ${losses.length} were told ResourceInUseException`);
     const stored = await listVersions(instanceId, view.Id!);
-    assert.deepEqual([...stored].sort((a, b) => a - b), wins.map((w) => w.version).sort((a, b) => a - b), 'no version without a matching success');
-    assert.deepEqual([...stored].sort((a, b) => a - b), Array.from({ length: stored.length }, (_, i) => i + 1), 'contiguous from 1');
+    assert.deepEqual(
+      [...stored].sort((a, b) => a - b),
+      wins.map((w) => w.version).sort((a, b) => a - b),
+      'no version without a matching success',
+    );
+    assert.deepEqual(
+      [...stored].sort((a, b) => a - b),
+      Array.from({ length: stored.length }, (_, i) => i + 1),
+      'contiguous from 1',
+    );
     for (const win of wins) {
       const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${win.version}` }));
       assert.equal(View!.Content!.Template, win.mine);
@@ -93,7 +113,12 @@ describe('CreateViewVersion under concurrency', () => {
           try {
             await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
             const updated = await ctx.client.send(
-              new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: mine, Actions: [] } }),
+              new UpdateViewContentCommand({
+                InstanceId: instanceId,
+                ViewId: view.Id,
+                Status: 'PUBLISHED',
+                Content: { Template: mine, Actions: [] },
+              }),
             );
             const start = performance.now();
             const { View } = await ctx.client.send(
@@ -110,7 +135,11 @@ describe('CreateViewVersion under concurrency', () => {
     );
 
     const versions = successes.map((s) => s.version).sort((a, b) => a - b);
-    assert.deepEqual(versions, Array.from({ length: workers * publishesEach }, (_, i) => i + 1), 'exactly 1..N, no gap, no duplicate');
+    assert.deepEqual(
+      versions,
+      Array.from({ length: workers * publishesEach }, (_, i) => i + 1),
+      'exactly 1..N, no gap, no duplicate',
+    );
     for (const a of successes) {
       for (const b of successes) {
         if (a.end < b.start) assert.ok(a.version < b.version, `v${a.version} returned before v${b.version} started`);
@@ -135,9 +164,7 @@ describe('CreateViewVersion under concurrency', () => {
 describe('CreateView under concurrency', () => {
   it('racing creates of one name: exactly one view, the others DuplicateResourceException', async () => {
     const instanceId = newInstanceId();
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 16 }, () => createView(ctx.client, instanceId, { name: 'contested' })),
-    );
+    const outcomes = await Promise.allSettled(Array.from({ length: 16 }, () => createView(ctx.client, instanceId, { name: 'contested' })));
     const created = outcomes.filter((o) => o.status === 'fulfilled');
     assert.equal(created.length, 1);
     for (const o of outcomes) if (o.status === 'rejected') assert.equal(errorName(o.reason), 'DuplicateResourceException');
@@ -147,7 +174,13 @@ describe('CreateView under concurrency', () => {
 
   it('racing retries with one ClientToken all get the one view it created', async () => {
     const instanceId = newInstanceId();
-    const request = { InstanceId: instanceId, Name: 'idempotent', Status: 'SAVED' as const, Content: { Template: '{}' }, ClientToken: 'retry-me' };
+    const request = {
+      InstanceId: instanceId,
+      Name: 'idempotent',
+      Status: 'SAVED' as const,
+      Content: { Template: '{}' },
+      ClientToken: 'retry-me',
+    };
     const results = await Promise.all(Array.from({ length: 16 }, () => ctx.client.send(new CreateViewCommand(request))));
     assert.equal(new Set(results.map((r) => r.View!.Id)).size, 1);
     const listed = await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }));
@@ -166,10 +199,17 @@ describe('mixed writers on one view', () => {
       const tagKey = `k${i}`;
       tagKeys.push(tagKey);
       work.push(ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { [tagKey]: String(i) } })));
-      work.push(ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: `description ${i}` })));
+      work.push(
+        ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: `description ${i}` })),
+      );
       work.push(
         ctx.client.send(
-          new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: i % 2 ? 'SAVED' : 'PUBLISHED', Content: { Template: template(`mixed-${i}`) } }),
+          new UpdateViewContentCommand({
+            InstanceId: instanceId,
+            ViewId: view.Id,
+            Status: i % 2 ? 'SAVED' : 'PUBLISHED',
+            Content: { Template: template(`mixed-${i}`) },
+          }),
         ),
       );
       work.push(ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
@@ -186,6 +226,9 @@ describe('mixed writers on one view', () => {
     assert.equal(listed[0]!.Description, saved.Description);
     assert.equal(listed[0]!.Status, saved.Status);
     const versions = await listVersions(instanceId, view.Id!);
-    assert.deepEqual([...versions].sort((a, b) => a - b), Array.from({ length: versions.length }, (_, i) => i + 1));
+    assert.deepEqual(
+      [...versions].sort((a, b) => a - b),
+      Array.from({ length: versions.length }, (_, i) => i + 1),
+    );
   });
 });

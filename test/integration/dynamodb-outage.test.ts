@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateViewVersionCommand, DescribeViewCommand, UpdateViewContentCommand, type ConnectClient } from '@aws-sdk/client-connect';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../bin/local/dynamodb-local.ts';
-import type { LocalService } from '../../bin/local/service.ts';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../emulator/dynamodb-local/launcher.ts';
+import type { LocalService } from '../../emulator/service.ts';
 import { createView, failure, template } from '../support/fixtures.ts';
 import { connectClient, newInstanceId, startTestService } from '../support/service.ts';
 
@@ -37,7 +37,15 @@ describe('DynamoDB outage', () => {
     await dynamo.stop();
     const down = [
       () => client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })),
-      () => client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('during') } })),
+      () =>
+        client.send(
+          new UpdateViewContentCommand({
+            InstanceId: instanceId,
+            ViewId: view.Id,
+            Status: 'PUBLISHED',
+            Content: { Template: template('during') },
+          }),
+        ),
       () => client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })),
     ];
     for (const request of down) {
@@ -51,7 +59,14 @@ describe('DynamoDB outage', () => {
     assert.equal(View!.Content!.Template, template('before'));
     const latest = await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
     assert.equal(latest.View!.Content!.Template, template('before'), 'the write attempted during the outage left nothing');
-    await client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('after') } }));
+    await client.send(
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: view.Id,
+        Status: 'PUBLISHED',
+        Content: { Template: template('after') },
+      }),
+    );
     const next = await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
     assert.equal(next.View!.Version, 2);
   });

@@ -8,8 +8,8 @@ import { after, describe, it } from 'node:test';
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateViewVersionCommand, UpdateViewContentCommand, type ConnectClient } from '@aws-sdk/client-connect';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { localDynamoClient } from '../../bin/local/dynamodb-local.ts';
-import type { LocalService, LocalServiceOptions } from '../../bin/local/service.ts';
+import { localDynamoClient } from '../../emulator/dynamodb-local/launcher.ts';
+import type { LocalService, LocalServiceOptions } from '../../emulator/service.ts';
 import type { EventEnvelope, PurgeRequest } from '../../lambda/events/outbox.ts';
 import { createView, template } from '../support/fixtures.ts';
 import { connectClient, dynamoEndpoint, newInstanceId, startTestService } from '../support/service.ts';
@@ -30,7 +30,10 @@ function readEvents(file: string): EventEnvelope[] {
     .map((line) => JSON.parse(line) as EventEnvelope);
 }
 
-async function withService<T>(options: Partial<LocalServiceOptions>, run: (service: LocalService, client: ConnectClient) => Promise<T>): Promise<T> {
+async function withService<T>(
+  options: Partial<LocalServiceOptions>,
+  run: (service: LocalService, client: ConnectClient) => Promise<T>,
+): Promise<T> {
   const service = await startTestService(options);
   const client = connectClient(service);
   try {
@@ -42,11 +45,14 @@ async function withService<T>(options: Partial<LocalServiceOptions>, run: (servi
 }
 
 async function publish(client: ConnectClient, instanceId: string, viewId: string, marker: string): Promise<number> {
-  await client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: viewId, Status: 'PUBLISHED', Content: { Template: template(marker) } }));
+  await client.send(
+    new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: viewId, Status: 'PUBLISHED', Content: { Template: template(marker) } }),
+  );
   return (await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: viewId }))).View!.Version!;
 }
 
-const versionsIn = (events: EventEnvelope[]) => events.filter((e) => e['detail-type'] === 'View Version Published').map((e) => e.detail.version);
+const versionsIn = (events: EventEnvelope[]) =>
+  events.filter((e) => e['detail-type'] === 'View Version Published').map((e) => e.detail.version);
 
 describe('events across restarts', () => {
   it('a restart resumes after the checkpoint: nothing lost, nothing repeated', async () => {
@@ -160,7 +166,11 @@ describe('purge requests (DeleteView finishing by itself)', () => {
 
   async function itemsOf(service: LocalService, instanceId: string, viewId: string): Promise<number> {
     const { Items } = await tableClient().send(
-      new QueryCommand({ TableName: service.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `VIEW#${instanceId}#${viewId}` } }),
+      new QueryCommand({
+        TableName: service.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `VIEW#${instanceId}#${viewId}` },
+      }),
     );
     return Items?.length ?? 0;
   }
@@ -198,7 +208,11 @@ describe('purge requests (DeleteView finishing by itself)', () => {
     });
     assert.ok(attempts.every((a) => a.instanceId === instanceId && a.viewId === viewId));
     const checkpoint = JSON.parse(readFileSync(`${file}.checkpoint`, 'utf8'));
-    assert.deepEqual(checkpoint.purges.map((p: PurgeRequest) => p.viewId), [viewId], 'kept open in the checkpoint');
+    assert.deepEqual(
+      checkpoint.purges.map((p: PurgeRequest) => p.viewId),
+      [viewId],
+      'kept open in the checkpoint',
+    );
 
     // The next start (stream already read past the request) purges it from the checkpoint.
     await withService({ tableName, eventsOutput: file, purge: true }, async (service) => {

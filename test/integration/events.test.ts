@@ -3,12 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import {
-  CreateViewVersionCommand,
-  DeleteViewCommand,
-  DeleteViewVersionCommand,
-  UpdateViewContentCommand,
-} from '@aws-sdk/client-connect';
+import { CreateViewVersionCommand, DeleteViewCommand, DeleteViewVersionCommand, UpdateViewContentCommand } from '@aws-sdk/client-connect';
 import type { EventEnvelope } from '../../lambda/events/outbox.ts';
 import { createView, failure, template } from '../support/fixtures.ts';
 import { newInstanceId, useTestService } from '../support/service.ts';
@@ -35,8 +30,17 @@ describe('events from the change stream', () => {
     const view = await createView(ctx.client, instanceId, { template: template('one') });
     const v1 = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
     await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })); // unchanged: no event
-    await failure(ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: '0'.repeat(64) }))); // stale: no event
-    await ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('two') } }));
+    await failure(
+      ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: '0'.repeat(64) })),
+    ); // stale: no event
+    await ctx.client.send(
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: view.Id,
+        Status: 'PUBLISHED',
+        Content: { Template: template('two') },
+      }),
+    );
     const v2 = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
     await ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 }));
     await failure(ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 }))); // already gone: no event

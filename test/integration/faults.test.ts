@@ -10,7 +10,7 @@ import {
   UpdateViewContentCommand,
   type ConnectClient,
 } from '@aws-sdk/client-connect';
-import type { LocalService } from '../../bin/local/service.ts';
+import type { LocalService } from '../../emulator/service.ts';
 import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
 import { createView, failure, template, uniqueName } from '../support/fixtures.ts';
 import { connectClient, dynamoEndpoint, newInstanceId, startTestService } from '../support/service.ts';
@@ -36,7 +36,9 @@ after(async () => {
 });
 
 async function versionsOf(instanceId: string, viewId: string) {
-  return (await once.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: viewId }))).ViewVersionSummaryList!.map((v) => v.Version);
+  return (await once.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: viewId }))).ViewVersionSummaryList!.map(
+    (v) => v.Version,
+  );
 }
 
 describe('DynamoDB faults', () => {
@@ -57,7 +59,14 @@ describe('DynamoDB faults', () => {
     const view = await createView(once, instanceId, { template: template('before') });
     dynamo.inject({ kind: 'internal', commands: ['TransactWriteItemsCommand'] });
     const error = await failure(
-      once.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('after') } })),
+      once.send(
+        new UpdateViewContentCommand({
+          InstanceId: instanceId,
+          ViewId: view.Id,
+          Status: 'PUBLISHED',
+          Content: { Template: template('after') },
+        }),
+      ),
     );
     assert.equal(error.name, 'InternalServiceException');
     assert.equal(error.$metadata.httpStatusCode, 500);
@@ -82,11 +91,21 @@ describe('DynamoDB faults', () => {
     const view = await createView(once, instanceId, { template: template('kept') });
     dynamo.inject({ kind: 'timeout', commands: ['TransactWriteItemsCommand'] });
     const error = await failure(
-      once.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('lost') } })),
+      once.send(
+        new UpdateViewContentCommand({
+          InstanceId: instanceId,
+          ViewId: view.Id,
+          Status: 'PUBLISHED',
+          Content: { Template: template('lost') },
+        }),
+      ),
     );
     assert.equal(error.name, 'InternalServiceException');
     dynamo.inject({ kind: 'timeout', commands: ['QueryCommand'] });
-    assert.equal((await failure(once.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })))).name, 'InternalServiceException');
+    assert.equal(
+      (await failure(once.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })))).name,
+      'InternalServiceException',
+    );
     dynamo.clear();
     const { View } = await once.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
     assert.equal(View!.Content!.Template, template('kept'));
@@ -99,7 +118,9 @@ describe('DynamoDB faults', () => {
     const published = await retrying.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
     assert.equal(published.View!.Version, 1);
     dynamo.inject({ kind: 'internal', commands: ['TransactWriteItemsCommand'], times: 1 });
-    await retrying.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('2') } }));
+    await retrying.send(
+      new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('2') } }),
+    );
     dynamo.inject({ kind: 'internal', commands: ['QueryCommand'], times: 1 });
     const second = await retrying.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
     assert.equal(second.View!.Version, 2);
@@ -118,7 +139,9 @@ describe('DynamoDB faults', () => {
     assert.deepEqual(await versionsOf(instanceId, view.Id!), [1]);
 
     // Lost on every attempt: the API answers 500, and the user's retry finds the version already there.
-    await once.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('2') } }));
+    await once.send(
+      new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: template('2') } }),
+    );
     dynamo.inject({ kind: 'lost-response', commands: ['TransactWriteItemsCommand'] });
     const lost = await failure(once.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
     assert.equal(lost.name, 'InternalServiceException');

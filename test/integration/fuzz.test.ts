@@ -39,7 +39,12 @@ async function attempt(request: RawRequest, digest: string, options: Parameters<
   statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
   checkAnswer(request, response);
   const after = (await tableDigest(ctx.service)).digest;
-  if (response.status >= 400) assert.equal(after, digest, `a rejected request changed the store: ${request.method} ${request.path.slice(0, 120)} → ${response.text.slice(0, 200)}`);
+  if (response.status >= 400)
+    assert.equal(
+      after,
+      digest,
+      `a rejected request changed the store: ${request.method} ${request.path.slice(0, 120)} → ${response.text.slice(0, 200)}`,
+    );
   return after;
 }
 
@@ -54,7 +59,19 @@ function labels() {
     fc.constantFrom(...real()),
     wellFormed.map(encoded),
     rawBytes,
-    fc.constantFrom('', '..', '.', '%2F', '%00', 'a%2Fb', 'x'.repeat(600), '$LATEST', ':', 'arn:', 'arn:aws:connect:us-east-1:000000000000:instance/'),
+    fc.constantFrom(
+      '',
+      '..',
+      '.',
+      '%2F',
+      '%00',
+      'a%2Fb',
+      'x'.repeat(600),
+      '$LATEST',
+      ':',
+      'arn:',
+      'arn:aws:connect:us-east-1:000000000000:instance/',
+    ),
   );
 }
 
@@ -62,9 +79,13 @@ function paths() {
   return fc.oneof(
     fc.tuple(labels()).map(([i]) => `/views/${i}`),
     fc.tuple(labels(), labels()).map(([i, v]) => `/views/${i}/${v}`),
-    fc.tuple(labels(), labels(), fc.constantFrom('metadata', 'versions', 'versions/1', 'versions/0', 'versions/-1', 'versions/99999999999', 'versions/x', 'other')).map(
-      ([i, v, s]) => `/views/${i}/${v}/${s}`,
-    ),
+    fc
+      .tuple(
+        labels(),
+        labels(),
+        fc.constantFrom('metadata', 'versions', 'versions/1', 'versions/0', 'versions/-1', 'versions/99999999999', 'versions/x', 'other'),
+      )
+      .map(([i, v, s]) => `/views/${i}/${v}/${s}`),
     labels().map((arn) => `/tags/${arn}`),
     fc.constantFrom('/', '/search-views', '/views', '/views/', '/tags', '/tags/', '//', '/views//', `/views/${instanceId}/`),
     fc.webPath().map((p) => (p.startsWith('/') ? p : `/${p}`)),
@@ -73,7 +94,16 @@ function paths() {
 
 const anyJson = fc.jsonValue({ maxDepth: 4 });
 /** Keys that are properties of every JavaScript object: caller-chosen keys must stay data. */
-const OBJECT_PROPERTY_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'prototype'];
+const OBJECT_PROPERTY_KEYS = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'isPrototypeOf',
+  '__defineGetter__',
+  'prototype',
+];
 const tagKey = fc.oneof(fc.string({ maxLength: 140 }), fc.constantFrom(...OBJECT_PROPERTY_KEYS));
 /** A JSON object text whose keys may be any of those (JSON.stringify of an object cannot make a `__proto__` key). */
 const tagMapJson = fc
@@ -81,7 +111,13 @@ const tagMapJson = fc
   .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`);
 function bodies() {
   const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
-  const content = fc.oneof(anyJson, fc.record({ Template: fc.oneof(fc.string(), anyJson, fc.constant(deep(5000))), Actions: fc.oneof(anyJson, fc.array(fc.string())) }, { requiredKeys: [] }));
+  const content = fc.oneof(
+    anyJson,
+    fc.record(
+      { Template: fc.oneof(fc.string(), anyJson, fc.constant(deep(5000))), Actions: fc.oneof(anyJson, fc.array(fc.string())) },
+      { requiredKeys: [] },
+    ),
+  );
   const shaped = fc.record(
     {
       Name: fc.oneof(fc.string({ maxLength: 300 }), anyJson),
@@ -89,20 +125,39 @@ function bodies() {
       Content: content,
       Description: fc.oneof(fc.string(), anyJson),
       ClientToken: fc.oneof(fc.string({ maxLength: 600 }), anyJson),
-      Tags: fc.oneof(tagMapJson.map((json) => JSON.parse(json) as unknown), anyJson),
-      tags: fc.oneof(tagMapJson.map((json) => JSON.parse(json) as unknown), anyJson),
+      Tags: fc.oneof(
+        tagMapJson.map((json) => JSON.parse(json) as unknown),
+        anyJson,
+      ),
+      tags: fc.oneof(
+        tagMapJson.map((json) => JSON.parse(json) as unknown),
+        anyJson,
+      ),
       VersionDescription: fc.oneof(fc.string(), anyJson),
       ViewContentSha256: fc.oneof(fc.string({ maxLength: 70 }), anyJson),
       InstanceId: fc.oneof(fc.uuid(), fc.string(), anyJson),
       SearchCriteria: fc.oneof(
         anyJson,
-        fc.record({
-          StringCondition: fc.record({ FieldName: fc.oneof(fc.constantFrom('name', 'description', 'NAME'), fc.string()), Value: fc.string(), ComparisonType: fc.oneof(fc.constantFrom('CONTAINS', 'EXACT', 'STARTS_WITH'), anyJson) }, { requiredKeys: [] }),
-          OrConditions: fc.array(anyJson, { maxLength: 3 }),
-          ViewStatusCondition: fc.oneof(fc.constantFrom('SAVED', 'PUBLISHED'), anyJson),
-        }, { requiredKeys: [] }),
+        fc.record(
+          {
+            StringCondition: fc.record(
+              {
+                FieldName: fc.oneof(fc.constantFrom('name', 'description', 'NAME'), fc.string()),
+                Value: fc.string(),
+                ComparisonType: fc.oneof(fc.constantFrom('CONTAINS', 'EXACT', 'STARTS_WITH'), anyJson),
+              },
+              { requiredKeys: [] },
+            ),
+            OrConditions: fc.array(anyJson, { maxLength: 3 }),
+            ViewStatusCondition: fc.oneof(fc.constantFrom('SAVED', 'PUBLISHED'), anyJson),
+          },
+          { requiredKeys: [] },
+        ),
       ),
-      SearchFilter: fc.oneof(anyJson, tagKey.map((TagKey) => ({ AttributeFilter: { TagCondition: { TagKey } } }))),
+      SearchFilter: fc.oneof(
+        anyJson,
+        tagKey.map((TagKey) => ({ AttributeFilter: { TagCondition: { TagKey } } })),
+      ),
       MaxResults: fc.oneof(fc.integer({ min: -5, max: 200 }), anyJson),
     },
     { requiredKeys: [] },
@@ -111,20 +166,35 @@ function bodies() {
     { weight: 4, arbitrary: shaped.map((b) => JSON.stringify(b)) },
     { weight: 2, arbitrary: anyJson.map((b) => JSON.stringify(b)) },
     { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
-    { weight: 1, arbitrary: fc.constantFrom('', '{', '{"Name":', 'null', '[]', '{"__proto__":{"x":1}}', `{"Content":${deep(100_000)}}`, deep(200_000)) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('', '{', '{"Name":', 'null', '[]', '{"__proto__":{"x":1}}', `{"Content":${deep(100_000)}}`, deep(200_000)),
+    },
     { weight: 1, arbitrary: fc.constant(undefined) },
   );
 }
 
 const headerValue = fc.string({ unit: 'grapheme-ascii', maxLength: 40 }).filter((v) => /^[\x20-\x7e]*$/.test(v));
 const headers = fc.dictionary(
-  fc.constantFrom('content-type', 'content-encoding', 'accept', 'x-amz-target', 'x-amzn-trace-id', 'x-forwarded-for', 'x-custom', 'user-agent'),
+  fc.constantFrom(
+    'content-type',
+    'content-encoding',
+    'accept',
+    'x-amz-target',
+    'x-amzn-trace-id',
+    'x-forwarded-for',
+    'x-custom',
+    'user-agent',
+  ),
   headerValue,
   { maxKeys: 3 },
 );
 const query = fc.dictionary(
   fc.constantFrom('maxResults', 'nextToken', 'type', 'tagKeys', 'x', '', ...OBJECT_PROPERTY_KEYS),
-  fc.oneof(fc.string({ maxLength: 30 }), fc.array(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom(...OBJECT_PROPERTY_KEYS)), { maxLength: 3 })),
+  fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.array(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom(...OBJECT_PROPERTY_KEYS)), { maxLength: 3 }),
+  ),
   { maxKeys: 3 },
 );
 
@@ -138,13 +208,36 @@ describe('fuzzing the gateway and handler', () => {
     let digest = (await tableDigest(ctx.service)).digest;
     const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
     const extremes: RawRequest[] = [
-      { method: 'PUT', path: `/views/${instanceId}`, body: JSON.stringify({ Name: 'n', Status: 'PUBLISHED', Content: { Template: `{"a":${deep(300_000)}}` } }) },
+      {
+        method: 'PUT',
+        path: `/views/${instanceId}`,
+        body: JSON.stringify({ Name: 'n', Status: 'PUBLISHED', Content: { Template: `{"a":${deep(300_000)}}` } }),
+      },
       { method: 'PUT', path: `/views/${instanceId}`, body: `{"Name":"n","Status":"SAVED","Content":${deep(500_000)}}` },
-      { method: 'POST', path: `/views/${instanceId}/${view.Id}`, body: JSON.stringify({ Status: 'SAVED', Content: { Template: 'x'.repeat(3_000_000) } }) },
-      { method: 'POST', path: `/views/${instanceId}/${view.Id}`, body: JSON.stringify({ Status: 'SAVED', Content: { Actions: Array.from({ length: 100_000 }, (_, i) => `a${i}`) } }) },
-      { method: 'POST', path: `/views/${instanceId}/${view.Id}`, body: JSON.stringify({ Status: 'PUBLISHED', Content: { Template: JSON.stringify({ r: Array.from({ length: 5000 }, () => '$.' + 'a.'.repeat(40) + 'z') }) } }) },
+      {
+        method: 'POST',
+        path: `/views/${instanceId}/${view.Id}`,
+        body: JSON.stringify({ Status: 'SAVED', Content: { Template: 'x'.repeat(3_000_000) } }),
+      },
+      {
+        method: 'POST',
+        path: `/views/${instanceId}/${view.Id}`,
+        body: JSON.stringify({ Status: 'SAVED', Content: { Actions: Array.from({ length: 100_000 }, (_, i) => `a${i}`) } }),
+      },
+      {
+        method: 'POST',
+        path: `/views/${instanceId}/${view.Id}`,
+        body: JSON.stringify({
+          Status: 'PUBLISHED',
+          Content: { Template: JSON.stringify({ r: Array.from({ length: 5000 }, () => `$.${'a.'.repeat(40)}z`) }) },
+        }),
+      },
       { method: 'PUT', path: `/views/${instanceId}`, body: 'x'.repeat(5 * 1024 * 1024) },
-      { method: 'POST', path: `/tags/${encoded(view.Arn!)}`, body: JSON.stringify({ tags: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, 'v'])) }) },
+      {
+        method: 'POST',
+        path: `/tags/${encoded(view.Arn!)}`,
+        body: JSON.stringify({ tags: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, 'v'])) }),
+      },
       {
         method: 'POST',
         path: '/search-views',
@@ -173,7 +266,10 @@ describe('fuzzing the gateway and handler', () => {
       }),
       { numRuns: NUM_RUNS },
     );
-    const histogram = [...statuses.entries()].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ');
+    const histogram = [...statuses.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, n]) => `${status}×${n}`)
+      .join(' ');
     console.log(`# fuzz: ${cases} requests, none answered 5xx (${histogram})`);
   });
 });

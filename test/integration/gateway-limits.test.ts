@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { Agent, request as httpRequest } from 'node:http';
 import { after, describe, it } from 'node:test';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { API_GATEWAY_MAX_BODY, createGateway, LAMBDA_MAX_RESPONSE, type ProxyHandler } from '../../bin/local/gateway.ts';
-import { closeGracefully, listen } from '../../bin/local/http-server.ts';
+import { API_GATEWAY_MAX_BODY, createGateway, LAMBDA_MAX_RESPONSE, type ProxyHandler } from '../../emulator/gateway/gateway.ts';
+import { closeGracefully, listen } from '../../emulator/gateway/http-server.ts';
 
 /**
  * The local gateway holds the service to API Gateway's and Lambda's limits, as AWS does: a request

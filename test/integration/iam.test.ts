@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { TagResourceCommand } from '@aws-sdk/client-connect';
-import type { LocalService } from '../../bin/local/service.ts';
+import type { LocalService } from '../../emulator/service.ts';
 import { localGuard } from '../../emulator/iam/local-roles.ts';
 import { guardDynamoDb } from '../../emulator/iam/sdk-guard.ts';
 import type { CfnTemplate } from '../../emulator/iam/intrinsics.ts';
@@ -40,8 +40,15 @@ describe('IAM of the handler’s role, as the synthesized template grants it', (
     const guard = localGuard(template, 'api', { region: base.region, accountId: base.accountId, tableName });
     const used = new Set<string>();
     const denied: string[] = [];
-    const documentClient = createDocumentClient({ endpoint: dynamoEndpoint(), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    guardDynamoDb(documentClient, { ...guard, record: (access, allowed) => (allowed ? used.add(access.action) : denied.push(access.action)) });
+    const documentClient = createDocumentClient({
+      endpoint: dynamoEndpoint(),
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    guardDynamoDb(documentClient, {
+      ...guard,
+      record: (access, allowed) => (allowed ? used.add(access.action) : denied.push(access.action)),
+    });
     // This client is guarded (and recorded) here, so the service adds no guard of its own.
     const service = await startTestService({ tableName, documentClient, iam: undefined });
     const client = connectClient(service, { maxAttempts: 1 });
@@ -58,7 +65,10 @@ describe('IAM of the handler’s role, as the synthesized template grants it', (
 
   it('refuses a ConditionCheck item the role is not granted: a repeated tag then fails as on AWS, logged as a missing permission', async () => {
     const capture = captureLogLines();
-    const { service, client } = await serviceWith(withoutAction(template, FUNCTION_IDS.api, 'dynamodb:ConditionCheckItem'), new Logger({ serviceName: 'iam-test', logLevel: 'INFO' }));
+    const { service, client } = await serviceWith(
+      withoutAction(template, FUNCTION_IDS.api, 'dynamodb:ConditionCheckItem'),
+      new Logger({ serviceName: 'iam-test', logLevel: 'INFO' }),
+    );
     try {
       const view = await createView(client, newInstanceId(), { tags: { team: 'a' } });
       await client.send(new TagResourceCommand({ resourceArn: view.Arn!, tags: { team: 'b' } }));

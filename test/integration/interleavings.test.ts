@@ -28,10 +28,18 @@ import { newInstanceId, useTestService } from '../support/service.ts';
 const ctx = useTestService();
 
 const publish = (instanceId: string, viewId: string, marker: string, status: 'PUBLISHED' | 'SAVED' = 'PUBLISHED') =>
-  ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: viewId, Status: status, Content: { Template: template(marker), Actions: ['Go'] } }));
+  ctx.client.send(
+    new UpdateViewContentCommand({
+      InstanceId: instanceId,
+      ViewId: viewId,
+      Status: status,
+      Content: { Template: template(marker), Actions: ['Go'] },
+    }),
+  );
 const version = (instanceId: string, viewId: string, extra: { ViewContentSha256?: string } = {}) =>
   ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: viewId, ...extra }));
-const rename = (instanceId: string, viewId: string, name: string) => ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: viewId, Name: name }));
+const rename = (instanceId: string, viewId: string, name: string) =>
+  ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: viewId, Name: name }));
 const listed = async (instanceId: string) => (await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }))).ViewsSummaryList!;
 
 function assertRan(hook: { ran: boolean }) {
@@ -96,7 +104,9 @@ describe('CreateViewVersion between its read and its write', () => {
   it('tagged meanwhile: the answer shows the view as it is when minted (tags guard)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a') });
-    const hook = interleave(ctx.service.store, 'publishVersion', () => ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { stage: 'new' } })));
+    const hook = interleave(ctx.service.store, 'publishVersion', () =>
+      ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { stage: 'new' } })),
+    );
     const minted = (await version(instanceId, view.Id!)).View!;
     assertRan(hook);
     assert.deepEqual(minted.Tags, { stage: 'new' });
@@ -109,13 +119,19 @@ describe('CreateViewVersion between its read and its write', () => {
     const minted = (await version(instanceId, view.Id!)).View!;
     assertRan(hook);
     assert.equal(minted.Name, 'new-name');
-    assert.deepEqual((await listed(instanceId)).map((v) => v.Name), ['new-name'], 'no entry left under the old name');
+    assert.deepEqual(
+      (await listed(instanceId)).map((v) => v.Name),
+      ['new-name'],
+      'no entry left under the old name',
+    );
   });
 
   it('deleted meanwhile: ResourceNotFoundException and no version written', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a') });
-    const hook = interleave(ctx.service.store, 'publishVersion', () => ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id })));
+    const hook = interleave(ctx.service.store, 'publishVersion', () =>
+      ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id })),
+    );
     const error = await failure(version(instanceId, view.Id!));
     assertRan(hook);
     assert.equal(error.name, 'ResourceNotFoundException');
@@ -129,7 +145,9 @@ describe('DeleteViewVersion between its read and its write', () => {
     const view = await createView(ctx.client, instanceId, { template: template('a') });
     await version(instanceId, view.Id!);
     await publish(instanceId, view.Id!, 'b');
-    const hook = interleave(ctx.service.store, 'deleteVersion', async () => assert.equal((await version(instanceId, view.Id!)).View!.Version, 2));
+    const hook = interleave(ctx.service.store, 'deleteVersion', async () =>
+      assert.equal((await version(instanceId, view.Id!)).View!.Version, 2),
+    );
     await ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 }));
     assertRan(hook);
     const again = (await version(instanceId, view.Id!)).View!;
@@ -206,7 +224,9 @@ describe('UpdateViewContent between its read and its write', () => {
     );
     assert.equal((await publish(instanceId, view.Id!, 'b')).View!.Description, 'after');
     assertRan(hook);
-    hook = interleave(ctx.service.store, 'saveContent', () => ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { t: 'new' } })));
+    hook = interleave(ctx.service.store, 'saveContent', () =>
+      ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { t: 'new' } })),
+    );
     assert.deepEqual((await publish(instanceId, view.Id!, 'c')).View!.Tags, { t: 'new' });
     assertRan(hook);
   });
@@ -217,7 +237,10 @@ describe('UpdateViewContent between its read and its write', () => {
     const hook = interleave(ctx.service.store, 'saveContent', () => rename(instanceId, view.Id!, 'after'));
     await publish(instanceId, view.Id!, 'draft', 'SAVED');
     assertRan(hook);
-    assert.deepEqual((await listed(instanceId)).map((v) => [v.Name, v.Status]), [['after', 'SAVED']]);
+    assert.deepEqual(
+      (await listed(instanceId)).map((v) => [v.Name, v.Status]),
+      [['after', 'SAVED']],
+    );
   });
 });
 
@@ -230,7 +253,10 @@ describe('UpdateViewMetadata (rename) between its read and its write: the new li
     );
     await rename(instanceId, view.Id!, 'two');
     assertRan(hook);
-    assert.deepEqual((await listed(instanceId)).map((v) => [v.Name, v.Description]), [['two', 'second']]);
+    assert.deepEqual(
+      (await listed(instanceId)).map((v) => [v.Name, v.Description]),
+      [['two', 'second']],
+    );
   });
 
   it('content saved meanwhile: status and LastModifiedTime (LastModifiedTime guard)', async () => {
@@ -242,21 +268,36 @@ describe('UpdateViewMetadata (rename) between its read and its write: the new li
     });
     await rename(instanceId, view.Id!, 'two');
     assertRan(hook);
-    assert.deepEqual((await listed(instanceId)).map((v) => [v.Name, v.Status]), [['two', 'SAVED']]);
+    assert.deepEqual(
+      (await listed(instanceId)).map((v) => [v.Name, v.Status]),
+      [['two', 'SAVED']],
+    );
     const found = (await ctx.client.send(new SearchViewsCommand({ InstanceId: instanceId }))).Views!;
-    assert.deepEqual(found.map((v) => v.LastModifiedTime), [saved], 'SearchViews shows the content write’s time');
+    assert.deepEqual(
+      found.map((v) => v.LastModifiedTime),
+      [saved],
+      'SearchViews shows the content write’s time',
+    );
   });
 
   it('tagged meanwhile: SearchViews finds it by the new tag (tags guard)', async () => {
     const instanceId = randomUUID();
     const view = await createView(ctx.client, instanceId, { name: 'one' });
-    const hook = interleave(ctx.service.store, 'saveMetadata', () => ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { team: 'blue' } })));
+    const hook = interleave(ctx.service.store, 'saveMetadata', () =>
+      ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { team: 'blue' } })),
+    );
     await rename(instanceId, view.Id!, 'two');
     assertRan(hook);
     const found = await ctx.client.send(
-      new SearchViewsCommand({ InstanceId: instanceId, SearchFilter: { AttributeFilter: { TagCondition: { TagKey: 'team', TagValue: 'blue' } } } }),
+      new SearchViewsCommand({
+        InstanceId: instanceId,
+        SearchFilter: { AttributeFilter: { TagCondition: { TagKey: 'team', TagValue: 'blue' } } },
+      }),
     );
-    assert.deepEqual(found.Views!.map((v) => v.Name), ['two']);
+    assert.deepEqual(
+      found.Views!.map((v) => v.Name),
+      ['two'],
+    );
   });
 
   it('renamed meanwhile: one entry, the name of the rename that committed last (listing owned-by condition on delete)', async () => {
@@ -265,8 +306,14 @@ describe('UpdateViewMetadata (rename) between its read and its write: the new li
     const hook = interleave(ctx.service.store, 'saveMetadata', () => rename(instanceId, view.Id!, 'two'));
     await rename(instanceId, view.Id!, 'three');
     assertRan(hook);
-    assert.deepEqual((await listed(instanceId)).map((v) => v.Name), ['three']);
-    assert.equal((await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` }))).View!.Name, 'three');
+    assert.deepEqual(
+      (await listed(instanceId)).map((v) => v.Name),
+      ['three'],
+    );
+    assert.equal(
+      (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` }))).View!.Name,
+      'three',
+    );
   });
 
   it('the same rename made meanwhile: it succeeds, the name being the view’s own by then (a failed claim beside a failed guard is a race)', async () => {
@@ -275,7 +322,10 @@ describe('UpdateViewMetadata (rename) between its read and its write: the new li
     const hook = interleave(ctx.service.store, 'saveMetadata', () => rename(instanceId, view.Id!, 'two'));
     await rename(instanceId, view.Id!, 'two');
     assertRan(hook);
-    assert.deepEqual((await listed(instanceId)).map((v) => v.Name), ['two']);
+    assert.deepEqual(
+      (await listed(instanceId)).map((v) => v.Name),
+      ['two'],
+    );
   });
 
   it('the new name taken meanwhile: DuplicateResourceException (name claim)', async () => {
@@ -293,7 +343,9 @@ describe('tags and deletion between read and write', () => {
   it('TagResource racing TagResource: both tags kept (tags guard)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, {});
-    const hook = interleave(ctx.service.store, 'saveTags', () => ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { a: '1' } })));
+    const hook = interleave(ctx.service.store, 'saveTags', () =>
+      ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { a: '1' } })),
+    );
     await ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { b: '2' } }));
     assertRan(hook);
     const { tags } = await ctx.client.send(new ListTagsForResourceCommand({ resourceArn: view.Arn }));
@@ -311,7 +363,13 @@ describe('tags and deletion between read and write', () => {
 
   it('CreateView racing its own retry with the same ClientToken: one view, both answers name it (token claim)', async () => {
     const instanceId = newInstanceId();
-    const request = { InstanceId: instanceId, Name: 'once', Status: 'SAVED' as const, Content: { Template: '{}' }, ClientToken: randomUUID() };
+    const request = {
+      InstanceId: instanceId,
+      Name: 'once',
+      Status: 'SAVED' as const,
+      Content: { Template: '{}' },
+      ClientToken: randomUUID(),
+    };
     let inner: string | undefined;
     const hook = interleave(ctx.service.store, 'createView', async () => {
       inner = (await ctx.client.send(new CreateViewCommand(request))).View!.Id;

@@ -20,7 +20,9 @@ const ctx = useTestService();
 
 // Metadata as large as the model allows, in the characters that take the most bytes.
 const astral = (length: number) => '\u{1D49C}'.repeat(length); // a letter outside the BMP: 4 bytes of UTF-8, one character
-const maxTags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${astral(120)}${String(i).padStart(8, '0')}`, '\u0001'.repeat(256)]));
+const maxTags = Object.fromEntries(
+  Array.from({ length: 50 }, (_, i) => [`${astral(120)}${String(i).padStart(8, '0')}`, '\u0001'.repeat(256)]),
+);
 
 describe('every response fits what Lambda may return', () => {
   it('content whose responses would outgrow Lambda’s 6 MB is refused, naming the limit, and nothing is written', async () => {
@@ -29,7 +31,13 @@ describe('every response fits what Lambda may return', () => {
     const request = (count: number, name: string) => ({
       method: 'PUT',
       path: `/views/${instanceId}`,
-      body: JSON.stringify({ Name: name, Status: 'PUBLISHED', Content: { Template: deepReferences(count), Actions: ['Submit'] }, Description: astral(4096), Tags: maxTags }),
+      body: JSON.stringify({
+        Name: name,
+        Status: 'PUBLISHED',
+        Content: { Template: deepReferences(count), Actions: ['Submit'] },
+        Description: astral(4096),
+        Tags: maxTags,
+      }),
     });
 
     const before = await tableDigest(ctx.service);
@@ -45,7 +53,11 @@ describe('every response fits what Lambda may return', () => {
     const view = created.json!['View'] as { Id: string; Arn: string };
     const sizes: Record<string, number> = { CreateView: responseBytes(created.json) };
     const responses = {
-      CreateViewVersion: await send(ctx.service, { method: 'PUT', path: `/views/${instanceId}/${view.Id}/versions`, body: JSON.stringify({ VersionDescription: astral(4096) }) }),
+      CreateViewVersion: await send(ctx.service, {
+        method: 'PUT',
+        path: `/views/${instanceId}/${view.Id}/versions`,
+        body: JSON.stringify({ VersionDescription: astral(4096) }),
+      }),
       'DescribeView $LATEST': await send(ctx.service, { method: 'GET', path: `/views/${instanceId}/${view.Id}` }),
       'DescribeView $SAVED': await send(ctx.service, { method: 'GET', path: `/views/${instanceId}/${view.Id}%3A%24SAVED` }),
       'DescribeView :1': await send(ctx.service, { method: 'GET', path: `/views/${instanceId}/${view.Id}%3A1` }),
@@ -59,7 +71,8 @@ describe('every response fits what Lambda may return', () => {
       assert.equal(response.status, 200, `${operation}: ${response.text.slice(0, 200)}`);
       sizes[operation] = responseBytes(response.json);
     }
-    for (const [operation, size] of Object.entries(sizes)) assert.ok(size < LAMBDA_RESPONSE_LIMIT * 0.8, `${operation}: ${size} bytes, with margin under 6 MB`);
+    for (const [operation, size] of Object.entries(sizes))
+      assert.ok(size < LAMBDA_RESPONSE_LIMIT * 0.8, `${operation}: ${size} bytes, with margin under 6 MB`);
     assert.ok(Math.max(...Object.values(sizes)) > MAX_CONTENT_RESPONSE_BYTES * 0.9, 'the content really was at the limit');
   });
 });
@@ -81,16 +94,27 @@ describe('caller-chosen keys are data', () => {
     assert.deepEqual(JSON.stringify(Object.entries(listed.tags!).sort()), JSON.stringify(Object.entries(parsedTags).sort()));
 
     const found = await ctx.client.send(
-      new SearchViewsCommand({ InstanceId: instanceId, SearchFilter: { AttributeFilter: { TagCondition: { TagKey: '__proto__', TagValue: 'value of __proto__' } } } }),
+      new SearchViewsCommand({
+        InstanceId: instanceId,
+        SearchFilter: { AttributeFilter: { TagCondition: { TagKey: '__proto__', TagValue: 'value of __proto__' } } },
+      }),
     );
-    assert.deepEqual(found.Views!.map((v) => v.Name), ['keys']);
-    const none = await ctx.client.send(new SearchViewsCommand({ InstanceId: instanceId, SearchFilter: { AttributeFilter: { TagCondition: { TagKey: 'isPrototypeOf' } } } }));
+    assert.deepEqual(
+      found.Views!.map((v) => v.Name),
+      ['keys'],
+    );
+    const none = await ctx.client.send(
+      new SearchViewsCommand({ InstanceId: instanceId, SearchFilter: { AttributeFilter: { TagCondition: { TagKey: 'isPrototypeOf' } } } }),
+    );
     assert.deepEqual(none.Views, [], 'an inherited property name is not a tag');
 
     await ctx.client.send(new UntagResourceCommand({ resourceArn: View!.Arn, tagKeys: ['__proto__', 'constructor'] }));
-    await ctx.client.send(new TagResourceCommand({ resourceArn: View!.Arn, tags: JSON.parse('{"__proto__":"again"}') as Record<string, string> }));
+    await ctx.client.send(
+      new TagResourceCommand({ resourceArn: View!.Arn, tags: JSON.parse('{"__proto__":"again"}') as Record<string, string> }),
+    );
     const after = await ctx.client.send(new ListTagsForResourceCommand({ resourceArn: View!.Arn }));
     assert.deepEqual(Object.keys(after.tags!).sort(), ['__defineGetter__', '__proto__', 'hasOwnProperty', 'toString', 'valueOf']);
+    // biome-ignore lint/suspicious/noProto: the caller's tag key `__proto__` is the subject of this test
     assert.equal(after.tags!['__proto__'], 'again');
   });
 

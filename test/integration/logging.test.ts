@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CreateViewVersionCommand, DescribeViewCommand, type ConnectClient } from '@aws-sdk/client-connect';
-import type { LocalService } from '../../bin/local/service.ts';
+import type { LocalService } from '../../emulator/service.ts';
 import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
 import { createView, failure } from '../support/fixtures.ts';
 import { captureLogLines, type LogCapture } from '../support/log-capture.ts';
@@ -45,9 +45,18 @@ describe('request logging', () => {
 
     const requests = lines.filter((line) => line['message'] === 'request');
     assert.equal(requests.length, 3, 'one line per request');
-    assert.deepEqual(requests.map((line) => line['operation']), ['CreateView', 'CreateViewVersion', 'DescribeView']);
-    assert.deepEqual(requests.map((line) => line['outcome']), ['success', 'success', 'ResourceNotFoundException']);
-    assert.deepEqual(requests.map((line) => line['statusCode']), [200, 200, 404]);
+    assert.deepEqual(
+      requests.map((line) => line['operation']),
+      ['CreateView', 'CreateViewVersion', 'DescribeView'],
+    );
+    assert.deepEqual(
+      requests.map((line) => line['outcome']),
+      ['success', 'success', 'ResourceNotFoundException'],
+    );
+    assert.deepEqual(
+      requests.map((line) => line['statusCode']),
+      [200, 200, 404],
+    );
     for (const line of requests) {
       assert.equal(line['instanceId'], instanceId);
       assert.equal(typeof line['latencyMs'], 'number');
@@ -70,7 +79,14 @@ describe('request logging', () => {
     dynamo.clear();
     const requestId = error.$metadata.requestId;
     const failed = lines.filter((line) => line['level'] === 'ERROR');
-    assert.ok(failed.some((line) => line['message'] === 'unexpected failure' && line['requestId'] === requestId && JSON.stringify(line).includes('InternalServerError')));
+    assert.ok(
+      failed.some(
+        (line) =>
+          line['message'] === 'unexpected failure' &&
+          line['requestId'] === requestId &&
+          JSON.stringify(line).includes('InternalServerError'),
+      ),
+    );
     assert.ok(failed.some((line) => line['message'] === 'request failed' && line['requestId'] === requestId && line['statusCode'] === 500));
   });
 
@@ -79,7 +95,9 @@ describe('request logging', () => {
     const view = await createView(client, instanceId);
     emf.length = 0;
     await client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
-    await failure(client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: '0'.repeat(64) })));
+    await failure(
+      client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: '0'.repeat(64) })),
+    );
     await client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
     dynamo.inject({ kind: 'internal', commands: ['QueryCommand'] });
     await failure(client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id })));

@@ -22,7 +22,12 @@ const ctx = useTestService();
 
 async function outbox(instanceId: string, viewId: string) {
   const { Items } = await tableClient().send(
-    new QueryCommand({ TableName: ctx.service.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': outboxPartition(instanceId, viewId) }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: ctx.service.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': outboxPartition(instanceId, viewId) },
+      ConsistentRead: true,
+    }),
   );
   return Items ?? [];
 }
@@ -52,7 +57,10 @@ describe('DeleteView and the purge of what it leaves', () => {
     await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
     const took = performance.now() - started;
     t.diagnostic(`DeleteView of a view with 6,000 items answered in ${Math.round(took)} ms`);
-    assert.equal((await failure(ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:7` })))).name, 'ResourceNotFoundException');
+    assert.equal(
+      (await failure(ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:7` })))).name,
+      'ResourceNotFoundException',
+    );
     // A repeated DeleteView of a view whose purge is still running asks for the purge again; once
     // the purge is done (a fast machine may finish it within the first call), the view is unknown.
     const again = await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id })).then(
@@ -73,9 +81,23 @@ describe('DeleteView and the purge of what it leaves', () => {
     await seedVersions(instanceId, view.Id!, 1500);
     const { store } = ctx.service;
     const head = (await store.readHead(instanceId, view.Id!))!;
-    await store.beginDelete(head, { detailType: 'View Deleted', detail: { eventId: 'e', instanceId, viewId: view.Id!, viewArn: view.Arn!, time: new Date().toISOString() } }, 'p');
-    assert.equal(await store.purgeView(instanceId, view.Id!, Date.now() - 1), false, 'out of time before it began: nothing done, not finished');
-    const outcomes = await Promise.all([store.purgeView(instanceId, view.Id!, Date.now() + 60_000), store.purgeView(instanceId, view.Id!, Date.now() + 60_000)]);
+    await store.beginDelete(
+      head,
+      {
+        detailType: 'View Deleted',
+        detail: { eventId: 'e', instanceId, viewId: view.Id!, viewArn: view.Arn!, time: new Date().toISOString() },
+      },
+      'p',
+    );
+    assert.equal(
+      await store.purgeView(instanceId, view.Id!, Date.now() - 1),
+      false,
+      'out of time before it began: nothing done, not finished',
+    );
+    const outcomes = await Promise.all([
+      store.purgeView(instanceId, view.Id!, Date.now() + 60_000),
+      store.purgeView(instanceId, view.Id!, Date.now() + 60_000),
+    ]);
     assert.deepEqual(outcomes, [true, true]);
     assert.equal((await partitionItems(ctx.service, instanceId, view.Id!)).size, 0, 'nothing left, not even the tombstone');
     assert.equal(await store.purgeView(instanceId, view.Id!, Date.now() + 1000), true, 'purging a purged view is done at once');
@@ -87,10 +109,17 @@ describe('DeleteView and the purge of what it leaves', () => {
     await seedVersions(instanceId, view.Id!, 2500);
     await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
     const request = (await outbox(instanceId, view.Id!)).find((item) => item['kind'] === 'purge')!;
-    const event = { Records: [{ eventName: 'INSERT', dynamodb: { SequenceNumber: '1', NewImage: marshall(request) } }] } as unknown as DynamoDBStreamEvent;
+    const event = {
+      Records: [{ eventName: 'INSERT', dynamodb: { SequenceNumber: '1', NewImage: marshall(request) } }],
+    } as unknown as DynamoDBStreamEvent;
     // Invocations that keep all but 50 ms of their minute in reserve: about one round of the purge each.
     const worker = createPurgeWorker(ctx.service.store, new Logger({ logLevel: 'SILENT' }), 60_000 - 50);
-    const context = { awsRequestId: 'r', functionName: 'purge', invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:purge', getRemainingTimeInMillis: () => 60_000 } as Context;
+    const context = {
+      awsRequestId: 'r',
+      functionName: 'purge',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:purge',
+      getRemainingTimeInMillis: () => 60_000,
+    } as Context;
     let invocations = 0;
     for (;;) {
       invocations++;
@@ -111,10 +140,18 @@ describe('DeleteView and the purge of what it leaves', () => {
     const partition = viewPartition(instanceId, view.Id!);
     // 12 version chunks of 300 kB: four 1 MB pages of items.
     const heavy = Array.from({ length: 12 }, (_, i) => ({ PK: partition, SK: versionChunkSk(i + 1, 0), data: new Uint8Array(300_000) }));
-    for (const item of heavy) await tableClient().send(new BatchWriteCommand({ RequestItems: { [ctx.service.tableName]: [{ PutRequest: { Item: item } }] } }));
+    for (const item of heavy)
+      await tableClient().send(new BatchWriteCommand({ RequestItems: { [ctx.service.tableName]: [{ PutRequest: { Item: item } }] } }));
     const { store } = ctx.service;
     const head = (await store.readHead(instanceId, view.Id!))!;
-    await store.beginDelete(head, { detailType: 'View Deleted', detail: { eventId: 'e', instanceId, viewId: view.Id!, viewArn: view.Arn!, time: new Date().toISOString() } }, 'p');
+    await store.beginDelete(
+      head,
+      {
+        detailType: 'View Deleted',
+        detail: { eventId: 'e', instanceId, viewId: view.Id!, viewArn: view.Arn!, time: new Date().toISOString() },
+      },
+      'p',
+    );
     // The clock jumps past the deadline as soon as the first query answers.
     const counted = new InstrumentedDynamo(dynamoEndpoint());
     const realNow = Date.now.bind(Date);

@@ -53,7 +53,9 @@ describe('README: calling the local service', () => {
   });
 
   itWithTools('the JavaScript example, as example.mjs', [], async () => {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', withEndpoint(find('js', 'ConnectClient'))], { env: cleanEnv() });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', withEndpoint(find('js', 'ConnectClient'))], {
+      env: cleanEnv(),
+    });
     assert.equal(stdout.trim(), '1');
   });
 

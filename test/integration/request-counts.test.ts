@@ -21,24 +21,41 @@ describe('DynamoDB requests per operation', () => {
   before(async () => {
     for (let i = 0; i < 4; i++) viewId = (await createView(ctx.client, instanceId, { template: template(i) })).Id!;
     for (let i = 0; i < 4; i++) {
-      await ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: viewId, Status: 'PUBLISHED', Content: { Template: template(`v${i}`) } }));
+      await ctx.client.send(
+        new UpdateViewContentCommand({
+          InstanceId: instanceId,
+          ViewId: viewId,
+          Status: 'PUBLISHED',
+          Content: { Template: template(`v${i}`) },
+        }),
+      );
       await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: viewId }));
     }
   });
 
   it('CreateViewVersion: 2 when it mints (one query, one transaction), 1 when unchanged', async () => {
-    await ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: viewId, Status: 'PUBLISHED', Content: { Template: template('new') } }));
+    await ctx.client.send(
+      new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: viewId, Status: 'PUBLISHED', Content: { Template: template('new') } }),
+    );
     assert.deepEqual(await dynamo.count(() => ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: viewId }))), {
       QueryCommand: 1,
       TransactWriteItemsCommand: 1,
     });
-    assert.deepEqual(await dynamo.count(() => ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: viewId }))), { QueryCommand: 1 });
+    assert.deepEqual(await dynamo.count(() => ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: viewId }))), {
+      QueryCommand: 1,
+    });
   });
 
   it('DescribeView: 1 for $LATEST, $SAVED and a version', async () => {
     for (const qualifier of ['', ':$SAVED', ':2']) {
-      const counts = await dynamo.count(() => ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${viewId}${qualifier}` })));
-      assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 1, `${qualifier}: ${JSON.stringify(counts)}`);
+      const counts = await dynamo.count(() =>
+        ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${viewId}${qualifier}` })),
+      );
+      assert.equal(
+        Object.values(counts).reduce((a, b) => a + b, 0),
+        1,
+        `${qualifier}: ${JSON.stringify(counts)}`,
+      );
     }
   });
 
@@ -48,7 +65,11 @@ describe('DynamoDB requests per operation', () => {
     do {
       const first = token === undefined;
       const counts = await dynamo.count(async () => {
-        token = (await ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: viewId, MaxResults: 2, ...(token ? { NextToken: token } : {}) }))).NextToken;
+        token = (
+          await ctx.client.send(
+            new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: viewId, MaxResults: 2, ...(token ? { NextToken: token } : {}) }),
+          )
+        ).NextToken;
       });
       // A later page reads the head beside the page, so that a NextToken does not outlive its view.
       assert.deepEqual(counts, first ? { QueryCommand: 1 } : { QueryCommand: 1, GetItemCommand: 1 });
@@ -57,7 +78,9 @@ describe('DynamoDB requests per operation', () => {
     assert.ok(pages > 1);
     do {
       const counts = await dynamo.count(async () => {
-        token = (await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId, MaxResults: 3, ...(token ? { NextToken: token } : {}) }))).NextToken;
+        token = (
+          await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId, MaxResults: 3, ...(token ? { NextToken: token } : {}) }))
+        ).NextToken;
       });
       assert.deepEqual(counts, { QueryCommand: 1 });
     } while (token);
@@ -65,7 +88,9 @@ describe('DynamoDB requests per operation', () => {
 
   it('UpdateViewContent: 2 (one read of the head, one transaction)', async () => {
     const counts = await dynamo.count(() =>
-      ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: viewId, Status: 'SAVED', Content: { Template: template('draft') } })),
+      ctx.client.send(
+        new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: viewId, Status: 'SAVED', Content: { Template: template('draft') } }),
+      ),
     );
     assert.deepEqual(counts, { GetItemCommand: 1, TransactWriteItemsCommand: 1 });
   });

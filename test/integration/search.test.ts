@@ -56,10 +56,19 @@ async function seedListings(instance: string, names: string[], description: stri
     return {
       ...key(instancePartition(instance), listingSk('CUSTOMER_MANAGED', name)),
       kind: 'listing',
-      ...listingAttributes({ viewId, name, description, type: 'CUSTOMER_MANAGED', status: 'SAVED', tags: {}, createdTime: now, lastModifiedTime: now }),
+      ...listingAttributes({
+        viewId,
+        name,
+        description,
+        type: 'CUSTOMER_MANAGED',
+        status: 'SAVED',
+        tags: {},
+        createdTime: now,
+        lastModifiedTime: now,
+      }),
     };
   });
-  shards.forEach((views, shard) => items.push({ ...key(instancePartition(instance), viewCountSk(shard)), views }));
+  for (const [shard, views] of shards.entries()) items.push({ ...key(instancePartition(instance), viewCountSk(shard)), views });
   await seedItems(ctx.service.tableName, items);
 }
 
@@ -83,17 +92,26 @@ describe('SearchViews', () => {
   });
 
   it('matches name and description with CONTAINS and STARTS_WITH ignoring case, and EXACT as written', async () => {
-    assert.deepEqual(await names({ SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'CUSTOMER', ComparisonType: 'CONTAINS' } } }), [
-      'Customer Form',
-      'customer survey',
-    ]);
-    assert.deepEqual(await names({ SearchCriteria: { StringCondition: { FieldName: 'name', Value: 're', ComparisonType: 'STARTS_WITH' } } }), ['Refund', 'Returns Desk']);
-    assert.deepEqual(await names({ SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'refund', ComparisonType: 'EXACT' } } }), []);
-    assert.deepEqual(await names({ SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'Refund', ComparisonType: 'EXACT' } } }), ['Refund']);
-    assert.deepEqual(await names({ SearchCriteria: { StringCondition: { FieldName: 'description', Value: 'customer', ComparisonType: 'CONTAINS' } } }), [
-      'Customer Form',
-      'Returns Desk',
-    ]);
+    assert.deepEqual(
+      await names({ SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'CUSTOMER', ComparisonType: 'CONTAINS' } } }),
+      ['Customer Form', 'customer survey'],
+    );
+    assert.deepEqual(
+      await names({ SearchCriteria: { StringCondition: { FieldName: 'name', Value: 're', ComparisonType: 'STARTS_WITH' } } }),
+      ['Refund', 'Returns Desk'],
+    );
+    assert.deepEqual(
+      await names({ SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'refund', ComparisonType: 'EXACT' } } }),
+      [],
+    );
+    assert.deepEqual(
+      await names({ SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'Refund', ComparisonType: 'EXACT' } } }),
+      ['Refund'],
+    );
+    assert.deepEqual(
+      await names({ SearchCriteria: { StringCondition: { FieldName: 'description', Value: 'customer', ComparisonType: 'CONTAINS' } } }),
+      ['Customer Form', 'Returns Desk'],
+    );
   });
 
   it('combines And and Or conditions with status and type conditions', async () => {
@@ -103,7 +121,12 @@ describe('SearchViews', () => {
       SearchCriteria: {
         OrConditions: [
           { StringCondition: { FieldName: 'name', Value: 'order', ComparisonType: 'CONTAINS' } },
-          { AndConditions: [{ ViewStatusCondition: 'SAVED' }, { StringCondition: { FieldName: 'name', Value: 'ref', ComparisonType: 'STARTS_WITH' } }] },
+          {
+            AndConditions: [
+              { ViewStatusCondition: 'SAVED' },
+              { StringCondition: { FieldName: 'name', Value: 'ref', ComparisonType: 'STARTS_WITH' } },
+            ],
+          },
         ],
       },
     });
@@ -113,15 +136,39 @@ describe('SearchViews', () => {
   });
 
   it('filters on tags: a key with a value, a key alone, all of an AndCondition, any of OrConditions', async () => {
-    assert.deepEqual(await names({ SearchFilter: { AttributeFilter: { TagCondition: { TagKey: 'team', TagValue: 'care' } } } }), ['Customer Form', 'customer survey']);
-    assert.deepEqual(await names({ SearchFilter: { AttributeFilter: { TagCondition: { TagKey: 'tier' } } } }), ['Customer Form', 'Returns Desk']);
+    assert.deepEqual(await names({ SearchFilter: { AttributeFilter: { TagCondition: { TagKey: 'team', TagValue: 'care' } } } }), [
+      'Customer Form',
+      'customer survey',
+    ]);
+    assert.deepEqual(await names({ SearchFilter: { AttributeFilter: { TagCondition: { TagKey: 'tier' } } } }), [
+      'Customer Form',
+      'Returns Desk',
+    ]);
     assert.deepEqual(
-      await names({ SearchFilter: { AttributeFilter: { AndCondition: { TagConditions: [{ TagKey: 'team', TagValue: 'care' }, { TagKey: 'tier', TagValue: 'gold' }] } } } }),
+      await names({
+        SearchFilter: {
+          AttributeFilter: {
+            AndCondition: {
+              TagConditions: [
+                { TagKey: 'team', TagValue: 'care' },
+                { TagKey: 'tier', TagValue: 'gold' },
+              ],
+            },
+          },
+        },
+      }),
       ['Customer Form'],
     );
     assert.deepEqual(
       await names({
-        SearchFilter: { AttributeFilter: { OrConditions: [{ TagConditions: [{ TagKey: 'team', TagValue: 'sales' }] }, { TagConditions: [{ TagKey: 'tier', TagValue: 'gold' }] }] } },
+        SearchFilter: {
+          AttributeFilter: {
+            OrConditions: [
+              { TagConditions: [{ TagKey: 'team', TagValue: 'sales' }] },
+              { TagConditions: [{ TagKey: 'tier', TagValue: 'gold' }] },
+            ],
+          },
+        },
         SearchCriteria: { ViewStatusCondition: 'PUBLISHED' },
       }),
       ['Customer Form', 'Order Lookup', 'Returns Desk'],
@@ -157,17 +204,29 @@ describe('SearchViews', () => {
   it('sees renames, new descriptions, tags and status changes, and forgets deleted views', async () => {
     const instance = randomUUID();
     const view = await createView(ctx.client, instance, { name: 'Before', status: 'SAVED' });
-    await ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instance, ViewId: view.Id, Name: 'After', Description: 'renamed view' }));
+    await ctx.client.send(
+      new UpdateViewMetadataCommand({ InstanceId: instance, ViewId: view.Id, Name: 'After', Description: 'renamed view' }),
+    );
     await ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { stage: 'beta' } }));
-    await ctx.client.send(new UpdateViewContentCommand({ InstanceId: instance, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: '{}' } }));
+    await ctx.client.send(
+      new UpdateViewContentCommand({ InstanceId: instance, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: '{}' } }),
+    );
     const found = await search(
       {
-        SearchCriteria: { AndConditions: [{ StringCondition: { FieldName: 'description', Value: 'renamed', ComparisonType: 'CONTAINS' } }, { ViewStatusCondition: 'PUBLISHED' }] },
+        SearchCriteria: {
+          AndConditions: [
+            { StringCondition: { FieldName: 'description', Value: 'renamed', ComparisonType: 'CONTAINS' } },
+            { ViewStatusCondition: 'PUBLISHED' },
+          ],
+        },
         SearchFilter: { AttributeFilter: { TagCondition: { TagKey: 'stage', TagValue: 'beta' } } },
       },
       instance,
     );
-    assert.deepEqual(found.Views!.map((v) => v.Name), ['After']);
+    assert.deepEqual(
+      found.Views!.map((v) => v.Name),
+      ['After'],
+    );
     await ctx.client.send(new DeleteViewCommand({ InstanceId: instance, ViewId: view.Id }));
     assert.deepEqual((await search({}, instance)).Views, []);
   });
@@ -175,10 +234,19 @@ describe('SearchViews', () => {
   it('validates the request: instance id form, field names, missing parts, nesting depth', async () => {
     const cases: [string, () => Promise<unknown>][] = [
       ['InstanceId', () => search({}, 'not-a-uuid')],
-      ['FieldName', () => search({ SearchCriteria: { StringCondition: { FieldName: 'template', Value: 'x', ComparisonType: 'CONTAINS' } } })],
+      [
+        'FieldName',
+        () => search({ SearchCriteria: { StringCondition: { FieldName: 'template', Value: 'x', ComparisonType: 'CONTAINS' } } }),
+      ],
       // Field names are data, not object properties.
-      ['FieldName', () => search({ SearchCriteria: { StringCondition: { FieldName: 'constructor', Value: 'x', ComparisonType: 'CONTAINS' } } })],
-      ['FieldName', () => search({ SearchCriteria: { StringCondition: { FieldName: '__proto__', Value: 'x', ComparisonType: 'STARTS_WITH' } } })],
+      [
+        'FieldName',
+        () => search({ SearchCriteria: { StringCondition: { FieldName: 'constructor', Value: 'x', ComparisonType: 'CONTAINS' } } }),
+      ],
+      [
+        'FieldName',
+        () => search({ SearchCriteria: { StringCondition: { FieldName: '__proto__', Value: 'x', ComparisonType: 'STARTS_WITH' } } }),
+      ],
       ['Value', () => search({ SearchCriteria: { StringCondition: { FieldName: 'name', ComparisonType: 'CONTAINS' } } })],
       ['TagKey', () => search({ SearchFilter: { AttributeFilter: { TagCondition: { TagValue: 'v' } } } })],
       ['MaxResults', () => search({ MaxResults: 101 })],
@@ -198,26 +266,39 @@ describe('SearchViews', () => {
   });
 
   it('costs at most 4 DynamoDB queries per call, however selective the search', async () => {
-    const counts = await dynamo.count(() => search({ SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'nothing matches this', ComparisonType: 'CONTAINS' } } }));
+    const counts = await dynamo.count(() =>
+      search({ SearchCriteria: { StringCondition: { FieldName: 'name', Value: 'nothing matches this', ComparisonType: 'CONTAINS' } } }),
+    );
     assert.deepEqual(counts, { QueryCommand: 1 });
   });
 });
 
 describe('SearchViews: bounded work and a count across pages', () => {
   const bounded = (criteria: unknown) => search({ SearchCriteria: criteria as never });
-  const stringConditionOn = (field: string, value: string) => ({ StringCondition: { FieldName: field, Value: value, ComparisonType: 'CONTAINS' as const } });
+  const stringConditionOn = (field: string, value: string) => ({
+    StringCondition: { FieldName: field, Value: value, ComparisonType: 'CONTAINS' as const },
+  });
   const stringCondition = (value = 'x') => stringConditionOn('name', value);
 
   it('accepts conditions up to each documented bound and refuses one past it, naming the bound', async () => {
     // 50 criteria objects in all: the root, 7 under it, 6 under each of those.
-    const fifty = { AndConditions: Array.from({ length: 7 }, () => ({ OrConditions: Array.from({ length: 6 }, () => stringCondition()) })) };
+    const fifty = {
+      AndConditions: Array.from({ length: 7 }, () => ({ OrConditions: Array.from({ length: 6 }, () => stringCondition()) })),
+    };
     assert.equal((await bounded(fifty)).$metadata.httpStatusCode, 200);
     let eight: Record<string, unknown> = stringCondition();
     for (let i = 0; i < 8; i++) eight = { AndConditions: [eight] };
     assert.equal((await bounded(eight)).$metadata.httpStatusCode, 200);
     assert.equal((await bounded({ OrConditions: Array.from({ length: 20 }, () => stringCondition()) })).$metadata.httpStatusCode, 200);
     assert.equal((await bounded(stringCondition('x'.repeat(4096)))).$metadata.httpStatusCode, 200);
-    const fiftyTags = { AttributeFilter: { OrConditions: [{ TagConditions: Array.from({ length: 25 }, (_, i) => ({ TagKey: `k${i}` })) }, { TagConditions: Array.from({ length: 25 }, (_, i) => ({ TagKey: `j${i}` })) }] } };
+    const fiftyTags = {
+      AttributeFilter: {
+        OrConditions: [
+          { TagConditions: Array.from({ length: 25 }, (_, i) => ({ TagKey: `k${i}` })) },
+          { TagConditions: Array.from({ length: 25 }, (_, i) => ({ TagKey: `j${i}` })) },
+        ],
+      },
+    };
     assert.equal((await search({ SearchFilter: fiftyTags })).$metadata.httpStatusCode, 200);
 
     const refusals: [string, () => Promise<unknown>][] = [
@@ -225,7 +306,10 @@ describe('SearchViews: bounded work and a count across pages', () => {
       ['more than 8 levels', () => bounded({ AndConditions: [eight] })],
       ['at most 20 entries', () => bounded({ OrConditions: Array.from({ length: 21 }, () => stringCondition()) })],
       ['at most 4096 characters', () => bounded(stringCondition('x'.repeat(4097)))],
-      ['more than 50 tag conditions', () => search({ SearchFilter: { AttributeFilter: { ...fiftyTags.AttributeFilter, TagCondition: { TagKey: 'one-more' } } } })],
+      [
+        'more than 50 tag conditions',
+        () => search({ SearchFilter: { AttributeFilter: { ...fiftyTags.AttributeFilter, TagCondition: { TagKey: 'one-more' } } } }),
+      ],
     ];
     for (const [bound, request] of refusals) {
       const error = await failure(request());
@@ -237,13 +321,20 @@ describe('SearchViews: bounded work and a count across pages', () => {
   it('refuses a million empty conditions at its first bound, before anything walks them', async (t) => {
     const started = performance.now();
     const error = await failure(bounded({ AndConditions: Array.from({ length: 1_200_000 }, () => ({})) }));
-    t.diagnostic(`SearchViews with 1,200,000 conditions refused in ${Math.round(performance.now() - started)} ms (client and server together)`);
+    t.diagnostic(
+      `SearchViews with 1,200,000 conditions refused in ${Math.round(performance.now() - started)} ms (client and server together)`,
+    );
     assert.equal(error.name, 'InvalidParameterException');
   });
 
   it('a page ends when its matching work reaches the budget, however costly the conditions', async (t) => {
     const instance = randomUUID();
-    for (let i = 0; i < 120; i++) await createView(ctx.client, instance, { name: `long-${String(i).padStart(3, '0')}`, status: 'SAVED', description: 'a'.repeat(4096) });
+    for (let i = 0; i < 120; i++)
+      await createView(ctx.client, instance, {
+        name: `long-${String(i).padStart(3, '0')}`,
+        status: 'SAVED',
+        description: 'a'.repeat(4096),
+      });
     // 42 conditions, all evaluated (none matches), that nearly match every 4,096-character description.
     const nearly = stringConditionOn('description', `${'a'.repeat(1000)}b${'a'.repeat(1000)}`);
     const costly = { OrConditions: Array.from({ length: 7 }, () => ({ OrConditions: Array.from({ length: 6 }, () => nearly) })) };
@@ -264,24 +355,39 @@ describe('SearchViews: bounded work and a count across pages', () => {
     const instance = randomUUID();
     // 300 views: the first 100 match, then one in four (150 in all). A first page full after its
     // first 100 views could only guess the rest from them (a rate of 1 would say 300).
-    for (let i = 0; i < 300; i++) await createView(ctx.client, instance, { name: `v${String(i).padStart(3, '0')}-${i < 100 || i % 4 === 0 ? 'match' : 'other'}`, status: 'SAVED' });
+    for (let i = 0; i < 300; i++)
+      await createView(ctx.client, instance, {
+        name: `v${String(i).padStart(3, '0')}-${i < 100 || i % 4 === 0 ? 'match' : 'other'}`,
+        status: 'SAVED',
+      });
     const counts: number[] = [];
     let matches = 0;
-    for await (const page of paginateSearchViews({ client: ctx.client, pageSize: 100 }, { InstanceId: instance, SearchCriteria: stringCondition('match') })) {
+    for await (const page of paginateSearchViews(
+      { client: ctx.client, pageSize: 100 },
+      { InstanceId: instance, SearchCriteria: stringCondition('match') },
+    )) {
       counts.push(page.ApproximateTotalCount!);
       matches += page.Views!.length;
     }
     assert.equal(matches, 150);
     assert.ok(counts.length >= 2, 'more than one page');
     // The 300 views fit the first page's read budget: it counts them all, and later pages keep its count.
-    assert.deepEqual(counts, counts.map(() => 150), `every page says 150: ${counts.join(', ')}`);
+    assert.deepEqual(
+      counts,
+      counts.map(() => 150),
+      `every page says 150: ${counts.join(', ')}`,
+    );
   });
 
   it('ApproximateTotalCount estimates from the instance view count when the listing outgrows a page’s reads, and is exact on the last page', async () => {
     const instance = randomUUID();
     // 1,200 views whose 4,000-character descriptions make about 250 listing items per 1 MB query
     // page: more than one page's SEARCH_MAX_QUERIES queries can read.
-    await seedListings(instance, Array.from({ length: 1200 }, (_, i) => `v${String(i).padStart(4, '0')}-${i % 3 === 0 ? 'match' : 'other'}`), 'd'.repeat(4000));
+    await seedListings(
+      instance,
+      Array.from({ length: 1200 }, (_, i) => `v${String(i).padStart(4, '0')}-${i % 3 === 0 ? 'match' : 'other'}`),
+      'd'.repeat(4000),
+    );
 
     const counts: number[] = [];
     const queries: number[] = [];
@@ -307,14 +413,21 @@ describe('SearchViews: bounded work and a count across pages', () => {
     // 600 views over about three 1 MB query pages: the first 100 match, then one in ten (150 in
     // all). The first page is full within its first query; counting on through the others makes
     // its count exact, where the first query alone would suggest about 276.
-    await seedListings(instance, Array.from({ length: 600 }, (_, i) => `v${String(i).padStart(4, '0')}-${i < 100 || i % 10 === 0 ? 'match' : 'other'}`), 'd'.repeat(4000));
+    await seedListings(
+      instance,
+      Array.from({ length: 600 }, (_, i) => `v${String(i).padStart(4, '0')}-${i < 100 || i % 10 === 0 ? 'match' : 'other'}`),
+      'd'.repeat(4000),
+    );
     let first: { count: number; views: number } | undefined;
     const calls = await dynamo.count(async () => {
       const page = await search({ SearchCriteria: stringCondition('match') }, instance);
       first = { count: page.ApproximateTotalCount!, views: page.Views!.length };
     });
     assert.equal(first!.views, 100);
-    assert.ok((calls['QueryCommand'] ?? 0) >= 2 && (calls['QueryCommand'] ?? 0) <= SEARCH_MAX_QUERIES, `the listing took ${calls['QueryCommand']} queries`);
+    assert.ok(
+      (calls['QueryCommand'] ?? 0) >= 2 && (calls['QueryCommand'] ?? 0) <= SEARCH_MAX_QUERIES,
+      `the listing took ${calls['QueryCommand']} queries`,
+    );
     assert.equal(first!.count, 150);
   });
 
@@ -323,7 +436,11 @@ describe('SearchViews: bounded work and a count across pages', () => {
     // 1,000 views of 4,096-character descriptions (about four query pages). The first view fills a
     // page of one; 36 conditions that nearly match every description then make counting the rest
     // costly: the page must stop counting at the work budget, long before the listing's end.
-    await seedListings(instance, Array.from({ length: 1000 }, (_, i) => `long-${String(i).padStart(4, '0')}`), 'a'.repeat(4096));
+    await seedListings(
+      instance,
+      Array.from({ length: 1000 }, (_, i) => `long-${String(i).padStart(4, '0')}`),
+      'a'.repeat(4096),
+    );
     const nearly = stringConditionOn('description', `${'a'.repeat(1000)}b${'a'.repeat(1000)}`);
     const criteria = {
       OrConditions: [
@@ -351,9 +468,16 @@ describe('SearchViews: bounded work and a count across pages', () => {
     let seen = 0;
     let pages = 0;
     do {
-      const response = await send(ctx.service, { method: 'POST', path: '/search-views', body: JSON.stringify({ InstanceId: instance, ...(token ? { NextToken: token } : {}) }) });
+      const response = await send(ctx.service, {
+        method: 'POST',
+        path: '/search-views',
+        body: JSON.stringify({ InstanceId: instance, ...(token ? { NextToken: token } : {}) }),
+      });
       assert.equal(response.status, 200);
-      assert.ok(responseBytes(response.json) < LAMBDA_RESPONSE_LIMIT, `page ${pages + 1}: ${responseBytes(response.json)} bytes as Lambda returns it`);
+      assert.ok(
+        responseBytes(response.json) < LAMBDA_RESPONSE_LIMIT,
+        `page ${pages + 1}: ${responseBytes(response.json)} bytes as Lambda returns it`,
+      );
       seen += (response.json!['Views'] as unknown[]).length;
       token = response.json!['NextToken'] as string | undefined;
       pages++;

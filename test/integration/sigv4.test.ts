@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { ConnectClient, ListViewsCommand } from '@aws-sdk/client-connect';
-import type { LocalService } from '../../bin/local/service.ts';
+import type { LocalService } from '../../emulator/service.ts';
 import { connectClient, newInstanceId, startTestService } from '../support/service.ts';
 import { send, signRequest, type RawRequest, type RawResponse } from '../support/signed-http.ts';
 import { itWithTools } from '../support/tools.ts';
@@ -55,15 +55,31 @@ describe('the local gateway verifies SigV4 like API Gateway with AWS_IAM', () =>
     it(`refuses a wrong secret, an unknown key, and a wrong region scope (signed for ${signingName})`, async () => {
       const sign = { service: signingName };
       assert.equal((await send(service, create(), { overrides: sign })).status, 200);
-      assertDenied(await send(service, create(), { overrides: { ...sign, secretAccessKey: 'wrong' } }), 'InvalidSignatureException', /signature we calculated does not match/);
-      assertDenied(await send(service, create(), { overrides: { ...sign, accessKeyId: 'AKIDUNKNOWN' } }), 'UnrecognizedClientException', /security token/);
+      assertDenied(
+        await send(service, create(), { overrides: { ...sign, secretAccessKey: 'wrong' } }),
+        'InvalidSignatureException',
+        /signature we calculated does not match/,
+      );
+      assertDenied(
+        await send(service, create(), { overrides: { ...sign, accessKeyId: 'AKIDUNKNOWN' } }),
+        'UnrecognizedClientException',
+        /security token/,
+      );
       assertDenied(await send(service, create(), { overrides: { ...sign, region: 'eu-west-1' } }), 'InvalidSignatureException', /region/);
     });
   }
 
   it('refuses a scope naming another service; the deployed API’s gateway takes execute-api only', async () => {
-    assertDenied(await send(service, create(), { overrides: { service: 's3' } }), 'InvalidSignatureException', /scoped to correct service: 'connect' or 'execute-api'/);
-    assertDenied(await send(executeApiOnly, create(), { overrides: { service: 'connect' } }), 'InvalidSignatureException', /correct service: 'execute-api'\./);
+    assertDenied(
+      await send(service, create(), { overrides: { service: 's3' } }),
+      'InvalidSignatureException',
+      /scoped to correct service: 'connect' or 'execute-api'/,
+    );
+    assertDenied(
+      await send(executeApiOnly, create(), { overrides: { service: 'connect' } }),
+      'InvalidSignatureException',
+      /correct service: 'execute-api'\./,
+    );
     assert.equal((await send(executeApiOnly, create(), { overrides: { service: 'execute-api' } })).status, 200);
   });
 
@@ -72,15 +88,19 @@ describe('the local gateway verifies SigV4 like API Gateway with AWS_IAM', () =>
       assertDenied(await send(service, create(), { overrides: { accessKeyId } }), 'UnrecognizedClientException', /security token/);
     }
     // A header named __proto__, signed: Node's request.headers loses it, the verifier must not.
-    const signedOddHeader = await send(service, { ...create(), headers: { '__proto__': 'x', constructor: 'y' } });
+    const signedOddHeader = await send(service, { ...create(), headers: { __proto__: 'x', constructor: 'y' } });
     assert.equal(signedOddHeader.status, 200, signedOddHeader.text);
     for (const name of ['__proto__', 'constructor', 'hasOwnProperty']) {
       const response = await send(service, { method: 'GET', path: '/views/i', query: { [name]: 'x' } });
       assert.ok(response.status < 500, `query ${name}: ${response.status} ${response.text}`);
     }
-    const oddAuthorization = await send(service, { method: 'GET', path: '/views/i' }, {
-      tamper: (h) => ({ ...h, authorization: `${h['authorization']}, __proto__=x, constructor=y` }),
-    });
+    const oddAuthorization = await send(
+      service,
+      { method: 'GET', path: '/views/i' },
+      {
+        tamper: (h) => ({ ...h, authorization: `${h['authorization']}, __proto__=x, constructor=y` }),
+      },
+    );
     assert.ok(oddAuthorization.status === 200 || oddAuthorization.status === 403, oddAuthorization.text);
   });
 
@@ -125,13 +145,25 @@ describe('the local gateway verifies SigV4 like API Gateway with AWS_IAM', () =>
 
   it('refuses signatures more than 5 minutes old or ahead', async () => {
     const sixMinutes = 6 * 60 * 1000;
-    assertDenied(await send(service, create(), { overrides: { signingDate: new Date(Date.now() - sixMinutes) } }), 'InvalidSignatureException', /Signature expired/);
-    assertDenied(await send(service, create(), { overrides: { signingDate: new Date(Date.now() + sixMinutes) } }), 'InvalidSignatureException', /not yet current/);
+    assertDenied(
+      await send(service, create(), { overrides: { signingDate: new Date(Date.now() - sixMinutes) } }),
+      'InvalidSignatureException',
+      /Signature expired/,
+    );
+    assertDenied(
+      await send(service, create(), { overrides: { signingDate: new Date(Date.now() + sixMinutes) } }),
+      'InvalidSignatureException',
+      /not yet current/,
+    );
     assert.equal((await send(service, create(), { overrides: { signingDate: new Date(Date.now() - 4 * 60 * 1000) } })).status, 200);
   });
 
   it('refuses malformed Authorization headers: IncompleteSignatureException', async () => {
-    for (const authorization of ['AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/execute-api/aws4_request', 'Bearer abc', 'AWS4-HMAC-SHA256 Credential=x, SignedHeaders=host, Signature=00']) {
+    for (const authorization of [
+      'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/execute-api/aws4_request',
+      'Bearer abc',
+      'AWS4-HMAC-SHA256 Credential=x, SignedHeaders=host, Signature=00',
+    ]) {
       const response = await send(service, { method: 'GET', path: '/views/i' }, { tamper: (h) => ({ ...h, authorization }) });
       assertDenied(response, 'IncompleteSignatureException');
     }
@@ -140,7 +172,11 @@ describe('the local gateway verifies SigV4 like API Gateway with AWS_IAM', () =>
 
 describe('every official client signs its way through, with nothing but an endpoint', () => {
   it('the JS SDK v3 ConnectClient as it comes (signs for connect)', async () => {
-    const client = new ConnectClient({ endpoint: service.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const client = new ConnectClient({
+      endpoint: service.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     assert.deepEqual((await client.send(new ListViewsCommand({ InstanceId: newInstanceId() }))).ViewsSummaryList, []);
     client.destroy();
   });
@@ -148,7 +184,12 @@ describe('every official client signs its way through, with nothing but an endpo
   it('the JS SDK v3 ConnectClient with signingName execute-api, as for the deployed API', async () => {
     const client = connectClient(service);
     // signingName is honoured by the signer but missing from ConnectClientConfig's type.
-    const config = { endpoint: service.url, region: service.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, signingName: 'execute-api' };
+    const config = {
+      endpoint: service.url,
+      region: service.region,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      signingName: 'execute-api',
+    };
     const executeApi = new ConnectClient(config);
     assert.deepEqual((await executeApi.send(new ListViewsCommand({ InstanceId: newInstanceId() }))).ViewsSummaryList, []);
     const deployed = new ConnectClient({ ...config, endpoint: executeApiOnly.url });
@@ -179,7 +220,9 @@ pages = [p['ViewsSummaryList'] for p in c.get_paginator('list_views').paginate(I
 print(json.dumps({'version': version['Version'], 'described': described['Version'], 'created': described['CreatedTime'].isoformat(),
                   'listed': [v['Version'] for v in listed], 'tags': tags, 'stale': stale, 'pages': len(pages)}))
 `;
-    const { stdout } = await run('python3', ['-c', script, service.url, newInstanceId()], { env: { ...process.env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' } });
+    const { stdout } = await run('python3', ['-c', script, service.url, newInstanceId()], {
+      env: { ...process.env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
+    });
     const result = JSON.parse(stdout);
     assert.equal(result.version, 1);
     assert.equal(result.described, 1);
@@ -220,13 +263,39 @@ print(len(c.list_views(InstanceId=sys.argv[2])['ViewsSummaryList']))
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
       AWS_PAGER: '',
     };
-    const aws = async (...args: string[]) => JSON.parse((await run('aws', ['connect', ...args, '--endpoint-url', service.url, '--output', 'json'], { env })).stdout);
-    const created = await aws('create-view', '--instance-id', instance, '--name', 'from the CLI', '--status', 'PUBLISHED', '--content', JSON.stringify({ Template: '{"a":"$.x"}', Actions: ['Go'] }));
-    const version = await aws('create-view-version', '--instance-id', instance, '--view-id', created.View.Id, '--view-content-sha256', created.View.ViewContentSha256);
+    const aws = async (...args: string[]) =>
+      JSON.parse((await run('aws', ['connect', ...args, '--endpoint-url', service.url, '--output', 'json'], { env })).stdout);
+    const created = await aws(
+      'create-view',
+      '--instance-id',
+      instance,
+      '--name',
+      'from the CLI',
+      '--status',
+      'PUBLISHED',
+      '--content',
+      JSON.stringify({ Template: '{"a":"$.x"}', Actions: ['Go'] }),
+    );
+    const version = await aws(
+      'create-view-version',
+      '--instance-id',
+      instance,
+      '--view-id',
+      created.View.Id,
+      '--view-content-sha256',
+      created.View.ViewContentSha256,
+    );
     assert.equal(version.View.Version, 1);
     const listed = await aws('list-views', '--instance-id', instance);
-    assert.deepEqual(listed.ViewsSummaryList.map((v: { Name: string }) => v.Name), ['from the CLI']);
-    const failed = await run('aws', ['connect', 'describe-view', '--instance-id', instance, '--view-id', 'no-such-view', '--endpoint-url', service.url], { env }).then(
+    assert.deepEqual(
+      listed.ViewsSummaryList.map((v: { Name: string }) => v.Name),
+      ['from the CLI'],
+    );
+    const failed = await run(
+      'aws',
+      ['connect', 'describe-view', '--instance-id', instance, '--view-id', 'no-such-view', '--endpoint-url', service.url],
+      { env },
+    ).then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,
     );
@@ -238,9 +307,17 @@ print(len(c.list_views(InstanceId=sys.argv[2])['ViewsSummaryList']))
     itWithTools(`curl --aws-sigv4 for ${signingName}`, ['curl'], async () => {
       const instance = newInstanceId();
       const { stdout } = await run('curl', [
-        '-sS', '--aws-sigv4', `aws:amz:us-east-1:${signingName}`, '--user', 'test:test',
-        '-X', 'PUT', '-H', 'content-type: application/json',
-        '--data', JSON.stringify({ Name: 'from curl', Status: 'SAVED', Content: { Template: '{}' } }),
+        '-sS',
+        '--aws-sigv4',
+        `aws:amz:us-east-1:${signingName}`,
+        '--user',
+        'test:test',
+        '-X',
+        'PUT',
+        '-H',
+        'content-type: application/json',
+        '--data',
+        JSON.stringify({ Name: 'from curl', Status: 'SAVED', Content: { Template: '{}' } }),
         `${service.url}/views/${instance}`,
       ]);
       assert.equal(JSON.parse(stdout).View.Name, 'from curl');

@@ -9,7 +9,7 @@ const ctx = useTestService();
 
 /** The smoke script users point at a deployed stage, proven against the local gateway. */
 function smoke(args: string[], credentials?: { id: string; secret: string }) {
-  return run(process.execPath, ['bin/smoke.ts', ...args], {
+  return run(process.execPath, ['scripts/smoke.ts', ...args], {
     env: {
       PATH: process.env['PATH'],
       HOME: '/nonexistent',
@@ -21,7 +21,15 @@ function smoke(args: string[], credentials?: { id: string; secret: string }) {
 describe('npm run smoke', () => {
   it('walks create → update → publish → version → describe → delete with the caller’s credentials', async () => {
     const { stdout } = await smoke(['--endpoint', ctx.service.url, '--region', ctx.service.region], { id: 'test', secret: 'test' });
-    for (const step of ['CreateView', 'UpdateViewContent', 'CreateViewVersion', 'DescribeView (:1)', 'ListViewVersions', 'DeleteView', 'Smoke test passed.']) {
+    for (const step of [
+      'CreateView',
+      'UpdateViewContent',
+      'CreateViewVersion',
+      'DescribeView (:1)',
+      'ListViewVersions',
+      'DeleteView',
+      'Smoke test passed.',
+    ]) {
       assert.ok(stdout.includes(step), step);
     }
     assert.doesNotMatch(stdout, /FAIL/);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ListViewsCommand, type ConnectClient } from '@aws-sdk/client-connect';
-import type { LocalService } from '../../bin/local/service.ts';
+import type { LocalService } from '../../emulator/service.ts';
 import { SecretPageTokenKeys } from '../../lambda/page-token-keys.ts';
 import { clientConfigFor, FakeSecretsManager } from '../support/fake-secrets-manager.ts';
 import { createView, failure } from '../support/fixtures.ts';
@@ -22,7 +22,10 @@ let later: { service: LocalService; client: ConnectClient };
 const instanceId = newInstanceId();
 
 async function instance() {
-  const service = await startTestService({ tableName, tokenSecret: new SecretPageTokenKeys(secretId, { clientConfig: clientConfigFor(endpoint) }) });
+  const service = await startTestService({
+    tableName,
+    tokenSecret: new SecretPageTokenKeys(secretId, { clientConfig: clientConfigFor(endpoint) }),
+  });
   return { service, client: connectClient(service, { maxAttempts: 1 }) };
 }
 
@@ -40,7 +43,8 @@ after(async () => {
   await secrets.stop();
 });
 
-const page = (client: ConnectClient, NextToken?: string) => client.send(new ListViewsCommand({ InstanceId: instanceId, MaxResults: 1, ...(NextToken ? { NextToken } : {}) }));
+const page = (client: ConnectClient, NextToken?: string) =>
+  client.send(new ListViewsCommand({ InstanceId: instanceId, MaxResults: 1, ...(NextToken ? { NextToken } : {}) }));
 
 describe('NextTokens across a rotation of the secret', () => {
   it('a listing started before the rotation continues on an instance that read the new key, and back on one that had not', async () => {

@@ -48,7 +48,10 @@ function assertWhole(view: View, templates: string[]): void {
 }
 
 /** Runs `scenario` once per split point and direction; returns how many torn reads it made. */
-async function everySplit(read: TearableRead, scenario: (arm: (write: () => Promise<unknown>) => Promise<void>) => Promise<void>): Promise<number> {
+async function everySplit(
+  read: TearableRead,
+  scenario: (arm: (write: () => Promise<unknown>) => Promise<void>) => Promise<void>,
+): Promise<number> {
   let keys = 0;
   let runs = 0;
   for (const first of ['before', 'after'] as const) {
@@ -82,7 +85,16 @@ describe('reads that overlap a committed change (read-committed tearing)', () =>
         const instanceId = newInstanceId();
         const [a, b] = [templateOf('a', size), templateOf('b', size)];
         const view = await createView(ctx.client, instanceId, { template: a });
-        await arm(() => ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: b, Actions: ['Submit'] } })));
+        await arm(() =>
+          ctx.client.send(
+            new UpdateViewContentCommand({
+              InstanceId: instanceId,
+              ViewId: view.Id,
+              Status: 'PUBLISHED',
+              Content: { Template: b, Actions: ['Submit'] },
+            }),
+          ),
+        );
         const { View } = await reader.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
         assertWhole(View!, [a, b]);
       });
@@ -94,8 +106,24 @@ describe('reads that overlap a committed change (read-committed tearing)', () =>
         const instanceId = newInstanceId();
         const [a, s1, s2] = [templateOf('a', size), templateOf('s1', size), templateOf('s2', size)];
         const view = await createView(ctx.client, instanceId, { template: a });
-        await ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'SAVED', Content: { Template: s1, Actions: ['Submit'] } }));
-        await arm(() => ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'SAVED', Content: { Template: s2, Actions: ['Submit'] } })));
+        await ctx.client.send(
+          new UpdateViewContentCommand({
+            InstanceId: instanceId,
+            ViewId: view.Id,
+            Status: 'SAVED',
+            Content: { Template: s1, Actions: ['Submit'] },
+          }),
+        );
+        await arm(() =>
+          ctx.client.send(
+            new UpdateViewContentCommand({
+              InstanceId: instanceId,
+              ViewId: view.Id,
+              Status: 'SAVED',
+              Content: { Template: s2, Actions: ['Submit'] },
+            }),
+          ),
+        );
         const { View } = await reader.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` }));
         assertWhole(View!, [s1, s2]);
       });
@@ -106,10 +134,21 @@ describe('reads that overlap a committed change (read-committed tearing)', () =>
         const instanceId = newInstanceId();
         const [a, b] = [templateOf('a', size), templateOf('b', size)];
         const view = await createView(ctx.client, instanceId, { template: a });
-        await arm(() => ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: b, Actions: ['Submit'] } })));
+        await arm(() =>
+          ctx.client.send(
+            new UpdateViewContentCommand({
+              InstanceId: instanceId,
+              ViewId: view.Id,
+              Status: 'PUBLISHED',
+              Content: { Template: b, Actions: ['Submit'] },
+            }),
+          ),
+        );
         const { View: version } = await reader.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
         assertWhole(version!, [a, b]);
-        const { View: stored } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${version!.Version}` }));
+        const { View: stored } = await ctx.client.send(
+          new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${version!.Version}` }),
+        );
         assert.equal(stored!.Content!.Template, version!.Content!.Template, 'the stored version is what the answer said');
         assertWhole(stored!, [a, b]);
       });
@@ -145,13 +184,24 @@ describe('reads that overlap a committed change (read-committed tearing)', () =>
       const instanceId = newInstanceId();
       const view = await createView(ctx.client, instanceId, { template: templateOf('a', 100) });
       for (let i = 1; i <= 3; i++) {
-        await ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: templateOf(`v${i}`, 100) } }));
+        await ctx.client.send(
+          new UpdateViewContentCommand({
+            InstanceId: instanceId,
+            ViewId: view.Id,
+            Status: 'PUBLISHED',
+            Content: { Template: templateOf(`v${i}`, 100) },
+          }),
+        );
         await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
       }
       await arm(() => ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id })));
       try {
         const page = await reader.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id }));
-        assert.deepEqual(page.ViewVersionSummaryList!.map((summary) => summary.Version), [3, 2, 1], 'a live view with all its versions');
+        assert.deepEqual(
+          page.ViewVersionSummaryList!.map((summary) => summary.Version),
+          [3, 2, 1],
+          'a live view with all its versions',
+        );
       } catch (error) {
         assert.equal((error as Error).name, 'ResourceNotFoundException', String(error));
       }
@@ -192,7 +242,14 @@ describe('reads that overlap a committed change (read-committed tearing)', () =>
     // Every attempt is torn by another publish: the service must stop and say so.
     const tearAgain = (): Promise<unknown> =>
       ctx.client
-        .send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: templateOf(`w${++writes}`, 200) } }))
+        .send(
+          new UpdateViewContentCommand({
+            InstanceId: instanceId,
+            ViewId: view.Id,
+            Status: 'PUBLISHED',
+            Content: { Template: templateOf(`w${++writes}`, 200) },
+          }),
+        )
         .then(() => {
           if (writes < 50) void torn.arm({ read: 'Query', write: tearAgain, split: 1, first: 'before' });
         });

@@ -54,7 +54,12 @@ class UpdateContent implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(model: Model, real: Real) {
     const { View } = await real.client.send(
-      new UpdateViewContentCommand({ InstanceId: real.instanceId, ViewId: real.viewId, Status: this.status, Content: { Template: template(this.k), Actions: ['Go'] } }),
+      new UpdateViewContentCommand({
+        InstanceId: real.instanceId,
+        ViewId: real.viewId,
+        Status: this.status,
+        Content: { Template: template(this.k), Actions: ['Go'] },
+      }),
     );
     const known = model.shaOf.get(this.k);
     if (known) assert.equal(View!.ViewContentSha256, known, 'equal content, equal sha');
@@ -81,7 +86,11 @@ class Publish implements fc.AsyncCommand<Model, Real> {
         : this.precondition === 'stale'
           ? this.#staleSha(model)
           : undefined;
-    const request = new CreateViewVersionCommand({ InstanceId: real.instanceId, ViewId: real.viewId, ...(sha ? { ViewContentSha256: sha } : {}) });
+    const request = new CreateViewVersionCommand({
+      InstanceId: real.instanceId,
+      ViewId: real.viewId,
+      ...(sha ? { ViewContentSha256: sha } : {}),
+    });
     if (model.latest === undefined) {
       assert.equal(await errorName(real.client.send(request)), 'InvalidRequestException');
       return;
@@ -114,7 +123,9 @@ class DeleteVersion implements fc.AsyncCommand<Model, Real> {
     const existing = [...model.versions.keys()];
     // Mostly an existing version; sometimes one past the counter, which never existed.
     const version = existing.length > 0 && this.pick % 4 !== 0 ? existing[this.pick % existing.length]! : model.counter + 1;
-    const outcome = await errorName(real.client.send(new DeleteViewVersionCommand({ InstanceId: real.instanceId, ViewId: real.viewId, ViewVersion: version })));
+    const outcome = await errorName(
+      real.client.send(new DeleteViewVersionCommand({ InstanceId: real.instanceId, ViewId: real.viewId, ViewVersion: version })),
+    );
     if (!model.versions.has(version)) {
       assert.equal(outcome, 'ResourceNotFoundException');
       return;
@@ -129,11 +140,18 @@ class DeleteVersion implements fc.AsyncCommand<Model, Real> {
 class ReadBack implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(model: Model, real: Real) {
-    const { ViewVersionSummaryList } = await real.client.send(new ListViewVersionsCommand({ InstanceId: real.instanceId, ViewId: real.viewId }));
+    const { ViewVersionSummaryList } = await real.client.send(
+      new ListViewVersionsCommand({ InstanceId: real.instanceId, ViewId: real.viewId }),
+    );
     const expected = [...model.versions.keys()].sort((a, b) => b - a);
-    assert.deepEqual(ViewVersionSummaryList!.map((v) => v.Version), expected);
+    assert.deepEqual(
+      ViewVersionSummaryList!.map((v) => v.Version),
+      expected,
+    );
     for (const [version, k] of model.versions) {
-      const { View } = await real.client.send(new DescribeViewCommand({ InstanceId: real.instanceId, ViewId: `${real.viewId}:${version}` }));
+      const { View } = await real.client.send(
+        new DescribeViewCommand({ InstanceId: real.instanceId, ViewId: `${real.viewId}:${version}` }),
+      );
       assert.equal(View!.Content!.Template, template(k), `version ${version} never changes`);
     }
     const saved = await real.client.send(new DescribeViewCommand({ InstanceId: real.instanceId, ViewId: `${real.viewId}:$SAVED` }));
@@ -145,7 +163,9 @@ class ReadBack implements fc.AsyncCommand<Model, Real> {
 describe('the version rules against a model', () => {
   it('hold for random sequences of writes, publishes and deletions', async () => {
     const commands = [
-      fc.tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom('SAVED' as const, 'PUBLISHED' as const)).map(([k, s]) => new UpdateContent(k, s)),
+      fc
+        .tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom('SAVED' as const, 'PUBLISHED' as const))
+        .map(([k, s]) => new UpdateContent(k, s)),
       fc.constantFrom('none' as const, 'current' as const, 'stale' as const).map((p) => new Publish(p)),
       fc.nat(12).map((pick) => new DeleteVersion(pick)),
       fc.constant(new ReadBack()),

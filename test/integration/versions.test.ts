@@ -19,7 +19,12 @@ const ctx = useTestService();
 
 async function publish(instanceId: string, viewId: string, marker: string) {
   const { View } = await ctx.client.send(
-    new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: viewId, Status: 'PUBLISHED', Content: { Template: template(marker), Actions: ['Go'] } }),
+    new UpdateViewContentCommand({
+      InstanceId: instanceId,
+      ViewId: viewId,
+      Status: 'PUBLISHED',
+      Content: { Template: template(marker), Actions: ['Go'] },
+    }),
   );
   return View!;
 }
@@ -31,7 +36,8 @@ describe('CreateViewVersion', () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a'), description: 'first' });
 
-    const v1 = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: 'one' }))).View!;
+    const v1 = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: 'one' })))
+      .View!;
     assert.equal(v1.Version, 1);
     assert.equal(v1.VersionDescription, 'one');
     assert.equal(v1.Arn, `${view.Arn}:1`);
@@ -39,7 +45,9 @@ describe('CreateViewVersion', () => {
     assert.equal(v1.ViewContentSha256, view.ViewContentSha256);
     assert.equal(v1.Content!.Template, template('a'));
 
-    const again = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: 'ignored' }))).View!;
+    const again = (
+      await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: 'ignored' }))
+    ).View!;
     assert.equal(again.Version, 1);
     assert.equal(again.VersionDescription, 'one');
     assert.deepEqual(await allVersions(instanceId, view.Id!), [1]);
@@ -58,7 +66,8 @@ describe('CreateViewVersion', () => {
     const v1 = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
     assert.ok(v1.LastModifiedTime! > view.LastModifiedTime!, 'the version is later than the content');
     for (const qualifier of ['', ':$SAVED']) {
-      const described = (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}${qualifier}` }))).View!;
+      const described = (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}${qualifier}` })))
+        .View!;
       assert.deepEqual(described.LastModifiedTime, v1.LastModifiedTime, `DescribeView ${qualifier || '$LATEST'}`);
     }
     // An unchanged CreateViewVersion publishes nothing and changes no time.
@@ -72,7 +81,9 @@ describe('CreateViewVersion', () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('pub') });
     await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
-    await ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'SAVED', Content: { Template: template('draft') } }));
+    await ctx.client.send(
+      new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'SAVED', Content: { Template: template('draft') } }),
+    );
     const version = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
     assert.equal(version.Version, 1, 'unchanged $LATEST returns the highest version');
     assert.equal(version.Content!.Template, template('pub'));
@@ -84,17 +95,31 @@ describe('CreateViewVersion', () => {
     const staleSha = view.ViewContentSha256!;
     const current = await publish(instanceId, view.Id!, 'b');
 
-    const error = await failure(ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: staleSha })));
+    const error = await failure(
+      ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: staleSha })),
+    );
     assert.equal(error.name, 'ResourceInUseException');
     assert.equal(error.$metadata.httpStatusCode, 409);
     assert.ok(error.message.includes(staleSha) && error.message.includes(current.ViewContentSha256!), 'message names both shas');
     assert.equal((error as unknown as { ResourceId?: string }).ResourceId, view.Arn);
     assert.deepEqual(await allVersions(instanceId, view.Id!), []);
 
-    const v1 = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: current.ViewContentSha256 }))).View!;
+    const v1 = (
+      await ctx.client.send(
+        new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: current.ViewContentSha256 }),
+      )
+    ).View!;
     assert.equal(v1.Version, 1);
     // Upper-case hex names the same sha.
-    const same = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: current.ViewContentSha256!.toUpperCase() }))).View!;
+    const same = (
+      await ctx.client.send(
+        new CreateViewVersionCommand({
+          InstanceId: instanceId,
+          ViewId: view.Id,
+          ViewContentSha256: current.ViewContentSha256!.toUpperCase(),
+        }),
+      )
+    ).View!;
     assert.equal(same.Version, 1);
   });
 
@@ -103,7 +128,9 @@ describe('CreateViewVersion', () => {
     const view = await createView(ctx.client, instanceId, { status: 'SAVED' });
     const error = await failure(ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
     assert.equal(error.name, 'InvalidRequestException');
-    const missing = await failure(ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: '00000000-0000-0000-0000-000000000000' })));
+    const missing = await failure(
+      ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: '00000000-0000-0000-0000-000000000000' })),
+    );
     assert.equal(missing.name, 'ResourceNotFoundException');
   });
 
@@ -112,7 +139,9 @@ describe('CreateViewVersion', () => {
     const view = await createView(ctx.client, instanceId, { template: template('one'), name: 'original', description: 'before' });
     await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: 'v1' }));
     await publish(instanceId, view.Id!, 'two');
-    await ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Name: 'renamed', Description: 'after' }));
+    await ctx.client.send(
+      new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Name: 'renamed', Description: 'after' }),
+    );
 
     const v1 = (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:1` }))).View!;
     assert.equal(v1.Version, 1);
@@ -136,7 +165,14 @@ describe('CreateViewVersion', () => {
     const spaced = '{ "b": [1, 2],  "a": "$.x" }';
     const view = await createView(ctx.client, instanceId, { template: compact });
     await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
-    await ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'PUBLISHED', Content: { Template: spaced, Actions: ['Submit'] } }));
+    await ctx.client.send(
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: view.Id,
+        Status: 'PUBLISHED',
+        Content: { Template: spaced, Actions: ['Submit'] },
+      }),
+    );
     const version = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
     assert.equal(version.Version, 1);
     assert.equal(version.Content!.Template, compact);
@@ -165,8 +201,13 @@ describe('ListViewVersions and DeleteViewVersion', () => {
   it('a view without versions lists none; an unknown view is ResourceNotFound; tokens are bound to their view', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId);
-    assert.deepEqual((await ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id }))).ViewVersionSummaryList, []);
-    const missing = await failure(ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: '00000000-0000-0000-0000-000000000000' })));
+    assert.deepEqual(
+      (await ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id }))).ViewVersionSummaryList,
+      [],
+    );
+    const missing = await failure(
+      ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: '00000000-0000-0000-0000-000000000000' })),
+    );
     assert.equal(missing.name, 'ResourceNotFoundException');
 
     await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
@@ -174,7 +215,9 @@ describe('ListViewVersions and DeleteViewVersion', () => {
     await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
     const page = await ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1 }));
     const other = await createView(ctx.client, instanceId);
-    const error = await failure(ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: other.Id, NextToken: page.NextToken })));
+    const error = await failure(
+      ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: other.Id, NextToken: page.NextToken })),
+    );
     assert.equal(error.name, 'InvalidParameterException');
   });
 
@@ -201,7 +244,9 @@ describe('ListViewVersions and DeleteViewVersion', () => {
 
     const twice = await failure(ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 })));
     assert.equal(twice.name, 'ResourceNotFoundException');
-    const never = await failure(ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 99 })));
+    const never = await failure(
+      ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 99 })),
+    );
     assert.equal(never.name, 'ResourceNotFoundException');
     const zero = await failure(ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 0 })));
     assert.equal(zero.name, 'InvalidParameterException');
@@ -241,10 +286,14 @@ describe('ListViewVersions and DeleteViewVersion', () => {
     const head = (await store.readHead(instanceId, view.Id!))!;
     const deployment = { partition: 'aws', region: ctx.service.region, accountId: ctx.service.accountId };
     await store.beginDelete(head, viewDeleted(deployment, head, 'event-id', Date.now()), 'purge-id');
-    const error = await failure(ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1, NextToken: first.NextToken })));
+    const error = await failure(
+      ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1, NextToken: first.NextToken })),
+    );
     assert.equal(error.name, 'ResourceNotFoundException');
     await store.purgeView(instanceId, view.Id!, Date.now() + 10_000);
-    const purged = await failure(ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1, NextToken: first.NextToken })));
+    const purged = await failure(
+      ctx.client.send(new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: view.Id, MaxResults: 1, NextToken: first.NextToken })),
+    );
     assert.equal(purged.name, 'ResourceNotFoundException', 'and after the purge, too');
   });
 
@@ -268,7 +317,11 @@ describe('ListViewVersions and DeleteViewVersion', () => {
 
     await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
     const left = await tableClient().send(
-      new QueryCommand({ TableName: ctx.service.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `VIEW#${instanceId}#${view.Id}` } }),
+      new QueryCommand({
+        TableName: ctx.service.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `VIEW#${instanceId}#${view.Id}` },
+      }),
     );
     assert.equal(left.Count, 0, 'the repeated DeleteView purged everything');
     const again = await failure(ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id })));

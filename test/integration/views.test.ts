@@ -96,7 +96,13 @@ describe('CreateView and DescribeView', () => {
 
   it('a ClientToken makes CreateView idempotent and refuses reuse with another request', async () => {
     const instanceId = newInstanceId();
-    const request = { InstanceId: instanceId, Name: uniqueName(), Status: 'SAVED' as const, Content: { Template: '{}' }, ClientToken: 'token-1' };
+    const request = {
+      InstanceId: instanceId,
+      Name: uniqueName(),
+      Status: 'SAVED' as const,
+      Content: { Template: '{}' },
+      ClientToken: 'token-1',
+    };
     const first = await ctx.client.send(new CreateViewCommand(request));
     const second = await ctx.client.send(new CreateViewCommand(request));
     assert.equal(second.View!.Id, first.View!.Id);
@@ -115,7 +121,12 @@ describe('UpdateViewContent', () => {
     const created = await createView(ctx.client, instanceId, { template: template('v1') });
 
     const saved = await ctx.client.send(
-      new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: created.Id, Status: 'SAVED', Content: { Template: template('draft'), Actions: ['A'] } }),
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: created.Id,
+        Status: 'SAVED',
+        Content: { Template: template('draft'), Actions: ['A'] },
+      }),
     );
     assert.equal(saved.View!.Status, 'SAVED');
     assert.equal(saved.View!.Content!.Template, template('draft'));
@@ -127,7 +138,12 @@ describe('UpdateViewContent', () => {
     assert.equal(draft.View!.Status, 'SAVED');
 
     const published = await ctx.client.send(
-      new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: created.Arn, Status: 'PUBLISHED', Content: { Template: template('v2'), Actions: ['B'] } }),
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: created.Arn,
+        Status: 'PUBLISHED',
+        Content: { Template: template('v2'), Actions: ['B'] },
+      }),
     );
     for (const viewId of [created.Id!, `${created.Id}:$SAVED`]) {
       const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: viewId }));
@@ -145,7 +161,9 @@ describe('UpdateViewContent', () => {
     const created = await createView(ctx.client, instanceId);
     for (const content of [{ Template: 'not json' }, { Template: '[]' }, { Template: '{}', Actions: ['X', 'X'] }]) {
       const error = await failure(
-        ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: created.Id, Status: 'PUBLISHED', Content: content })),
+        ctx.client.send(
+          new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: created.Id, Status: 'PUBLISHED', Content: content }),
+        ),
       );
       assert.equal(error.name, 'InvalidRequestException');
     }
@@ -157,7 +175,14 @@ describe('UpdateViewContent', () => {
     const instanceId = newInstanceId();
     const created = await createView(ctx.client, instanceId);
     const error = await failure(
-      ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: `${created.Id}:$SAVED`, Status: 'SAVED', Content: { Template: '{}' } })),
+      ctx.client.send(
+        new UpdateViewContentCommand({
+          InstanceId: instanceId,
+          ViewId: `${created.Id}:$SAVED`,
+          Status: 'SAVED',
+          Content: { Template: '{}' },
+        }),
+      ),
     );
     assert.equal(error.name, 'InvalidParameterException');
   });
@@ -207,7 +232,9 @@ describe('ListViews', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId, MaxResults: 2, ...(token ? { NextToken: token } : {}) }));
+      const page = await ctx.client.send(
+        new ListViewsCommand({ InstanceId: instanceId, MaxResults: 2, ...(token ? { NextToken: token } : {}) }),
+      );
       assert.ok(page.ViewsSummaryList!.length <= 2);
       seen.push(...page.ViewsSummaryList!.map((v) => v.Name!));
       token = page.NextToken;
@@ -267,9 +294,16 @@ describe('tags', () => {
     const instanceId = newInstanceId();
     const created = await createView(ctx.client, instanceId, { tags: { keep: 'me' } });
     await ctx.client.send(new TagResourceCommand({ resourceArn: created.Arn, tags: { team: 'care', env: 'prod' } }));
-    assert.deepEqual((await ctx.client.send(new ListTagsForResourceCommand({ resourceArn: created.Arn }))).tags, { keep: 'me', team: 'care', env: 'prod' });
+    assert.deepEqual((await ctx.client.send(new ListTagsForResourceCommand({ resourceArn: created.Arn }))).tags, {
+      keep: 'me',
+      team: 'care',
+      env: 'prod',
+    });
     await ctx.client.send(new UntagResourceCommand({ resourceArn: created.Arn, tagKeys: ['team', 'absent'] }));
-    assert.deepEqual((await ctx.client.send(new ListTagsForResourceCommand({ resourceArn: created.Arn }))).tags, { keep: 'me', env: 'prod' });
+    assert.deepEqual((await ctx.client.send(new ListTagsForResourceCommand({ resourceArn: created.Arn }))).tags, {
+      keep: 'me',
+      env: 'prod',
+    });
     const { View } = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: created.Id }));
     assert.deepEqual(View!.Tags, { keep: 'me', env: 'prod' });
   });
@@ -283,7 +317,11 @@ describe('tags', () => {
     assert.equal(over.name, 'InvalidParameterException');
     const version = await failure(ctx.client.send(new TagResourceCommand({ resourceArn: `${created.Arn}:1`, tags: { a: 'b' } })));
     assert.equal(version.name, 'InvalidParameterException');
-    const missing = await failure(ctx.client.send(new ListTagsForResourceCommand({ resourceArn: created.Arn!.replace(created.Id!, '00000000-0000-0000-0000-000000000000') })));
+    const missing = await failure(
+      ctx.client.send(
+        new ListTagsForResourceCommand({ resourceArn: created.Arn!.replace(created.Id!, '00000000-0000-0000-0000-000000000000') }),
+      ),
+    );
     assert.equal(missing.name, 'ResourceNotFoundException');
   });
 });

@@ -53,30 +53,70 @@ describe('restJson1 on the wire', () => {
   it('refuses unknown routes and wrong methods as InvalidRequestException', async () => {
     assertModeledError(await send(ctx.service, { method: 'GET', path: '/nothing/here' }), 400, 'InvalidRequestException', /No operation/);
     assertModeledError(await send(ctx.service, { method: 'GET', path: '/views/i/v/bogus' }), 400, 'InvalidRequestException');
-    assertModeledError(await send(ctx.service, { method: 'PATCH', path: '/views/i/v' }), 400, 'InvalidRequestException', /supports GET, POST, DELETE/);
+    assertModeledError(
+      await send(ctx.service, { method: 'PATCH', path: '/views/i/v' }),
+      400,
+      'InvalidRequestException',
+      /supports GET, POST, DELETE/,
+    );
   });
 
   it('refuses empty path labels as InvalidParameterException naming the member', async () => {
-    assertModeledError(await send(ctx.service, { method: 'GET', path: '/views//some-view' }), 400, 'InvalidParameterException', /InstanceId/);
+    assertModeledError(
+      await send(ctx.service, { method: 'GET', path: '/views//some-view' }),
+      400,
+      'InvalidParameterException',
+      /InstanceId/,
+    );
     assertModeledError(await send(ctx.service, { method: 'GET', path: '/views/i/' }), 400, 'InvalidParameterException', /ViewId/);
-    assertModeledError(await send(ctx.service, { method: 'DELETE', path: '/views/i/v/versions/' }), 400, 'InvalidParameterException', /ViewVersion/);
-    assertModeledError(await send(ctx.service, { method: 'DELETE', path: '/views/i/v/versions/abc' }), 400, 'InvalidParameterException', /ViewVersion/);
+    assertModeledError(
+      await send(ctx.service, { method: 'DELETE', path: '/views/i/v/versions/' }),
+      400,
+      'InvalidParameterException',
+      /ViewVersion/,
+    );
+    assertModeledError(
+      await send(ctx.service, { method: 'DELETE', path: '/views/i/v/versions/abc' }),
+      400,
+      'InvalidParameterException',
+      /ViewVersion/,
+    );
     assertModeledError(await send(ctx.service, { method: 'GET', path: '/tags/' }), 400, 'InvalidParameterException', /resourceArn/);
   });
 
   it('validates query members', async () => {
-    for (const [maxResults, pattern] of [['abc', /must be a number/], ['0', /at least 1/], ['1000', /at most 100/], ['2.5', /must be a number/]] as const) {
+    for (const [maxResults, pattern] of [
+      ['abc', /must be a number/],
+      ['0', /at least 1/],
+      ['1000', /at most 100/],
+      ['2.5', /must be a number/],
+    ] as const) {
       const response = await send(ctx.service, { method: 'GET', path: '/views/i', query: { maxResults } });
       assertModeledError(response, 400, 'InvalidParameterException', pattern);
     }
-    assertModeledError(await send(ctx.service, { method: 'GET', path: '/views/i', query: { type: 'MINE' } }), 400, 'InvalidParameterException', /Type/);
-    assertModeledError(await send(ctx.service, { method: 'GET', path: '/views/i', query: { nextToken: 'has spaces' } }), 400, 'InvalidParameterException', /NextToken/);
+    assertModeledError(
+      await send(ctx.service, { method: 'GET', path: '/views/i', query: { type: 'MINE' } }),
+      400,
+      'InvalidParameterException',
+      /Type/,
+    );
+    assertModeledError(
+      await send(ctx.service, { method: 'GET', path: '/views/i', query: { nextToken: 'has spaces' } }),
+      400,
+      'InvalidParameterException',
+      /NextToken/,
+    );
   });
 
   it('refuses a body over the service limit with a 4xx, and the gateway refuses what Lambda could not take', async () => {
     const instanceId = newInstanceId();
     const big = (bytes: number) => JSON.stringify({ Name: 'x', Status: 'SAVED', Content: { Template: 'x'.repeat(bytes) } });
-    assertModeledError(await send(ctx.service, { method: 'PUT', path: `/views/${instanceId}`, body: big(MAX_BODY_BYTES + 10) }), 400, 'InvalidRequestException', /limit/);
+    assertModeledError(
+      await send(ctx.service, { method: 'PUT', path: `/views/${instanceId}`, body: big(MAX_BODY_BYTES + 10) }),
+      400,
+      'InvalidRequestException',
+      /limit/,
+    );
     const lambdaTooBig = await send(ctx.service, { method: 'PUT', path: `/views/${instanceId}`, body: big(7 * 1024 * 1024) });
     assert.equal(lambdaTooBig.status, 413);
     assert.ok(lambdaTooBig.headers.get('x-amzn-errortype'));
@@ -97,14 +137,32 @@ describe('validation through the official SDK (which validates nothing itself)',
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId);
     const cases: [string, () => Promise<unknown>][] = [
-      ['Status', () => ctx.client.send(new CreateViewCommand({ InstanceId: instanceId, Name: 'n', Status: 'DRAFT' as never, Content: {} }))],
+      [
+        'Status',
+        () => ctx.client.send(new CreateViewCommand({ InstanceId: instanceId, Name: 'n', Status: 'DRAFT' as never, Content: {} })),
+      ],
       ['Name', () => ctx.client.send(new CreateViewCommand({ InstanceId: instanceId, Status: 'SAVED', Content: {} } as never))],
-      ['Content', () => ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'SAVED' } as never))],
+      [
+        'Content',
+        () => ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'SAVED' } as never)),
+      ],
       ['MaxResults', () => ctx.client.send(new ListViewsCommand({ InstanceId: instanceId, MaxResults: 1000 }))],
       ['tags', () => ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: {} }))],
-      ['ViewContentSha256', () => ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: 'x'.repeat(65) }))],
-      ['Description', () => ctx.client.send(new CreateViewCommand({ InstanceId: instanceId, Name: 'n', Status: 'SAVED', Content: {}, Description: '' }))],
-      ['ClientToken', () => ctx.client.send(new CreateViewCommand({ InstanceId: instanceId, Name: 'n', Status: 'SAVED', Content: {}, ClientToken: 'x'.repeat(501) }))],
+      [
+        'ViewContentSha256',
+        () => ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: 'x'.repeat(65) })),
+      ],
+      [
+        'Description',
+        () => ctx.client.send(new CreateViewCommand({ InstanceId: instanceId, Name: 'n', Status: 'SAVED', Content: {}, Description: '' })),
+      ],
+      [
+        'ClientToken',
+        () =>
+          ctx.client.send(
+            new CreateViewCommand({ InstanceId: instanceId, Name: 'n', Status: 'SAVED', Content: {}, ClientToken: 'x'.repeat(501) }),
+          ),
+      ],
     ];
     for (const [member, request] of cases) {
       const error = await failure(request());
@@ -112,7 +170,11 @@ describe('validation through the official SDK (which validates nothing itself)',
       assert.equal(error.$metadata.httpStatusCode, 400);
       assert.match(error.message, new RegExp(member), member);
     }
-    assert.equal((await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }))).ViewsSummaryList!.length, 1, 'nothing was written');
+    assert.equal(
+      (await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }))).ViewsSummaryList!.length,
+      1,
+      'nothing was written',
+    );
   });
 });
 
@@ -132,7 +194,14 @@ describe('content size', () => {
       assert.equal(View!.Content!.Template, bigTemplate, viewId);
       assert.equal(View!.Content!.InputSchema, '{"type":"object","properties":{"Big":{}}}');
     }
-    await ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'SAVED', Content: { Template: bigTemplate.replace('$.Big', '$.Other') } }));
+    await ctx.client.send(
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: view.Id,
+        Status: 'SAVED',
+        Content: { Template: bigTemplate.replace('$.Big', '$.Other') },
+      }),
+    );
     const saved = await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` }));
     assert.match(saved.View!.Content!.Template!, /\$\.Other/);
   });
@@ -141,7 +210,14 @@ describe('content size', () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId);
     const error = await failure(
-      ctx.client.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'SAVED', Content: { Template: 'x'.repeat(409_601) } })),
+      ctx.client.send(
+        new UpdateViewContentCommand({
+          InstanceId: instanceId,
+          ViewId: view.Id,
+          Status: 'SAVED',
+          Content: { Template: 'x'.repeat(409_601) },
+        }),
+      ),
     );
     assert.equal(error.name, 'InvalidParameterException');
     assert.match(error.message, /409600 bytes/);

@@ -1,27 +1,26 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { replaceOnce } from './matching.ts';
 import { MUTANTS, occurrences, type Mutant } from './mutants.ts';
 
 /**
- * `npm run mutants [-- NAME…]`: proves that the suite notices when a guard goes away. Each mutant
- * is a realistic one-line slip in the service (a condition dropped or weakened, a check skipped, a
- * limit raised); it is applied, the test files that should catch it are run, and the source is
- * restored. A mutant the tests do not kill is a guard no test protects. Exits 1 if any survives.
- * Not part of `npm test`: it runs the chosen test files once per mutant (several minutes in all),
- * and it edits the working tree while it runs (restoring it after each mutant, and when stopped).
+ * `npm run mutants [-- NAME…] [--check]`: proves that the suite notices when a guard goes away. Each
+ * mutant is a realistic slip in the service (a condition dropped or weakened, a check skipped, a
+ * limit raised); it is applied to a copy of the project, the test files that should catch it run
+ * there, and the copy is put back. A mutant the tests do not kill is a guard no test protects.
+ * Exits 1 if any survives.
+ *
+ * The working tree is never touched: the copy (the tracked files, with node_modules linked) lives
+ * in a temporary folder, so stopping the run at any moment leaves nothing to restore. Not part of
+ * `npm test`: it runs the chosen test files once per mutant (many minutes in all).
  */
 const args = process.argv.slice(2);
 const checkOnly = args.includes('--check');
-const only = new Set(args.filter((arg) => arg !== '--check'));
+const only = new Set(args.filter((arg) => !arg.startsWith('--')));
 const chosen = MUTANTS.filter((m) => only.size === 0 || only.has(m.name));
-
-function mutate(mutant: Mutant): () => void {
-  const original = readFileSync(mutant.file, 'utf8');
-  const found = occurrences(mutant);
-  if (found !== 1) throw new Error(`${mutant.name}: expected the text once in ${mutant.file}, found it ${found} times`);
-  writeFileSync(mutant.file, original.replace(mutant.find, mutant.replace));
-  return () => writeFileSync(mutant.file, original);
-}
 
 if (checkOnly) {
   const stale = chosen.filter((m) => occurrences(m) !== 1).map((m) => m.name);
@@ -29,34 +28,76 @@ if (checkOnly) {
   process.exit(stale.length ? 1 : 0);
 }
 
-let restore: (() => void) | undefined;
+/** The project as git knows it (committed and not), in a folder of its own. */
+function copyProject(): string {
+  const copy = mkdtempSync(join(tmpdir(), 'views-mutants-'));
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
+  for (const file of files) {
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    try {
+      cpSync(file, join(copy, file));
+    } catch {
+      // deleted in the working tree but still in the index
+    }
+  }
+  symlinkSync(join(process.cwd(), 'node_modules'), join(copy, 'node_modules'), 'dir');
+  return copy;
+}
+
+const copy = copyProject();
+let running: ReturnType<typeof spawn> | undefined;
+const cleanUp = () => {
+  running?.kill('SIGKILL');
+  rmSync(copy, { recursive: true, force: true });
+};
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    restore?.();
+    cleanUp();
     process.exit(130);
   });
 }
 
+function runTests(mutant: Mutant): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['test/run.ts', ...mutant.tests], { cwd: copy, env: { ...process.env, FUZZ_RUNS: '200' } });
+    running = child;
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 const results: { name: string; killed: boolean; seconds: number }[] = [];
-for (const mutant of chosen) {
-  const started = Date.now();
-  restore = mutate(mutant);
-  let run: ReturnType<typeof spawnSync>;
-  try {
-    run = spawnSync(process.execPath, ['test/run.ts', ...mutant.tests], { encoding: 'utf8', env: { ...process.env, FUZZ_RUNS: '200' }, timeout: 600_000 });
-  } finally {
-    restore();
-    restore = undefined;
+try {
+  for (const mutant of chosen) {
+    const started = Date.now();
+    const target = join(copy, mutant.file);
+    const original = readFileSync(target, 'utf8');
+    writeFileSync(target, replaceOnce(original, mutant.find, mutant.replace));
+    const run = await runTests(mutant);
+    writeFileSync(target, original);
+    // Killed means a test failed: a run that broke for another reason (no database, a syntax error) proves nothing.
+    const testsFailed = /^ℹ fail [1-9]/m.test(run.stdout);
+    const killed = run.code !== 0 && testsFailed;
+    const seconds = Math.round((Date.now() - started) / 1000);
+    results.push({ name: mutant.name, killed, seconds });
+    const failing = run.stdout
+      .split('\n')
+      .filter((line) => /^\s*✖ /.test(line))
+      .slice(0, 2)
+      .map((line) => line.trim());
+    const verdict = killed ? 'killed  ' : run.code !== 0 ? 'BROKEN  ' : 'SURVIVED';
+    const detail = killed ? `: ${failing.join(' | ')}` : run.code !== 0 ? `: ${run.stderr.trim().split('\n').slice(-2).join(' ')}` : '';
+    console.log(`${verdict} ${mutant.name} (${seconds} s)${detail}`);
   }
-  // Killed means a test failed: a run that broke for another reason (no database, a syntax error) proves nothing.
-  const testsFailed = /^ℹ fail [1-9]/m.test(String(run.stdout));
-  const killed = run.status !== 0 && testsFailed;
-  const seconds = Math.round((Date.now() - started) / 1000);
-  results.push({ name: mutant.name, killed, seconds });
-  const failing = String(run.stdout).split('\n').filter((line) => /^\s*✖ /.test(line)).slice(0, 2).map((line) => line.trim());
-  const verdict = killed ? 'killed  ' : run.status !== 0 ? 'BROKEN  ' : 'SURVIVED';
-  console.log(`${verdict} ${mutant.name} (${seconds} s)${killed ? `: ${failing.join(' | ')}` : run.status !== 0 ? `: ${String(run.stderr).trim().split('\n').slice(-2).join(' ')}` : ''}`);
+} finally {
+  cleanUp();
 }
 const survivors = results.filter((r) => !r.killed);
-console.log(`\n${results.length - survivors.length} of ${results.length} mutants killed${survivors.length ? `; not killed: ${survivors.map((s) => s.name).join(', ')}` : ''}.`);
+const summary = `${results.length - survivors.length} of ${results.length} mutants killed`;
+console.log(`\n${summary}${survivors.length ? `; not killed: ${survivors.map((s) => s.name).join(', ')}` : ''}.`);
 process.exit(survivors.length ? 1 : 0);

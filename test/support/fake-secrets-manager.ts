@@ -35,10 +35,23 @@ export class FakeSecretsManager {
         response.setHeader('content-type', 'application/x-amz-json-1.1');
         if (value === undefined) {
           response.statusCode = 400;
-          response.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: `Secrets Manager can't find the specified secret value for staging label: ${stage}` }));
+          response.end(
+            JSON.stringify({
+              __type: 'ResourceNotFoundException',
+              message: `Secrets Manager can't find the specified secret value for staging label: ${stage}`,
+            }),
+          );
           return;
         }
-        response.end(JSON.stringify({ ARN: this.secretId, Name: 'page-tokens', SecretString: value, VersionId: `v-${value.length}`, VersionStages: [stage] }));
+        response.end(
+          JSON.stringify({
+            ARN: this.secretId,
+            Name: 'page-tokens',
+            SecretString: value,
+            VersionId: `v-${value.length}`,
+            VersionStages: [stage],
+          }),
+        );
       });
     });
     await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));

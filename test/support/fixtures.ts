@@ -3,7 +3,10 @@ import { CreateViewCommand, ListViewVersionsCommand, type ConnectClient, type Vi
 let counter = 0;
 
 export function template(marker: string | number = 'x'): string {
-  return JSON.stringify({ Head: { Title: '$.Title' }, Body: [{ Type: 'Text', Props: { Text: `$.Customer.Name`, Marker: String(marker) } }] });
+  return JSON.stringify({
+    Head: { Title: '$.Title' },
+    Body: [{ Type: 'Text', Props: { Text: `$.Customer.Name`, Marker: String(marker) } }],
+  });
 }
 
 export function uniqueName(prefix = 'view'): string {
@@ -14,7 +17,14 @@ export function uniqueName(prefix = 'view'): string {
 export async function createView(
   client: ConnectClient,
   instanceId: string,
-  options: { status?: ViewStatus; template?: string; actions?: string[]; name?: string; description?: string; tags?: Record<string, string> } = {},
+  options: {
+    status?: ViewStatus;
+    template?: string;
+    actions?: string[];
+    name?: string;
+    description?: string;
+    tags?: Record<string, string>;
+  } = {},
 ): Promise<View> {
   const result = await client.send(
     new CreateViewCommand({
@@ -45,7 +55,12 @@ export async function listAllVersions(client: ConnectClient, instanceId: string,
   let token: string | undefined;
   do {
     const page = await client.send(
-      new ListViewVersionsCommand({ InstanceId: instanceId, ViewId: viewId, ...(pageSize ? { MaxResults: pageSize } : {}), ...(token ? { NextToken: token } : {}) }),
+      new ListViewVersionsCommand({
+        InstanceId: instanceId,
+        ViewId: viewId,
+        ...(pageSize ? { MaxResults: pageSize } : {}),
+        ...(token ? { NextToken: token } : {}),
+      }),
     );
     versions.push(...page.ViewVersionSummaryList!.map((v) => v.Version!));
     token = page.NextToken;

@@ -38,5 +38,7 @@ export function withoutAction(template: CfnTemplate, functionPrefix: string, act
 /** The DynamoDB actions the template grants a function's role. */
 export function grantedDynamoDbActions(template: CfnTemplate, functionPrefix: string): string[] {
   const fn = functionNamed(template, functionPrefix);
-  return [...new Set(fn.statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action ?? []].flat()))].filter((a) => a.startsWith('dynamodb:')).sort();
+  return [...new Set(fn.statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action ?? []].flat()))]
+    .filter((a) => a.startsWith('dynamodb:'))
+    .sort();
 }

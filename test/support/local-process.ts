@@ -3,8 +3,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after } from 'node:test';
-import { jarDirectory, waitForDynamoDb } from '../../bin/local/dynamodb-local.ts';
-import { isRunning } from '../../bin/local/processes.ts';
+import { jarDirectory, waitForDynamoDb } from '../../emulator/dynamodb-local/launcher.ts';
+import { isRunning } from '../../emulator/dynamodb-local/processes.ts';
 
 /**
  * `npm start` as a user runs it, as a child process: `node bin/local.ts`, which prints its endpoint
@@ -56,7 +56,9 @@ after(() => {
 export function runLocal(env: Record<string, string>, args: string[] = []) {
   // The suite's own DYNAMODB_ENDPOINT is not the child's business unless a test passes it.
   const { DYNAMODB_ENDPOINT: _suiteDynamo, ...inherited } = process.env;
-  return watchChild(spawn(process.execPath, ['bin/local.ts', ...args], { env: { ...inherited, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return watchChild(
+    spawn(process.execPath, ['bin/local.ts', ...args], { env: { ...inherited, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
 }
 
 /** A started child's output (stdout and stderr) and exit; killed after the test file if still running. */
@@ -69,7 +71,9 @@ export function watchChild(child: ChildProcess) {
     output += data.toString();
     stderr += data.toString();
   });
-  const exited = new Promise<number | NodeJS.Signals | null>((resolveExit) => child.once('exit', (code, signal) => resolveExit(code ?? signal)));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolveExit) =>
+    child.once('exit', (code, signal) => resolveExit(code ?? signal)),
+  );
   return { child, output: () => output, stderr: () => stderr, exited };
 }
 
@@ -100,7 +104,10 @@ export function dynamoDbLocalsOn(dataDir: string): number[] {
         .filter((match) => match !== null)
         .map((match) => ({ pid: Number(match[1]), program: match[2]!, line: ` ${match[2]}${match[3]} ` }));
   return processes
-    .filter(({ pid, program, line }) => /(^|\/)java(\.exe)?$/.test(program) && line.includes('DynamoDBLocal.jar') && line.includes(marker) && isRunning(pid))
+    .filter(
+      ({ pid, program, line }) =>
+        /(^|\/)java(\.exe)?$/.test(program) && line.includes('DynamoDBLocal.jar') && line.includes(marker) && isRunning(pid),
+    )
     .map(({ pid }) => pid);
 }
 
@@ -133,7 +140,17 @@ export async function startOrphanDynamoDbLocal(dataDir: string): Promise<number>
   });
   const orphan = spawn(
     'java',
-    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-dbPath', resolve(dataDir), '-sharedDb', '-disableTelemetry', '-port', String(port)],
+    [
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(dir, 'DynamoDBLocal.jar'),
+      '-dbPath',
+      resolve(dataDir),
+      '-sharedDb',
+      '-disableTelemetry',
+      '-port',
+      String(port),
+    ],
     { detached: true, stdio: 'ignore' },
   );
   orphan.unref();

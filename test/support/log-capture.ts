@@ -23,6 +23,8 @@ export function captureLogLines(): LogCapture {
       return true;
     }) as typeof stream.write;
   });
-  capture.stop = () => streams.forEach((stream, index) => (stream.write = writes[index]!));
+  capture.stop = () => {
+    for (const [index, stream] of streams.entries()) stream.write = writes[index]!;
+  };
   return capture;
 }

@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
 import { tableClient } from './table-seed.ts';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LocalService } from '../../bin/local/service.ts';
+import type { LocalService } from '../../emulator/service.ts';
 import { contentSlots, headFromItem, versionFromItem } from '#store/items.ts';
-import { HEAD_SK, LATEST_CHUNK_PREFIX, SAVED_CHUNK_PREFIX, VERSION_CHUNK_PREFIX, VERSION_PREFIX, contentChunkSk, versionChunkSk, viewPartition, type ContentSlot } from '#store/keys.ts';
+import {
+  HEAD_SK,
+  LATEST_CHUNK_PREFIX,
+  SAVED_CHUNK_PREFIX,
+  VERSION_CHUNK_PREFIX,
+  VERSION_PREFIX,
+  contentChunkSk,
+  versionChunkSk,
+  viewPartition,
+  type ContentSlot,
+} from '#store/keys.ts';
 
 /** The sort keys of every item in a partition. */
 export async function partitionKeys(client: DynamoDBDocumentClient, tableName: string, partition: string): Promise<string[]> {
@@ -27,7 +37,11 @@ export async function partitionKeys(client: DynamoDBDocumentClient, tableName: s
 }
 
 /** Every item of a view's partition, by sort key. */
-export async function partitionItems(service: LocalService, instanceId: string, viewId: string): Promise<Map<string, Record<string, unknown>>> {
+export async function partitionItems(
+  service: LocalService,
+  instanceId: string,
+  viewId: string,
+): Promise<Map<string, Record<string, unknown>>> {
   const items = new Map<string, Record<string, unknown>>();
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -63,6 +77,8 @@ export async function assertStoredConsistently(service: LocalService, instanceId
     const record = versionFromItem(item);
     for (let i = 0; i < record.content.chunks; i++) expected.add(versionChunkSk(record.version, i));
   }
-  const stored = [...items.keys()].filter((sk) => [LATEST_CHUNK_PREFIX, SAVED_CHUNK_PREFIX, VERSION_CHUNK_PREFIX].some((prefix) => sk.startsWith(prefix)));
+  const stored = [...items.keys()].filter((sk) =>
+    [LATEST_CHUNK_PREFIX, SAVED_CHUNK_PREFIX, VERSION_CHUNK_PREFIX].some((prefix) => sk.startsWith(prefix)),
+  );
   assert.deepEqual(stored.sort(), [...expected].sort(), 'content chunks stored = content chunks referred to');
 }

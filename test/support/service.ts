@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import { ConnectClient, type ConnectClientConfig } from '@aws-sdk/client-connect';
-import { startLocalService, type LocalService, type LocalServiceOptions } from '../../bin/local/service.ts';
+import { startLocalService, type LocalService, type LocalServiceOptions } from '../../emulator/service.ts';
 import { serviceTemplate } from './iam-template.ts';
 
 /**
@@ -54,7 +54,10 @@ export interface TestService {
 }
 
 /** One service and SDK client for the whole test file: started before its tests, stopped after. */
-export function useTestService(options: Partial<LocalServiceOptions> = {}, clientOverrides: Partial<ConnectClientConfig> = {}): TestService {
+export function useTestService(
+  options: Partial<LocalServiceOptions> = {},
+  clientOverrides: Partial<ConnectClientConfig> = {},
+): TestService {
   const context = {} as TestService;
   before(async () => {
     context.service = await startTestService(options);

@@ -1,6 +1,6 @@
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { LocalService } from '../../bin/local/service.ts';
+import type { LocalService } from '../../emulator/service.ts';
 
 /**
  * Raw HTTP against the local gateway, signed like an SDK would (or deliberately not), for what
@@ -35,7 +35,10 @@ export interface SigningOverrides {
 export async function signRequest(service: LocalService, request: RawRequest, overrides: SigningOverrides = {}) {
   const url = new URL(service.url);
   const signer = new SignatureV4({
-    credentials: { accessKeyId: overrides.accessKeyId ?? service.accessKeyId, secretAccessKey: overrides.secretAccessKey ?? service.secretAccessKey },
+    credentials: {
+      accessKeyId: overrides.accessKeyId ?? service.accessKeyId,
+      secretAccessKey: overrides.secretAccessKey ?? service.secretAccessKey,
+    },
     region: overrides.region ?? service.region,
     service: overrides.service ?? 'execute-api',
     sha256: Sha256,
@@ -69,7 +72,12 @@ function queryString(query: Record<string, string | string[]> = {}): string {
 export async function send(
   service: LocalService,
   request: RawRequest,
-  options: { sign?: boolean; overrides?: SigningOverrides; tamper?: (headers: Record<string, string>) => Record<string, string>; body?: string | Buffer } = {},
+  options: {
+    sign?: boolean;
+    overrides?: SigningOverrides;
+    tamper?: (headers: Record<string, string>) => Record<string, string>;
+    body?: string | Buffer;
+  } = {},
 ): Promise<RawResponse> {
   let headers: Record<string, string> = { ...(request.headers ?? {}) };
   if (options.sign !== false) {
@@ -81,7 +89,7 @@ export async function send(
   const response = await fetch(`${service.url}${request.path}${queryString(request.query)}`, {
     method: request.method,
     headers,
-    ...(options.body ?? request.body) !== undefined ? { body: options.body ?? request.body } : {},
+    ...((options.body ?? request.body) !== undefined ? { body: options.body ?? request.body } : {}),
   });
   const text = await response.text();
   let json: Record<string, unknown> | undefined;

@@ -10,7 +10,11 @@ let client: DynamoDBDocumentClient | undefined;
  * table with, and seeds it through. It is nobody's role, so the local stack's IAM does not apply.
  */
 export function tableClient(): DynamoDBDocumentClient {
-  client ??= createDocumentClient({ endpoint: dynamoEndpoint(), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  client ??= createDocumentClient({
+    endpoint: dynamoEndpoint(),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   return client;
 }
 
@@ -34,7 +38,17 @@ export function seededVersions(instanceId: string, viewId: string, count: number
   const partition = viewPartition(instanceId, viewId);
   const items: Record<string, unknown>[] = [];
   for (let v = from; v < from + count; v++) {
-    items.push({ PK: partition, SK: versionSk(v), kind: 'version', version: v, name: 'seeded', type: 'CUSTOMER_MANAGED', content: { id: 'c', sha256: 's', chunks: 1 }, publishedTime: 1, viewCreatedTime: 1 });
+    items.push({
+      PK: partition,
+      SK: versionSk(v),
+      kind: 'version',
+      version: v,
+      name: 'seeded',
+      type: 'CUSTOMER_MANAGED',
+      content: { id: 'c', sha256: 's', chunks: 1 },
+      publishedTime: 1,
+      viewCreatedTime: 1,
+    });
     items.push({ PK: partition, SK: versionChunkSk(v, 0), data: new Uint8Array(64) });
   }
   return items;

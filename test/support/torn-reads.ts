@@ -30,7 +30,10 @@ export interface TearReport {
 const itemKey = (item: Item) => `${item['PK']}\u0000${item['SK']}`;
 
 function compose(before: Item[], after: Item[], tear: Tear, descending: boolean): { items: Item[]; keys: number } {
-  const states = { before: new Map(before.map((item) => [itemKey(item), item])), after: new Map(after.map((item) => [itemKey(item), item])) };
+  const states = {
+    before: new Map(before.map((item) => [itemKey(item), item])),
+    after: new Map(after.map((item) => [itemKey(item), item])),
+  };
   const keys = [...new Set([...states.before.keys(), ...states.after.keys()])].sort();
   if (descending) keys.reverse();
   const second = tear.first === 'before' ? 'after' : 'before';
@@ -72,19 +75,22 @@ export class TornReads {
     if (!armed || kind !== armed.tear.read) return real.send(command);
     // One tear per arming; the write and the reads it makes itself go to DynamoDB untouched.
     this.#armed = undefined;
-    const again = () => new (command as { constructor: new (input: unknown) => unknown }).constructor((command as { input: unknown }).input);
+    const again = () =>
+      new (command as { constructor: new (input: unknown) => unknown }).constructor((command as { input: unknown }).input);
     const before = await real.send(again());
     await armed.tear.write();
     const after = await real.send(again());
     if (kind === 'Query') {
-      if (before['LastEvaluatedKey'] || after['LastEvaluatedKey']) throw new Error('torn reads of more than one query page are not supported');
+      if (before['LastEvaluatedKey'] || after['LastEvaluatedKey'])
+        throw new Error('torn reads of more than one query page are not supported');
       const descending = (command as QueryCommand).input.ScanIndexForward === false;
       const { items, keys } = compose((before['Items'] ?? []) as Item[], (after['Items'] ?? []) as Item[], armed.tear, descending);
       armed.report({ keys });
       return { ...after, Items: items, Count: items.length };
     }
     const table = Object.keys((command as BatchGetCommand).input.RequestItems ?? {})[0]!;
-    const responses = (result: Record<string, unknown>) => ((result['Responses'] as Record<string, Item[]> | undefined)?.[table] ?? []) as Item[];
+    const responses = (result: Record<string, unknown>) =>
+      ((result['Responses'] as Record<string, Item[]> | undefined)?.[table] ?? []) as Item[];
     const { items, keys } = compose(responses(before), responses(after), armed.tear, false);
     armed.report({ keys });
     return { ...after, Responses: { [table]: items } };

@@ -3,7 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { CHUNK_BYTES, COMPRESS_FROM_BYTES, MAX_CHUNKS, decodeContent, encodeContent } from '#store/content-codec.ts';
 
-const content = (template: string) => ({ template, actions: ['Go', 'Stop'], inputSchema: '{"type":"object","properties":{}}', sha256: 'f'.repeat(64) });
+const content = (template: string) => ({
+  template,
+  actions: ['Go', 'Stop'],
+  inputSchema: '{"type":"object","properties":{}}',
+  sha256: 'f'.repeat(64),
+});
 
 describe('stored content encoding', () => {
   it('keeps small content as plain JSON and compresses the rest, decoding both', () => {
@@ -31,7 +36,10 @@ describe('stored content encoding', () => {
 
   it('refuses content that would need more than the chunks a transaction can carry', () => {
     const huge = content(randomBytes(MAX_CHUNKS * CHUNK_BYTES).toString('base64'));
-    assert.throws(() => encodeContent(huge), (error: { errorType?: string }) => error.errorType === 'InvalidRequestException');
+    assert.throws(
+      () => encodeContent(huge),
+      (error: { errorType?: string }) => error.errorType === 'InvalidRequestException',
+    );
   });
 
   it('keeps a template absent when it was absent', () => {

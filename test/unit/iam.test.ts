@@ -21,8 +21,14 @@ describe('IAM policy evaluation', () => {
     assert.equal(permissions.allows({ action: 'dynamodb:PutItem', resource: table }), true);
     assert.equal(permissions.allows({ action: 'dynamodb:GetItem', resource: `${table}2` }), false);
     assert.equal(permissions.allows({ action: 'dynamodb:ConditionCheckItem', resource: table }), false);
-    assert.equal(permissions.allows({ action: 'logs:PutLogEvents', resource: 'arn:aws:logs:eu-west-1:123456789012:log-group:g:log-stream:s' }), true);
-    assert.equal(permissions.allows({ action: 'logs:PutLogEvents', resource: 'arn:aws:logs:eu-west-1:123456789012:log-group:other:log-stream:s' }), false);
+    assert.equal(
+      permissions.allows({ action: 'logs:PutLogEvents', resource: 'arn:aws:logs:eu-west-1:123456789012:log-group:g:log-stream:s' }),
+      true,
+    );
+    assert.equal(
+      permissions.allows({ action: 'logs:PutLogEvents', resource: 'arn:aws:logs:eu-west-1:123456789012:log-group:other:log-stream:s' }),
+      false,
+    );
   });
 
   it('lets a Deny win, and never reads an unreadable statement as a grant', () => {
@@ -32,7 +38,9 @@ describe('IAM policy evaluation', () => {
     ]);
     assert.equal(denied.allows({ action: 'dynamodb:DeleteItem', resource: table }), false);
     assert.equal(denied.allows({ action: 'dynamodb:GetItem', resource: table }), true);
-    const conditional = new Permissions([{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } }]);
+    const conditional = new Permissions([
+      { Effect: 'Allow', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } },
+    ]);
     assert.equal(conditional.allows({ action: 'dynamodb:GetItem', resource: table }), false);
   });
 
@@ -47,12 +55,19 @@ describe('IAM policy evaluation', () => {
 
 describe('the IAM actions a DynamoDB request needs', () => {
   it('authorizes each transaction item by its own action', () => {
-    const items = [{ Put: { TableName: 'views' } }, { Update: { TableName: 'views' } }, { Delete: { TableName: 'views' } }, { ConditionCheck: { TableName: 'views' } }];
+    const items = [
+      { Put: { TableName: 'views' } },
+      { Update: { TableName: 'views' } },
+      { Delete: { TableName: 'views' } },
+      { ConditionCheck: { TableName: 'views' } },
+    ];
     assert.deepEqual(
       dynamoDbAccess('TransactWriteItems', { TransactItems: items }, where).map((a) => a.action),
       ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
     );
-    assert.deepEqual(dynamoDbAccess('TransactGetItems', { TransactItems: [{ Get: { TableName: 'views' } }] }, where), [{ action: 'dynamodb:GetItem', resource: table }]);
+    assert.deepEqual(dynamoDbAccess('TransactGetItems', { TransactItems: [{ Get: { TableName: 'views' } }] }, where), [
+      { action: 'dynamodb:GetItem', resource: table },
+    ]);
   });
 
   it('authorizes a batch by its own action on every table it names, and reads of an index on the index', () => {
@@ -60,14 +75,24 @@ describe('the IAM actions a DynamoDB request needs', () => {
       { action: 'dynamodb:BatchWriteItem', resource: table },
       { action: 'dynamodb:BatchWriteItem', resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/other' },
     ]);
-    assert.deepEqual(dynamoDbAccess('Query', { TableName: 'views', IndexName: 'byName' }, where), [{ action: 'dynamodb:Query', resource: `${table}/index/byName` }]);
-    assert.deepEqual(dynamoDbAccess('GetItem', { TableName: table }, where), [{ action: 'dynamodb:GetItem', resource: table }], 'a table named by its ARN');
+    assert.deepEqual(dynamoDbAccess('Query', { TableName: 'views', IndexName: 'byName' }, where), [
+      { action: 'dynamodb:Query', resource: `${table}/index/byName` },
+    ]);
+    assert.deepEqual(
+      dynamoDbAccess('GetItem', { TableName: table }, where),
+      [{ action: 'dynamodb:GetItem', resource: table }],
+      'a table named by its ARN',
+    );
   });
 
   it('authorizes stream reads on the stream, and refuses to guess at an operation it does not know', () => {
     const stream = `${table}/stream/2026-12-04T00:00:00.000`;
-    assert.deepEqual(dynamoDbAccess('DescribeStream', { StreamArn: stream }, where), [{ action: 'dynamodb:DescribeStream', resource: stream }]);
-    assert.deepEqual(dynamoDbAccess('GetRecords', { ShardIterator: `000|${stream}|AAAA` }, where), [{ action: 'dynamodb:GetRecords', resource: stream }]);
+    assert.deepEqual(dynamoDbAccess('DescribeStream', { StreamArn: stream }, where), [
+      { action: 'dynamodb:DescribeStream', resource: stream },
+    ]);
+    assert.deepEqual(dynamoDbAccess('GetRecords', { ShardIterator: `000|${stream}|AAAA` }, where), [
+      { action: 'dynamodb:GetRecords', resource: stream },
+    ]);
     assert.deepEqual(dynamoDbAccess('ListStreams', {}, where), [{ action: 'dynamodb:ListStreams', resource: '*' }]);
     assert.throws(() => dynamoDbAccess('ExecuteStatement', { Statement: 'SELECT' }, where), /no IAM mapping/);
   });
@@ -84,7 +109,9 @@ describe('a function’s role in a template', () => {
           Runtime: 'nodejs24.x',
           Role: { 'Fn::GetAtt': ['FnRole', 'Arn'] },
           TracingConfig: { Mode: 'Active' },
-          Environment: { Variables: { TABLE_NAME: { 'Fn::Select': [1, { 'Fn::Split': ['/', { Ref: 'TableArn' }] }] }, BUS: { Ref: 'Bus' } } },
+          Environment: {
+            Variables: { TABLE_NAME: { 'Fn::Select': [1, { 'Fn::Split': ['/', { Ref: 'TableArn' }] }] }, BUS: { Ref: 'Bus' } },
+          },
         },
       },
       FnRole: { Type: 'AWS::IAM::Role', Properties: {} },
@@ -97,14 +124,23 @@ describe('a function’s role in a template', () => {
             Statement: [
               { Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': ['Bus', 'Arn'] } },
               { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: [{ Ref: 'TableArn' }] },
-              { Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:*']] } },
+              {
+                Effect: 'Allow',
+                Action: 'logs:PutLogEvents',
+                Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:*']] },
+              },
             ],
           },
         },
       },
       Mapping: {
         Type: 'AWS::Lambda::EventSourceMapping',
-        Properties: { FunctionName: { Ref: 'Fn' }, BatchSize: 5, FilterCriteria: { Filters: [{ Pattern: '{"eventName":["INSERT"]}' }] }, FunctionResponseTypes: ['ReportBatchItemFailures'] },
+        Properties: {
+          FunctionName: { Ref: 'Fn' },
+          BatchSize: 5,
+          FilterCriteria: { Filters: [{ Pattern: '{"eventName":["INSERT"]}' }] },
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        },
       },
     },
   };
@@ -115,12 +151,18 @@ describe('a function’s role in a template', () => {
     assert.equal(fn!.handler, 'index.handler');
     assert.equal(fn!.tracing, 'Active');
     assert.deepEqual(resolve(template, deployment, fn!.environment), { TABLE_NAME: 'views', BUS: 'app-bus' });
-    assert.deepEqual(fn!.eventSources.map((s) => [s.batchSize, s.filters, s.reportBatchItemFailures]), [[5, ['{"eventName":["INSERT"]}'], true]]);
+    assert.deepEqual(
+      fn!.eventSources.map((s) => [s.batchSize, s.filters, s.reportBatchItemFailures]),
+      [[5, ['{"eventName":["INSERT"]}'], true]],
+    );
   });
 
   it('grants what the role’s policies say, on the deployment’s resources', () => {
     const permissions = permissionsOf(template, functionsOf(template)[0]!, deployment);
-    assert.equal(permissions.allows({ action: 'events:PutEvents', resource: 'arn:aws:events:eu-west-1:123456789012:event-bus/app-bus' }), true);
+    assert.equal(
+      permissions.allows({ action: 'events:PutEvents', resource: 'arn:aws:events:eu-west-1:123456789012:event-bus/app-bus' }),
+      true,
+    );
     assert.equal(permissions.allows({ action: 'dynamodb:GetItem', resource: table }), true);
     assert.equal(permissions.allows({ action: 'dynamodb:GetItem', resource: `${table}2` }), false);
     assert.equal(permissions.allows({ action: 'logs:PutLogEvents', resource: 'arn:aws:logs:anything' }), true);

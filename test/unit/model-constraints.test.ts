@@ -8,13 +8,19 @@ import { API_REFERENCE_CONSTRAINTS } from '../support/api-reference.ts';
 type Shape = { min?: number; max?: number; pattern?: string };
 
 describe('the model’s constraints are the API reference’s', () => {
-  const constrained = Object.entries(model.shapes as Record<string, Shape>).filter(([, s]) => s.min !== undefined || s.max !== undefined || s.pattern !== undefined);
+  const constrained = Object.entries(model.shapes as Record<string, Shape>).filter(
+    ([, s]) => s.min !== undefined || s.max !== undefined || s.pattern !== undefined,
+  );
 
   it('every constrained shape of the model is known, with the documented bounds', () => {
     assert.deepEqual(constrained.map(([name]) => name).sort(), Object.keys(API_REFERENCE_CONSTRAINTS).sort());
     for (const [name, s] of constrained) {
       const expected = API_REFERENCE_CONSTRAINTS[name]!;
-      assert.deepEqual({ min: s.min, max: s.max, pattern: s.pattern !== undefined }, { min: expected.min, max: expected.max, pattern: expected.pattern ?? false }, name);
+      assert.deepEqual(
+        { min: s.min, max: s.max, pattern: s.pattern !== undefined },
+        { min: expected.min, max: expected.max, pattern: expected.pattern ?? false },
+        name,
+      );
     }
   });
 });

@@ -44,7 +44,11 @@ describe('NextToken keys from Secrets Manager', () => {
     secrets.rotate('a-third-key-much-later!!');
     secrets.reads.length = 0;
     now += 5_000;
-    assert.deepEqual(await keys.keys({ refresh: true }), { current: 'the-key-after-rotation!!', previous: 'the-key-before-rotation' }, 'no second read within 30 s');
+    assert.deepEqual(
+      await keys.keys({ refresh: true }),
+      { current: 'the-key-after-rotation!!', previous: 'the-key-before-rotation' },
+      'no second read within 30 s',
+    );
     assert.equal(secrets.reads.length, 0);
     now += 30_000;
     assert.deepEqual(await keys.keys({ refresh: true }), { current: 'a-third-key-much-later!!', previous: 'the-key-after-rotation!!' });

@@ -8,7 +8,12 @@ import { createPurgeWorker, type Purger } from '../../lambda/events/purge-worker
 const silent = new Logger({ logLevel: 'SILENT' });
 
 function context(remainingMs: number): Context {
-  return { awsRequestId: 'r', functionName: 'f', invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:f', getRemainingTimeInMillis: () => remainingMs } as Context;
+  return {
+    awsRequestId: 'r',
+    functionName: 'f',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:f',
+    getRemainingTimeInMillis: () => remainingMs,
+  } as Context;
 }
 
 function record(sequence: string, item: Record<string, unknown>, eventName = 'INSERT') {
@@ -17,7 +22,13 @@ function record(sequence: string, item: Record<string, unknown>, eventName = 'IN
 const purgeRecord = (sequence: string, viewId: string) =>
   record(sequence, { PK: `OUTBOX#i#${viewId}`, SK: `P#2026-11-29T00:00:00.000Z#${sequence}`, kind: 'purge', instanceId: 'i', viewId });
 const eventRecord = (sequence: string) =>
-  record(sequence, { PK: 'OUTBOX#i#v', SK: `E#2026-11-29T00:00:00.000Z#${sequence}`, kind: 'event', detailType: 'View Deleted', detail: { eventId: sequence } });
+  record(sequence, {
+    PK: 'OUTBOX#i#v',
+    SK: `E#2026-11-29T00:00:00.000Z#${sequence}`,
+    kind: 'event',
+    detailType: 'View Deleted',
+    detail: { eventId: sequence },
+  });
 
 /** A store double: each view needs `rounds[view]` calls before its purge is complete. */
 function fakeStore(rounds: Record<string, number>, failing = new Set<string>()) {
@@ -39,9 +50,20 @@ describe('the purge worker', () => {
   it('purges every requested view of a batch and ignores other records', async () => {
     const { store, calls } = fakeStore({ a: 1, b: 1 });
     const worker = createPurgeWorker(store, silent);
-    const result = await worker(batch(purgeRecord('1', 'a'), eventRecord('2'), purgeRecord('3', 'b'), record('4', { PK: 'x', SK: 'P#y', kind: 'purge', instanceId: 'i', viewId: 'z' }, 'REMOVE')), context(60_000));
+    const result = await worker(
+      batch(
+        purgeRecord('1', 'a'),
+        eventRecord('2'),
+        purgeRecord('3', 'b'),
+        record('4', { PK: 'x', SK: 'P#y', kind: 'purge', instanceId: 'i', viewId: 'z' }, 'REMOVE'),
+      ),
+      context(60_000),
+    );
     assert.deepEqual(result, { batchItemFailures: [] });
-    assert.deepEqual(calls.map((c) => c.viewId), ['a', 'b']);
+    assert.deepEqual(
+      calls.map((c) => c.viewId),
+      ['a', 'b'],
+    );
   });
 
   it('a purge cut short by the invocation’s time is retried from its own record, keeping a margin to report', async () => {
@@ -57,7 +79,10 @@ describe('the purge worker', () => {
     assert.deepEqual(result, { batchItemFailures: [{ itemIdentifier: '2' }] });
     result = await worker(batch(...records.slice(1)), context(60_000));
     assert.deepEqual(result, { batchItemFailures: [] });
-    assert.deepEqual(calls.map((c) => c.viewId), ['a', 'big', 'big', 'big', 'c']);
+    assert.deepEqual(
+      calls.map((c) => c.viewId),
+      ['a', 'big', 'big', 'big', 'c'],
+    );
   });
 
   it('a failing purge is reported for a retry from its record, not lost', async () => {

@@ -34,7 +34,11 @@ describe('routing on the URI grammar', () => {
   it('keeps a ViewId that is an ARN, with its slashes and qualifier, as one label', () => {
     assert.deepEqual(matched('GET', `/views/inst/${ARN}:$LATEST`).labels, { InstanceId: 'inst', ViewId: `${ARN}:$LATEST` });
     assert.deepEqual(matched('PUT', `/views/inst/${ARN}/versions`).labels, { InstanceId: 'inst', ViewId: ARN });
-    assert.deepEqual(matched('DELETE', `/views/inst/${ARN}:2/versions/2`).labels, { InstanceId: 'inst', ViewId: `${ARN}:2`, ViewVersion: '2' });
+    assert.deepEqual(matched('DELETE', `/views/inst/${ARN}:2/versions/2`).labels, {
+      InstanceId: 'inst',
+      ViewId: `${ARN}:2`,
+      ViewVersion: '2',
+    });
     assert.deepEqual(matched('POST', `/views/inst/${ARN}/metadata`).labels, { InstanceId: 'inst', ViewId: ARN });
   });
 

@@ -18,7 +18,15 @@ function outbox(sequence: string, eventId: string, version?: number) {
     SK: `E#2026-11-27T00:00:00.000Z#${eventId}`,
     kind: 'event',
     detailType: version ? 'View Version Published' : 'View Deleted',
-    detail: { eventId, instanceId: 'i', viewId: 'v', viewArn: 'arn:aws:connect:us-east-1:1:instance/i/view/v', version, time: '2026-11-27T00:00:00.000Z', tags: {} },
+    detail: {
+      eventId,
+      instanceId: 'i',
+      viewId: 'v',
+      viewArn: 'arn:aws:connect:us-east-1:1:instance/i/view/v',
+      version,
+      time: '2026-11-27T00:00:00.000Z',
+      tags: {},
+    },
   });
 }
 
@@ -54,10 +62,13 @@ describe('stream → EventBridge', () => {
     } as unknown as DynamoDBStreamEvent;
     const result = await handler(batch, context);
     assert.deepEqual(result, { batchItemFailures: [] });
-    assert.deepEqual(sent.map((e) => [e.DetailType, JSON.parse(e.Detail!).eventId, e.Source, e.EventBusName]), [
-      ['View Version Published', 'a', 'views.service', 'views-bus'],
-      ['View Deleted', 'b', 'views.service', 'views-bus'],
-    ]);
+    assert.deepEqual(
+      sent.map((e) => [e.DetailType, JSON.parse(e.Detail!).eventId, e.Source, e.EventBusName]),
+      [
+        ['View Version Published', 'a', 'views.service', 'views-bus'],
+        ['View Deleted', 'b', 'views.service', 'views-bus'],
+      ],
+    );
   });
 
   it('stops at the first failure and reports it, so the retry resumes exactly there', async () => {
@@ -66,6 +77,10 @@ describe('stream → EventBridge', () => {
     const batch = { Records: [outbox('1', 'a', 1), outbox('2', 'b', 2), outbox('3', 'c', 3)] } as unknown as DynamoDBStreamEvent;
     const result = await handler(batch, context);
     assert.deepEqual(result, { batchItemFailures: [{ itemIdentifier: '2' }] });
-    assert.deepEqual(sent.map((e) => JSON.parse(e.Detail!).eventId), ['a'], 'nothing after the failure is published out of order');
+    assert.deepEqual(
+      sent.map((e) => JSON.parse(e.Detail!).eventId),
+      ['a'],
+      'nothing after the failure is published out of order',
+    );
   });
 });

@@ -31,14 +31,18 @@ describe('request validation against the model', () => {
     rejects('CreateViewRequest', { ...validCreate, Status: 'DRAFT' }, /Status: must be one of PUBLISHED, SAVED/);
     rejects('CreateViewRequest', { ...validCreate, Content: { Template: 42 } }, /Content\.Template: must be a string/);
     rejects('CreateViewRequest', { ...validCreate, Content: { Actions: 'Submit' } }, /Content\.Actions: must be a list/);
-    rejects('CreateViewRequest', { ...validCreate, Content: { Actions: ['ok', ''] } }, /Content\.Actions\[1\]: must have at least 1 characters/);
+    rejects(
+      'CreateViewRequest',
+      { ...validCreate, Content: { Actions: ['ok', ''] } },
+      /Content\.Actions\[1\]: must have at least 1 characters/,
+    );
     rejects('CreateViewRequest', { ...validCreate, Content: [] }, /Content: must be a JSON object/);
   });
 
   it('counts length in code points, not UTF-16 units', () => {
     const astral = '𠀀'.repeat(255); // U+20000, a letter: 510 UTF-16 units, 255 code points
     assert.doesNotThrow(() => validateInput('CreateViewRequest', { ...validCreate, Name: astral }));
-    rejects('CreateViewRequest', { ...validCreate, Name: astral + 'x' }, /Name: must have at most 255 characters/);
+    rejects('CreateViewRequest', { ...validCreate, Name: `${astral}x` }, /Name: must have at most 255 characters/);
   });
 
   it('applies the Unicode patterns (\\p{L}) and never echoes sensitive values', () => {
@@ -78,17 +82,29 @@ describe('request validation against the model', () => {
   });
 
   it('refuses strings that are not well-formed Unicode', () => {
-    rejects('CreateViewRequest', { ...validCreate, Content: { Template: '{"a":"\ud800"}' } }, /Content\.Template: must be well-formed Unicode/);
+    rejects(
+      'CreateViewRequest',
+      { ...validCreate, Content: { Template: '{"a":"\ud800"}' } },
+      /Content\.Template: must be well-formed Unicode/,
+    );
   });
 });
 
 describe('validation patterns run in linear time', () => {
   const quadratic = /^\^\(\[[^\]]+\]\+\[[^\]]+\]\*\)\$$/u;
-  const patterns = Object.entries(model.shapes as Record<string, { pattern?: string }>).flatMap(([name, s]) => (s.pattern ? [[name, s.pattern] as const] : []));
+  const patterns = Object.entries(model.shapes as Record<string, { pattern?: string }>).flatMap(([name, s]) =>
+    s.pattern ? [[name, s.pattern] as const] : [],
+  );
 
   it('rewrites every model pattern of the backtracking form ^([A]+[B]*)$ and no other', () => {
     const rewritten = patterns.filter(([, source]) => linearPattern(source) !== source).map(([name]) => name);
-    assert.deepEqual(rewritten.sort(), patterns.filter(([, source]) => quadratic.test(source)).map(([name]) => name).sort());
+    assert.deepEqual(
+      rewritten.sort(),
+      patterns
+        .filter(([, source]) => quadratic.test(source))
+        .map(([name]) => name)
+        .sort(),
+    );
     assert.deepEqual(rewritten.sort(), ['ViewAction', 'ViewDescription', 'ViewName']);
     assert.equal(linearPattern('^([a-c]+[a-z]*)$'), '^([a-c]+[a-z]*)$', 'ranges are left alone: item by item is not set by set');
   });
@@ -99,7 +115,10 @@ describe('validation patterns run in linear time', () => {
       const model = new RegExp(source, 'u');
       const linear = new RegExp(linearPattern(source), 'u');
       fc.assert(
-        fc.property(fc.array(alphabet, { maxLength: 12 }).map((chars) => chars.join('')), (text) => model.test(text) === linear.test(text)),
+        fc.property(
+          fc.array(alphabet, { maxLength: 12 }).map((chars) => chars.join('')),
+          (text) => model.test(text) === linear.test(text),
+        ),
         { numRuns: 3000, examples: [[''], [' '], ['a '], [' a'], ['a'], ['(x)'], [',a'], ['a,']] },
       );
     }

@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ViewEvent } from '#domain/events.ts';
 import type { ContentRef, VersionRecord, ViewHead } from '#domain/view.ts';
-import { clientTokenPut, outboxEvent, planChange, purgeRequest, versionDeletes, versionPuts, viewCountChange, type Action } from '#store/write-plan.ts';
+import {
+  clientTokenPut,
+  outboxEvent,
+  planChange,
+  purgeRequest,
+  versionDeletes,
+  versionPuts,
+  viewCountChange,
+  type Action,
+} from '#store/write-plan.ts';
 
 /** The transaction plans, without a database: which items each change touches, and on what condition. */
 const TABLE = 't';
@@ -137,14 +146,24 @@ describe('transaction plans', () => {
 
   it('content: new chunks under the new id, the old ones deleted, $SAVED chunks only while it differs from $LATEST', () => {
     const before = head({ saved: ref('s1', 1), latest: ref('c1', 1), status: 'SAVED' });
-    const published = planChange(TABLE, before, { ...before, status: 'PUBLISHED', saved: ref('c2', 2), latest: ref('c2', 2), lastModifiedTime: 2 }, { guards: ['saved'], blobs });
+    const published = planChange(
+      TABLE,
+      before,
+      { ...before, status: 'PUBLISHED', saved: ref('c2', 2), latest: ref('c2', 2), lastModifiedTime: 2 },
+      { guards: ['saved'], blobs },
+    );
     assert.deepEqual(summary(published).slice(2), [
       'Put VIEW#i#v VIEW#L#c2#00',
       'Put VIEW#i#v VIEW#L#c2#01',
       'Delete VIEW#i#v VIEW#L#c1#00',
       'Delete VIEW#i#v VIEW#S#s1#00',
     ]);
-    const draft = planChange(TABLE, head(), { ...head(), status: 'SAVED', saved: ref('c2', 2), lastModifiedTime: 2 }, { guards: ['saved'], blobs });
+    const draft = planChange(
+      TABLE,
+      head(),
+      { ...head(), status: 'SAVED', saved: ref('c2', 2), lastModifiedTime: 2 },
+      { guards: ['saved'], blobs },
+    );
     assert.deepEqual(summary(draft).slice(2), ['Put VIEW#i#v VIEW#S#c2#00', 'Put VIEW#i#v VIEW#S#c2#01'], '$LATEST untouched');
   });
 
@@ -160,20 +179,39 @@ describe('transaction plans', () => {
     assert.deepEqual(summary(renamed), ['Update VIEW#i#v VIEW', 'Delete INSTANCE#i N#C#Name', 'Put INSTANCE#i N#C#New']);
     assert.equal(body(renamed[1]!)['ConditionExpression'], '#viewId = :viewId');
     assert.equal(body(renamed[2]!)['ConditionExpression'], 'attribute_not_exists(#pk)');
-    assert.deepEqual(body(renamed[2]!)['Item']['tags'], [['a', '1'], ['b', '2']], 'tags stored as sorted pairs');
+    assert.deepEqual(
+      body(renamed[2]!)['Item']['tags'],
+      [
+        ['a', '1'],
+        ['b', '2'],
+      ],
+      'tags stored as sorted pairs',
+    );
   });
 
   it('tags with keys that are object properties elsewhere are stored as data', () => {
-    const tags = Object.assign(Object.create(null) as Record<string, string>, JSON.parse('{"__proto__":"p","constructor":"c","toString":"t"}'));
+    const tags = Object.assign(
+      Object.create(null) as Record<string, string>,
+      JSON.parse('{"__proto__":"p","constructor":"c","toString":"t"}'),
+    );
     const plan = planChange(TABLE, head(), { ...head(), tags }, { guards: ['tags'] });
     const update = body(headAction(plan));
-    const stored = Object.entries(update['ExpressionAttributeValues'] as Record<string, unknown>).find(([name]) => name.startsWith(':new'))![1];
-    assert.deepEqual(stored, [['__proto__', 'p'], ['constructor', 'c'], ['toString', 't']]);
+    const stored = Object.entries(update['ExpressionAttributeValues'] as Record<string, unknown>).find(([name]) =>
+      name.startsWith(':new'),
+    )![1];
+    assert.deepEqual(stored, [
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['toString', 't'],
+    ]);
   });
 
   it('DeleteView: a tombstone, the listing removed (if still this view’s), content left for the purge', () => {
     const before = head();
-    const plan = planChange(TABLE, before, before, { tombstone: true, extra: [outboxEvent(TABLE, event), purgeRequest(TABLE, 'i', 'v', 'p1', 0)] });
+    const plan = planChange(TABLE, before, before, {
+      tombstone: true,
+      extra: [outboxEvent(TABLE, event), purgeRequest(TABLE, 'i', 'v', 'p1', 0)],
+    });
     assert.deepEqual(summary(plan), [
       'Update VIEW#i#v VIEW',
       'Delete INSTANCE#i N#C#Name',
@@ -186,7 +224,13 @@ describe('transaction plans', () => {
 
   it('the instance’s view count is spread over 16 shards by view id, so that creations at once rarely meet on one item', () => {
     const shards = new Set(['0a', '1b', '9c', 'ad', 'fe', 'f0'].map((id) => keyOf(viewCountChange(TABLE, 'i', `${id}-view`, 1))));
-    assert.deepEqual([...shards].sort(), ['INSTANCE#i COUNT#0', 'INSTANCE#i COUNT#1', 'INSTANCE#i COUNT#9', 'INSTANCE#i COUNT#a', 'INSTANCE#i COUNT#f']);
+    assert.deepEqual([...shards].sort(), [
+      'INSTANCE#i COUNT#0',
+      'INSTANCE#i COUNT#1',
+      'INSTANCE#i COUNT#9',
+      'INSTANCE#i COUNT#a',
+      'INSTANCE#i COUNT#f',
+    ]);
     const change = body(viewCountChange(TABLE, 'i', 'c0ffee', -1));
     assert.equal(change['UpdateExpression'], 'ADD #views :delta');
     assert.equal(change['ExpressionAttributeValues'][':delta'], -1);
@@ -206,7 +250,11 @@ describe('transaction plans', () => {
     assert.deepEqual(summary(puts), ['Put VIEW#i#v V#0000000007', 'Put VIEW#i#v B#0000000007#00', 'Put VIEW#i#v B#0000000007#01']);
     for (const put of puts) assert.equal(body(put)['ConditionExpression'], 'attribute_not_exists(#pk)');
     const deletes = versionDeletes(TABLE, head(), record(7, 2));
-    assert.deepEqual(summary(deletes), ['Delete VIEW#i#v V#0000000007', 'Delete VIEW#i#v B#0000000007#00', 'Delete VIEW#i#v B#0000000007#01']);
+    assert.deepEqual(summary(deletes), [
+      'Delete VIEW#i#v V#0000000007',
+      'Delete VIEW#i#v B#0000000007#00',
+      'Delete VIEW#i#v B#0000000007#01',
+    ]);
     assert.equal(body(deletes[0]!)['ConditionExpression'], 'attribute_exists(#pk)');
   });
 });

@@ -112,13 +112,19 @@ export async function startAwsStandIns(options: StandInOptions): Promise<StandIn
   const { ledger } = options;
   const events: PutEventsEntry[] = [];
   const where = { partition: options.partition, region: options.region, accountId: options.accountId };
-  const busArn = (name: string) => (name.startsWith('arn:') ? name : `arn:${options.partition}:events:${options.region}:${options.accountId}:event-bus/${name}`);
+  const busArn = (name: string) =>
+    name.startsWith('arn:') ? name : `arn:${options.partition}:events:${options.region}:${options.accountId}:event-bus/${name}`;
 
   const forwardToDynamoDb = async (request: IncomingMessage, response: ServerResponse, body: Buffer) => {
-    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>;
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name)),
+    ) as Record<string, string>;
     const answer = await fetch(`${options.dynamoEndpoint}/`, { method: 'POST', headers, body: new Uint8Array(body) });
     const bytes = Buffer.from(await answer.arrayBuffer());
-    response.writeHead(answer.status, Object.fromEntries([...answer.headers].filter(([name]) => !['content-length', 'transfer-encoding', 'connection'].includes(name))));
+    response.writeHead(
+      answer.status,
+      Object.fromEntries([...answer.headers].filter(([name]) => !['content-length', 'transfer-encoding', 'connection'].includes(name))),
+    );
     response.end(bytes);
   };
 
@@ -142,12 +148,26 @@ export async function startAwsStandIns(options: StandInOptions): Promise<StandIn
         if (refuse(ledger.check(roleId, { action: 'secretsmanager:GetSecretValue', resource: secretId }))) return;
         const stage = String(input['VersionStage'] ?? 'AWSCURRENT');
         const value = stage === 'AWSCURRENT' ? options.secrets[secretId] : undefined;
-        if (value === undefined) return jsonError(response, 400, 'ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${stage}`);
-        return json(response, { ARN: secretId, Name: secretId.split(':').at(-1), SecretString: value, VersionId: randomUUID(), VersionStages: [stage], CreatedDate: Date.now() / 1000 });
+        if (value === undefined)
+          return jsonError(
+            response,
+            400,
+            'ResourceNotFoundException',
+            `Secrets Manager can't find the specified secret value for staging label: ${stage}`,
+          );
+        return json(response, {
+          ARN: secretId,
+          Name: secretId.split(':').at(-1),
+          SecretString: value,
+          VersionId: randomUUID(),
+          VersionStages: [stage],
+          CreatedDate: Date.now() / 1000,
+        });
       }
       if (service === 'AWSEvents' && operation === 'PutEvents') {
         const entries = (input['Entries'] as PutEventsEntry[] | undefined) ?? [];
-        for (const entry of entries) if (refuse(ledger.check(roleId, { action: 'events:PutEvents', resource: busArn(entry.EventBusName ?? 'default') }))) return;
+        for (const entry of entries)
+          if (refuse(ledger.check(roleId, { action: 'events:PutEvents', resource: busArn(entry.EventBusName ?? 'default') }))) return;
         const results = entries.map((entry) => {
           if (options.refuseEvent?.(entry)) return { ErrorCode: 'InternalFailure', ErrorMessage: 'refused by the rehearsal' };
           events.push(entry);

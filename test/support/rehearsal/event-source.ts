@@ -1,4 +1,11 @@
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListStreamsCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { EventSource } from '../../../emulator/iam/template.ts';
 import { LAMBDA_KEY_PREFIX, type IamLedger } from './aws-stand-ins.ts';
 import type { LambdaProcess } from './lambda-process.ts';
@@ -55,7 +62,10 @@ function lambdaRecord(record: _Record, streamArn: string, region: string) {
     eventSource: 'aws:dynamodb',
     eventSourceARN: streamArn,
     awsRegion: region,
-    dynamodb: { ...dynamodb, ApproximateCreationDateTime: dynamodb.ApproximateCreationDateTime ? dynamodb.ApproximateCreationDateTime.getTime() / 1000 : undefined },
+    dynamodb: {
+      ...dynamodb,
+      ApproximateCreationDateTime: dynamodb.ApproximateCreationDateTime ? dynamodb.ApproximateCreationDateTime.getTime() / 1000 : undefined,
+    },
   };
 }
 
@@ -103,7 +113,9 @@ export class EventSourceMapping {
       let iterator = start;
       while (iterator) {
         const { Records = [], NextShardIterator } = await this.#streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
-        const admitted = Records.map((record) => lambdaRecord(record, this.#streamArn!, this.#options.region)).filter((record) => this.#admitted(record));
+        const admitted = Records.map((record) => lambdaRecord(record, this.#streamArn!, this.#options.region)).filter((record) =>
+          this.#admitted(record),
+        );
         for (let i = 0; i < admitted.length; i += this.#options.source.batchSize) {
           await this.#deliver(admitted.slice(i, i + this.#options.source.batchSize), drained);
         }
@@ -120,14 +132,20 @@ export class EventSourceMapping {
     for (let attempt = 0; pending.length > 0; attempt++) {
       drained.invocations++;
       const { result, error } = await this.#options.fn.invoke({ Records: pending }, { remainingMs: 60_000 });
-      const failed = error ? pending[0]!.dynamodb.SequenceNumber : (result as { batchItemFailures?: { itemIdentifier: string }[] } | undefined)?.batchItemFailures?.[0]?.itemIdentifier;
+      const failed = error
+        ? pending[0]!.dynamodb.SequenceNumber
+        : (result as { batchItemFailures?: { itemIdentifier: string }[] } | undefined)?.batchItemFailures?.[0]?.itemIdentifier;
       if (failed === undefined) return;
       const from = pending.findIndex((record) => record.dynamodb.SequenceNumber === failed);
       pending = from < 0 ? pending : pending.slice(from);
       if (attempt >= this.#options.source.maximumRetryAttempts) {
         // Retries exhausted: the batch's description goes to the destination and the records are skipped.
         if (this.#options.onFailure) {
-          const refusal = this.#options.ledger.check(this.#options.roleId, { action: 'sqs:SendMessage', resource: this.#options.onFailure }, 'lambda');
+          const refusal = this.#options.ledger.check(
+            this.#options.roleId,
+            { action: 'sqs:SendMessage', resource: this.#options.onFailure },
+            'lambda',
+          );
           if (refusal) throw new Error(refusal);
         }
         drained.deadLetters++;

@@ -101,7 +101,14 @@ export class LambdaProcess {
     const id = this.#next++;
     return new Promise((resolveResult) => {
       this.#pending.set(id, resolveResult);
-      this.#child.send({ id, event, requestId: options.requestId ?? randomUUID(), remainingMs: options.remainingMs, functionArn: this.#functionArn, traceId: options.traceId });
+      this.#child.send({
+        id,
+        event,
+        requestId: options.requestId ?? randomUUID(),
+        remainingMs: options.remainingMs,
+        functionArn: this.#functionArn,
+        traceId: options.traceId,
+      });
     });
   }
 

@@ -9,7 +9,7 @@ import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { NO_ALARM_DESTINATION_MESSAGE } from '../../lib/settings.ts';
-import { ALARM_EMAIL, synthesizeService } from './app.ts';
+import { ALARM_EMAIL, synthesizeService } from '../support/cdk-app.ts';
 import { itWithTools } from '../support/tools.ts';
 
 const run = promisify(execFile);
@@ -64,7 +64,11 @@ describe('synthesis', () => {
     const { app, data, api } = synthesizeService();
     for (const stack of [data, api]) {
       const report = new AwsSolutionsChecks(app).validateScope(stack);
-      assert.deepEqual(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(',')}`), [], stack.stackName);
+      assert.deepEqual(
+        report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(',')}`),
+        [],
+        stack.stackName,
+      );
     }
     const acknowledged = acknowledgements(app).filter((a) => a.id.includes('AwsSolutions'));
     assert.ok(acknowledged.length > 0);
@@ -72,7 +76,9 @@ describe('synthesis', () => {
   });
 
   itWithTools('cfn-lint reports no error in any synthesized template', ['cfn-lint'], async () => {
-    const templates = readdirSync(outdir).filter((name) => name.endsWith('.template.json')).map((name) => join(outdir, name));
+    const templates = readdirSync(outdir)
+      .filter((name) => name.endsWith('.template.json'))
+      .map((name) => join(outdir, name));
     assert.equal(templates.length, 2);
     let code = 0;
     let output = '';
@@ -106,7 +112,9 @@ describe('synthesis', () => {
     const map = JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
     assert.equal(map.sourcesContent, undefined, 'the map names sources without carrying their text');
     assert.ok(map.sources.some((source) => source.endsWith('lambda/service.ts')));
-    console.log(`# Lambda bundle: ${(bytes / 1024).toFixed(1)} KiB, source map ${(statSync(join(assetDir, 'index.mjs.map')).size / 1024).toFixed(1)} KiB`);
+    console.log(
+      `# Lambda bundle: ${(bytes / 1024).toFixed(1)} KiB, source map ${(statSync(join(assetDir, 'index.mjs.map')).size / 1024).toFixed(1)} KiB`,
+    );
 
     // Import it from a directory without node_modules and answer a request that needs no DynamoDB.
     const script = `
@@ -118,7 +126,13 @@ describe('synthesis', () => {
       console.log(JSON.stringify(response));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
       cwd: tmpdir(),
-      env: { PATH: process.env['PATH'], TABLE_NAME: 't', PAGINATION_TOKEN_SECRET: 'a-long-enough-secret', POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'us-east-1' },
+      env: {
+        PATH: process.env['PATH'],
+        TABLE_NAME: 't',
+        PAGINATION_TOKEN_SECRET: 'a-long-enough-secret',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        AWS_REGION: 'us-east-1',
+      },
     });
     const response = JSON.parse(stdout.trim().split('\n').at(-1)!);
     assert.equal(response.statusCode, 400);
@@ -146,10 +160,14 @@ describe('synthesis', () => {
 
   it('maps a stack trace from the bundle back to the TypeScript source', async () => {
     const assetDir = bundleOf('ServiceHandler');
-    const failed = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', `await import(${JSON.stringify(join(assetDir, 'index.mjs'))});`], {
-      cwd: tmpdir(),
-      env: { PATH: process.env['PATH'], AWS_REGION: 'us-east-1' },
-    }).then(
+    const failed = await run(
+      process.execPath,
+      ['--enable-source-maps', '--input-type=module', '-e', `await import(${JSON.stringify(join(assetDir, 'index.mjs'))});`],
+      {
+        cwd: tmpdir(),
+        env: { PATH: process.env['PATH'], AWS_REGION: 'us-east-1' },
+      },
+    ).then(
       () => assert.fail('the bundle must refuse to start without TABLE_NAME'),
       (error: { stderr: string }) => error.stderr,
     );

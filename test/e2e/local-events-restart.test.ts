@@ -33,11 +33,25 @@ async function publishUntilStopped(url: string, workers: number, threshold: numb
   let signalled = false;
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
-      const client = new ConnectClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+      const client = new ConnectClient({
+        endpoint: url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        maxAttempts: 1,
+      });
       try {
-        const { View } = await client.send(new CreateViewCommand({ InstanceId: 'burst', Name: `worker-${worker}`, Status: 'PUBLISHED', Content: { Template: template(0) } }));
+        const { View } = await client.send(
+          new CreateViewCommand({ InstanceId: 'burst', Name: `worker-${worker}`, Status: 'PUBLISHED', Content: { Template: template(0) } }),
+        );
         for (let i = 1; ; i++) {
-          await client.send(new UpdateViewContentCommand({ InstanceId: 'burst', ViewId: View!.Id, Status: 'PUBLISHED', Content: { Template: template(i) } }));
+          await client.send(
+            new UpdateViewContentCommand({
+              InstanceId: 'burst',
+              ViewId: View!.Id,
+              Status: 'PUBLISHED',
+              Content: { Template: template(i) },
+            }),
+          );
           const version = (await client.send(new CreateViewVersionCommand({ InstanceId: 'burst', ViewId: View!.Id }))).View!.Version!;
           acknowledged.push(`${View!.Id}:${version}`);
           if (!signalled && acknowledged.length >= threshold) {
@@ -63,7 +77,11 @@ function publishedIn(file: string): { versions: Set<string>; lines: number; ids:
         .map((line) => JSON.parse(line) as EventEnvelope)
     : [];
   const published = events.filter((e) => e['detail-type'] === 'View Version Published');
-  return { versions: new Set(published.map((e) => `${e.detail.viewId}:${e.detail.version}`)), lines: events.length, ids: new Set(events.map((e) => e.id)) };
+  return {
+    versions: new Set(published.map((e) => `${e.detail.viewId}:${e.detail.version}`)),
+    lines: events.length,
+    ids: new Set(events.map((e) => e.id)),
+  };
 }
 
 async function burstThenStop(t: TestContext, signal: 'SIGINT' | 'SIGKILL') {

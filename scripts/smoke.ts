@@ -29,7 +29,8 @@ if (!values.endpoint) {
   console.error('usage: npm run smoke -- --endpoint https://ID.execute-api.REGION.amazonaws.com/prod [--region REGION] [--instance ID]');
   process.exit(2);
 }
-const region = values.region ?? /execute-api\.([a-z0-9-]+)\.amazonaws/.exec(values.endpoint)?.[1] ?? process.env['AWS_REGION'] ?? 'us-east-1';
+const region =
+  values.region ?? /execute-api\.([a-z0-9-]+)\.amazonaws/.exec(values.endpoint)?.[1] ?? process.env['AWS_REGION'] ?? 'us-east-1';
 const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(values.endpoint).hostname);
 const env = process.env;
 const credentials =
@@ -64,7 +65,13 @@ try {
   const template = (marker: string) => JSON.stringify({ Head: { Title: '$.Title' }, Body: [{ Text: marker }] });
   const created = await step('CreateView (SAVED)', async () => {
     const { View } = await connect.send(
-      new CreateViewCommand({ InstanceId: instanceId, Name: `smoke-${randomUUID()}`, Status: 'SAVED', Content: { Template: template('draft') }, ClientToken: randomUUID() }),
+      new CreateViewCommand({
+        InstanceId: instanceId,
+        Name: `smoke-${randomUUID()}`,
+        Status: 'SAVED',
+        Content: { Template: template('draft') },
+        ClientToken: randomUUID(),
+      }),
     );
     check(View?.Id && View.Status === 'SAVED', 'CreateView returned no SAVED view');
     return View;
@@ -73,7 +80,12 @@ try {
 
   const published = await step('UpdateViewContent (PUBLISHED)', async () => {
     const { View } = await connect.send(
-      new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: viewId, Status: 'PUBLISHED', Content: { Template: template('v1'), Actions: ['Submit'] } }),
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: viewId,
+        Status: 'PUBLISHED',
+        Content: { Template: template('v1'), Actions: ['Submit'] },
+      }),
     );
     check(View?.ViewContentSha256?.length === 64, 'no ViewContentSha256 after publishing');
     return View;
@@ -81,7 +93,12 @@ try {
 
   const version = await step('CreateViewVersion (with the published sha)', async () => {
     const { View } = await connect.send(
-      new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: viewId, VersionDescription: 'smoke', ViewContentSha256: published.ViewContentSha256 }),
+      new CreateViewVersionCommand({
+        InstanceId: instanceId,
+        ViewId: viewId,
+        VersionDescription: 'smoke',
+        ViewContentSha256: published.ViewContentSha256,
+      }),
     );
     check(View?.Version === 1, `expected version 1, got ${View?.Version}`);
     return View;

@@ -7,8 +7,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConnectClient, CreateViewCommand, DescribeViewCommand, ListViewsCommand } from '@aws-sdk/client-connect';
-import { isRunning } from '../../bin/local/processes.ts';
-import { dynamoDbLocalsOn, endpointPrinted, goneWithin, lockOf, runLocal, startLocal, startOrphanDynamoDbLocal, stopLocal, watchChild } from '../support/local-process.ts';
+import { isRunning } from '../../emulator/dynamodb-local/processes.ts';
+import {
+  dynamoDbLocalsOn,
+  endpointPrinted,
+  goneWithin,
+  lockOf,
+  runLocal,
+  startLocal,
+  startOrphanDynamoDbLocal,
+  stopLocal,
+  watchChild,
+} from '../support/local-process.ts';
 import { dynamoEndpoint } from '../support/service.ts';
 
 /** `npm start` as a user runs it: endpoint printed, stock clients, clean stops, and nothing left running. */
@@ -29,7 +39,12 @@ function client(url: string) {
 
 describe('npm start', () => {
   it('serves the API on an existing DynamoDB, prints how to call it, logs as the named service, and stops cleanly on Ctrl-C', async () => {
-    const service = await startLocal({ DYNAMODB_ENDPOINT: dynamoEndpoint(), TABLE_NAME: `start-${randomUUID()}`, POWERTOOLS_LOG_LEVEL: 'INFO', EVENTS_FILE: '-' });
+    const service = await startLocal({
+      DYNAMODB_ENDPOINT: dynamoEndpoint(),
+      TABLE_NAME: `start-${randomUUID()}`,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      EVENTS_FILE: '-',
+    });
     assert.match(service.output(), /region\s+us-east-1/);
     assert.match(service.output(), /access key "test", secret "test"/);
     assert.match(service.output(), /aws connect list-views --instance-id my-instance --endpoint-url http:\/\/127\.0\.0\.1:\d+/);
@@ -37,7 +52,10 @@ describe('npm start', () => {
     assert.deepEqual((await sdk.send(new ListViewsCommand({ InstanceId: 'i' }))).ViewsSummaryList, []);
     sdk.destroy();
     assert.equal(await stopLocal(service), 0);
-    const logLine = service.output().split('\n').find((line) => line.includes('"operation":"ListViews"'));
+    const logLine = service
+      .output()
+      .split('\n')
+      .find((line) => line.includes('"operation":"ListViews"'));
     assert.ok(logLine, service.output());
     assert.equal(JSON.parse(logLine).service, 'connect-views');
   });
@@ -46,7 +64,9 @@ describe('npm start', () => {
     const dir = dataDir();
     const first = await startLocal({ DATA_DIR: dir });
     let sdk = client(first.url);
-    const created = await sdk.send(new CreateViewCommand({ InstanceId: 'persist', Name: 'kept', Status: 'PUBLISHED', Content: { Template: '{}' } }));
+    const created = await sdk.send(
+      new CreateViewCommand({ InstanceId: 'persist', Name: 'kept', Status: 'PUBLISHED', Content: { Template: '{}' } }),
+    );
     sdk.destroy();
     const java = lockOf(dir).java!;
     assert.deepEqual(dynamoDbLocalsOn(dir), [java]);
@@ -72,7 +92,10 @@ describe('npm start when something is in the way: one line, non-zero exit, nothi
     try {
       const run = runLocal({ PORT: String(port), DATA_DIR: dir });
       assert.equal(await run.exited, 1);
-      assert.equal(run.stderr().trim(), `Port ${port} on 127.0.0.1 is already in use: stop what is listening there, or use PORT=0 to pick a free port.`);
+      assert.equal(
+        run.stderr().trim(),
+        `Port ${port} on 127.0.0.1 is already in use: stop what is listening there, or use PORT=0 to pick a free port.`,
+      );
       assert.doesNotMatch(run.output(), /Starting DynamoDB Local/);
       assert.deepEqual(dynamoDbLocalsOn(dir), []);
       assert.equal(existsSync(join(dir, 'dynamodb-local.lock')), false);
@@ -96,7 +119,10 @@ describe('npm start when something is in the way: one line, non-zero exit, nothi
     const owner = await startLocal({ DATA_DIR: dir });
     const second = runLocal({ DATA_DIR: dir });
     assert.equal(await second.exited, 1);
-    assert.match(second.stderr().trim(), new RegExp(`^The data folder .* is in use by another local service \\(process ${owner.child.pid}\\)`));
+    assert.match(
+      second.stderr().trim(),
+      new RegExp(`^The data folder .* is in use by another local service \\(process ${owner.child.pid}\\)`),
+    );
     assert.deepEqual(dynamoDbLocalsOn(dir), [lockOf(dir).java!], 'still exactly one DynamoDB Local on the folder');
     const sdk = client(owner.url);
     assert.deepEqual((await sdk.send(new ListViewsCommand({ InstanceId: 'i' }))).ViewsSummaryList, [], 'the running one is untouched');

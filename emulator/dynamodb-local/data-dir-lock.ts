@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LocalStartError } from './errors.ts';
+import { LocalStartError } from '../errors.ts';
 import { commandLineOf, isRunning, terminate } from './processes.ts';
 
 /**
@@ -75,7 +75,10 @@ export class DataDirLock {
       if (held || attempt > 0) rmSync(file, { force: true });
       else await new Promise((r) => setTimeout(r, 100));
     }
-    throw new LocalStartError('data-dir-in-use', `Could not take the data folder ${resolve(dir)} (${file} keeps coming back): is another local service starting on it?`);
+    throw new LocalStartError(
+      'data-dir-in-use',
+      `Could not take the data folder ${resolve(dir)} (${file} keeps coming back): is another local service starting on it?`,
+    );
   }
 
   update(fields: Omit<LockRecord, 'owner'>): void {

@@ -202,7 +202,7 @@ export async function startEventPoller(options: EventPollerOptions): Promise<Eve
       for (const item of page.Items ?? []) records.push({ eventName: 'INSERT', dynamodb: { NewImage: item } });
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    const sortKey = (record: StreamRecord) => (record.dynamodb?.NewImage as Image)['SK']?.S ?? '';
+    const sortKey = (record: StreamRecord) => (record.dynamodb?.NewImage as Image | undefined)?.['SK']?.S ?? '';
     records.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
     await writeEvents(records);
     for (const record of records) {
@@ -236,7 +236,9 @@ export async function startEventPoller(options: EventPollerOptions): Promise<Eve
       new GetShardIteratorCommand({
         StreamArn: streamArn,
         ShardId: shardId,
-        ...(shard.lastSequence ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.lastSequence } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        ...(shard.lastSequence
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.lastSequence }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
       }),
     );
     return ShardIterator;

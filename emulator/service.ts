@@ -4,19 +4,19 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { PurgeRequest } from '../../lambda/events/outbox.ts';
-import { createHandler } from '../../lambda/service.ts';
-import type { PageTokenKeySource } from '../../lambda/page-token-keys.ts';
+import type { PurgeRequest } from '../lambda/events/outbox.ts';
+import { createHandler } from '../lambda/service.ts';
+import type { PageTokenKeySource } from '../lambda/page-token-keys.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ensureTable } from '#store/table.ts';
 import { ViewStore } from '#store/view-store.ts';
-import type { CfnTemplate } from '../../emulator/iam/intrinsics.ts';
-import { localGuard } from '../../emulator/iam/local-roles.ts';
-import { guardDynamoDb } from '../../emulator/iam/sdk-guard.ts';
-import { localDynamoClient } from './dynamodb-local.ts';
-import { startEventPoller, type EventPoller } from './stream-poller.ts';
-import { createGateway } from './gateway.ts';
-import { closeGracefully, listen, urlOf } from './http-server.ts';
+import type { CfnTemplate } from './iam/intrinsics.ts';
+import { localGuard } from './iam/local-roles.ts';
+import { guardDynamoDb } from './iam/sdk-guard.ts';
+import { localDynamoClient } from './dynamodb-local/launcher.ts';
+import { startEventPoller, type EventPoller } from './stream/poller.ts';
+import { createGateway } from './gateway/gateway.ts';
+import { closeGracefully, listen, urlOf } from './gateway/http-server.ts';
 
 /** The handler behind the local gateway, on a DynamoDB endpoint: what `npm start` and the tests run. */
 export interface LocalServiceOptions {
@@ -139,7 +139,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   });
   const gatewayOptions = {
     handler: (event: APIGatewayProxyEvent, context: Context) => handler(event, context),
-    auth: { credentials: new Map([[accessKeyId, secretAccessKey]]), region, services: options.signingNames ?? LOCAL_DEFAULTS.signingNames, maxSkewMs: 5 * 60 * 1000 },
+    auth: {
+      credentials: new Map([[accessKeyId, secretAccessKey]]),
+      region,
+      services: options.signingNames ?? LOCAL_DEFAULTS.signingNames,
+      maxSkewMs: 5 * 60 * 1000,
+    },
     accountId,
     ...(options.functionTimeoutMs ? { functionTimeoutMs: options.functionTimeoutMs } : {}),
     ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),

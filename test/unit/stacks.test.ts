@@ -9,7 +9,7 @@ import { tableParameterNames } from '../../lib/table-parameters.ts';
 import type { CfnTemplate } from '../../emulator/iam/intrinsics.ts';
 import { functionNamed } from '../../emulator/iam/template.ts';
 import { FUNCTION_IDS } from '../../lib/function-ids.ts';
-import { ALARM_EMAIL, synthesizeService } from './app.ts';
+import { ALARM_EMAIL, synthesizeService } from '../support/cdk-app.ts';
 
 const service = synthesizeService();
 const data = service.dataTemplate();
@@ -62,17 +62,18 @@ describe('data stack', () => {
     assert.equal(ids.length, 4, ids.join(', '));
     const parameters = Object.values(resources(data, 'AWS::SSM::Parameter')).map((p) => p.Properties);
     const names = tableParameterNames('ConnectViews');
-    const valueOf = (name: string) => JSON.stringify(parameters.find((p) => p['Name'] === name)?.['Value']);
-    assert.match(valueOf(names.name), /^\{"Ref":"ViewsTable[0-9A-F]+"\}$/);
-    assert.match(valueOf(names.arn), /^\{"Fn::GetAtt":\["ViewsTable[0-9A-F]+","Arn"\]\}$/);
-    assert.match(valueOf(names.streamArn), /^\{"Fn::GetAtt":\["ViewsTable[0-9A-F]+","StreamArn"\]\}$/);
+    const valueNamed = (name: string) => JSON.stringify(parameters.find((p) => p['Name'] === name)?.['Value']);
+    assert.match(valueNamed(names.name), /^\{"Ref":"ViewsTable[0-9A-F]+"\}$/);
+    assert.match(valueNamed(names.arn), /^\{"Fn::GetAtt":\["ViewsTable[0-9A-F]+","Arn"\]\}$/);
+    assert.match(valueNamed(names.streamArn), /^\{"Fn::GetAtt":\["ViewsTable[0-9A-F]+","StreamArn"\]\}$/);
   });
 });
 
 describe('stack coupling', () => {
   it('shares nothing through CloudFormation exports: the data stack can replace its table on its own', () => {
     for (const outputs of [data.toJSON()['Outputs'] ?? {}, api.toJSON()['Outputs'] ?? {}]) {
-      for (const [id, output] of Object.entries<Record<string, unknown>>(outputs)) assert.equal(output['Export'], undefined, `${id} is exported`);
+      for (const [id, output] of Object.entries<Record<string, unknown>>(outputs))
+        assert.equal(output['Export'], undefined, `${id} is exported`);
     }
     assert.doesNotMatch(JSON.stringify(api.toJSON()), /Fn::ImportValue/);
     assert.doesNotMatch(JSON.stringify(data.toJSON()), /Fn::ImportValue/);
@@ -82,9 +83,15 @@ describe('stack coupling', () => {
     const names = tableParameterNames('ConnectViews');
     const parameters = Object.values<Record<string, string>>(api.toJSON()['Parameters']);
     for (const name of [names.arn, names.streamArn]) {
-      assert.ok(parameters.some((p) => p['Type'] === 'AWS::SSM::Parameter::Value<String>' && p['Default'] === name), name);
+      assert.ok(
+        parameters.some((p) => p['Type'] === 'AWS::SSM::Parameter::Value<String>' && p['Default'] === name),
+        name,
+      );
     }
-    assert.deepEqual(service.api.dependencies.map((stack) => stack.stackName), ['ConnectViewsData']);
+    assert.deepEqual(
+      service.api.dependencies.map((stack) => stack.stackName),
+      ['ConnectViewsData'],
+    );
   });
 });
 
@@ -183,7 +190,10 @@ describe('API stack', () => {
     assert.deepEqual(byId(api, 'AWS::Lambda::Function', 'ServiceHandler').Properties['TracingConfig'], { Mode: 'Active' });
     for (const consumer of [FUNCTION_IDS.publisher, FUNCTION_IDS.purge]) {
       assert.equal(byId(api, 'AWS::Lambda::Function', consumer).Properties['TracingConfig'], undefined, `${consumer} is not traced`);
-      assert.ok(!statementsOf(api, consumer).some((s) => [s.Action].flat().some((a) => a.startsWith('xray:'))), `${consumer} may not write traces`);
+      assert.ok(
+        !statementsOf(api, consumer).some((s) => [s.Action].flat().some((a) => a.startsWith('xray:'))),
+        `${consumer} may not write traces`,
+      );
     }
   });
 
@@ -191,9 +201,16 @@ describe('API stack', () => {
     for (const prefix of Object.values(FUNCTION_IDS)) {
       const fn = functionNamed(api.toJSON() as CfnTemplate, prefix);
       const role = api.toJSON().Resources[fn.roleId];
-      assert.equal(role.Properties['ManagedPolicyArns'], undefined, `${prefix}: no managed policy (the basic execution policy creates log groups anywhere)`);
+      assert.equal(
+        role.Properties['ManagedPolicyArns'],
+        undefined,
+        `${prefix}: no managed policy (the basic execution policy creates log groups anywhere)`,
+      );
       const logs = fn.statements.filter((s) => [s.Action].flat().some((a) => a!.startsWith('logs:')));
-      assert.deepEqual(logs.map((s) => [[s.Action].flat().sort(), s.Resource]), [[['logs:CreateLogStream', 'logs:PutLogEvents'], { 'Fn::GetAtt': [(fn.logGroup as { Ref: string }).Ref, 'Arn'] }]]);
+      assert.deepEqual(
+        logs.map((s) => [[s.Action].flat().sort(), s.Resource]),
+        [[['logs:CreateLogStream', 'logs:PutLogEvents'], { 'Fn::GetAtt': [(fn.logGroup as { Ref: string }).Ref, 'Arn'] }]],
+      );
     }
   });
 
@@ -227,11 +244,14 @@ describe('API stack', () => {
     assert.match(JSON.stringify(tables[0]), /^\{"Ref":"SsmParameterValueConnectViewstablearn[0-9A-F]+Parameter"\}$/);
     assert.ok(STORE_ACTIONS.includes('dynamodb:ConditionCheckItem'), 'transactions check unchanged heads with ConditionCheck items');
     const others = statements.filter((s) => !dynamo.includes(s));
-    assert.deepEqual(others.map((s) => [s.Action].flat().sort()), [
-      ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-      ['secretsmanager:GetSecretValue'],
-    ]);
+    assert.deepEqual(
+      others.map((s) => [s.Action].flat().sort()),
+      [
+        ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+        ['secretsmanager:GetSecretValue'],
+      ],
+    );
   });
 
   it('raises alarms worth waking up for, each notifying the alarm topic', () => {
@@ -270,7 +290,10 @@ describe('API stack', () => {
     }
     const customSeries = [...body.matchAll(/\[\\"ConnectViews\\",\\"(\w+)\\",([^\]]*)/g)].map(([, name, rest]) => `${name} ${rest}`);
     assert.deepEqual(customSeries.map((series) => series.split(' ')[0]).sort(), [...BUSINESS_METRICS].sort());
-    assert.ok(customSeries.every((series) => !series.includes('Operation')), 'no per-operation custom series');
+    assert.ok(
+      customSeries.every((series) => !series.includes('Operation')),
+      'no per-operation custom series',
+    );
   });
 
   it('outputs the API URL and a per-instance access policy limited to one instance’s paths, SearchViews left out', () => {
@@ -324,7 +347,11 @@ describe('events', () => {
     assert.ok(actions.includes('events:PutEvents'));
     assert.ok(!actions.some((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem|GetItem|Query|Scan|Batch)/.test(a)), 'no table data access');
     assert.ok(actions.includes('dynamodb:GetRecords'), 'reads the stream');
-    assert.deepEqual(actions.filter((a) => a.startsWith('sqs:')), ['sqs:SendMessage'], 'only sends to its dead-letter queue');
+    assert.deepEqual(
+      actions.filter((a) => a.startsWith('sqs:')),
+      ['sqs:SendMessage'],
+      'only sends to its dead-letter queue',
+    );
     const putEvents = statements.find((s) => [s.Action].flat().includes('events:PutEvents'))!;
     assert.match(JSON.stringify(putEvents.Resource), /EventsBus/);
     const env = byId(api, 'AWS::Lambda::Function', 'EventsPublisherHandler').Properties['Environment']['Variables'];
@@ -344,7 +371,14 @@ describe('events', () => {
 
 describe('settings from context', () => {
   it('stage name, throttling, retention, alarm email and example instance are configurable', () => {
-    const custom = synthesizeService({ stageName: 'v1', throttleRateLimit: 7, throttleBurstLimit: 9, logRetentionDays: 7, alarmEmail: 'ops@example.com', exampleInstanceId: 'inst-42' });
+    const custom = synthesizeService({
+      stageName: 'v1',
+      throttleRateLimit: 7,
+      throttleBurstLimit: 9,
+      logRetentionDays: 7,
+      alarmEmail: 'ops@example.com',
+      exampleInstanceId: 'inst-42',
+    });
     const template = custom.apiTemplate();
     const stage = only(resources(template, 'AWS::ApiGateway::Stage')).Properties;
     assert.equal(stage['StageName'], 'v1');
@@ -365,13 +399,21 @@ describe('settings from context', () => {
   });
 
   it('can leave out the dashboard, and then emits no custom metrics that nothing would read', () => {
-    const apiFunction = (template: Template) => byId(template, 'AWS::Lambda::Function', 'ServiceHandler').Properties['Environment']['Variables'];
+    const apiFunction = (template: Template) =>
+      byId(template, 'AWS::Lambda::Function', 'ServiceHandler').Properties['Environment']['Variables'];
     assert.equal(apiFunction(api)['POWERTOOLS_METRICS_DISABLED'], undefined, 'metrics on beside the default dashboard');
     const template = synthesizeService({ dashboard: 'false' }).apiTemplate();
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
     assert.equal(apiFunction(template)['POWERTOOLS_METRICS_DISABLED'], 'true');
-    assert.deepEqual(Object.keys(template.findOutputs('*')).filter((id) => id.startsWith('DashboardName')), []);
-    assert.equal(Object.keys(resources(template, 'AWS::CloudWatch::Alarm')).length, Object.keys(resources(api, 'AWS::CloudWatch::Alarm')).length, 'every alarm kept');
+    assert.deepEqual(
+      Object.keys(template.findOutputs('*')).filter((id) => id.startsWith('DashboardName')),
+      [],
+    );
+    assert.equal(
+      Object.keys(resources(template, 'AWS::CloudWatch::Alarm')).length,
+      Object.keys(resources(api, 'AWS::CloudWatch::Alarm')).length,
+      'every alarm kept',
+    );
   });
 
   it('refuses a switch that is neither true nor false, and a number that is not one, naming the setting', () => {
@@ -390,8 +432,12 @@ describe('settings from context', () => {
 
 describe('alarm destination', () => {
   it('refuses to synthesize alarms that notify nobody, naming the settings that fix it', () => {
-    assert.throws(() => synthesizeService({ alarmEmail: undefined }), (error: Error) => error.message === NO_ALARM_DESTINATION_MESSAGE);
-    for (const setting of ['alarmEmail', 'alarmTopicArn', 'allowNoAlarmDestination']) assert.ok(NO_ALARM_DESTINATION_MESSAGE.includes(setting), setting);
+    assert.throws(
+      () => synthesizeService({ alarmEmail: undefined }),
+      (error: Error) => error.message === NO_ALARM_DESTINATION_MESSAGE,
+    );
+    for (const setting of ['alarmEmail', 'alarmTopicArn', 'allowNoAlarmDestination'])
+      assert.ok(NO_ALARM_DESTINATION_MESSAGE.includes(setting), setting);
   });
 
   it('subscribes the alarm email to the stack’s own topic', () => {
@@ -418,7 +464,11 @@ describe('alarm destination', () => {
 
   it('lets another construct add an alarm on the same topic', () => {
     const { api: stack } = synthesizeService();
-    const alarm = stack.monitoring.addAlarm('ExtraAlarm', { metric: stack.handler.function.metricErrors(), threshold: 1, description: 'An alarm added later.' });
+    const alarm = stack.monitoring.addAlarm('ExtraAlarm', {
+      metric: stack.handler.function.metricErrors(),
+      threshold: 1,
+      description: 'An alarm added later.',
+    });
     assert.ok(stack.monitoring.alarms.includes(alarm));
     const { Properties } = byId(Template.fromStack(stack), 'AWS::CloudWatch::Alarm', 'MonitoringExtraAlarm');
     assert.match(JSON.stringify(Properties['AlarmActions']), /AlarmTopic/);

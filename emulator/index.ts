@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { startDynamoDbLocal, waitForDynamoDb, type DynamoDbLocal } from './dynamodb-local.ts';
+import { startDynamoDbLocal, waitForDynamoDb, type DynamoDbLocal } from './dynamodb-local/launcher.ts';
 import { LocalStartError } from './errors.ts';
-import { closeGracefully, createManagedServer, listen } from './http-server.ts';
+import { closeGracefully, createManagedServer, listen } from './gateway/http-server.ts';
 import { LOCAL_DEFAULTS, startLocalService, type LocalService } from './service.ts';
-import type { CfnTemplate } from '../../emulator/iam/intrinsics.ts';
+import type { CfnTemplate } from './iam/intrinsics.ts';
 
 export { LocalStartError, type StartProblem } from './errors.ts';
 
@@ -73,7 +73,10 @@ async function reservePort(port: number): Promise<Server> {
     await listen(server, port);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new LocalStartError('port-in-use', `Port ${port} on 127.0.0.1 is already in use: stop what is listening there, or use PORT=0 to pick a free port.`);
+      throw new LocalStartError(
+        'port-in-use',
+        `Port ${port} on 127.0.0.1 is already in use: stop what is listening there, or use PORT=0 to pick a free port.`,
+      );
     }
     throw error;
   }
@@ -82,7 +85,7 @@ async function reservePort(port: number): Promise<Server> {
 
 /** This release's API stack template, synthesized while DynamoDB Local starts (baked into the package). */
 function releaseTemplate(): Promise<CfnTemplate> {
-  return import('../../lib/templates.ts').then(({ synthesizeApiTemplate }) => synthesizeApiTemplate());
+  return import('../lib/templates.ts').then(({ synthesizeApiTemplate }) => synthesizeApiTemplate());
 }
 
 export async function startLocalViews(options: LocalViewsOptions = {}): Promise<LocalViews> {

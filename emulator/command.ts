@@ -1,0 +1,127 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { LocalStartError, startLocalViews, type LocalViews, type LocalViewsOptions } from './index.ts';
+
+/**
+ * `npm start` (and the `connect-views-local` command of the package): the Views API on
+ * http://127.0.0.1:8080, on DynamoDB Local with its data under `.data/`. Stops on Ctrl-C, answering
+ * the requests already received first.
+ */
+export const USAGE = `Usage: connect-views-local [options]   (each option also as an environment variable)
+
+  --port N                  PORT               port on 127.0.0.1 (default 8080; 0 picks a free one)
+  --data-dir DIR            DATA_DIR           where DynamoDB Local keeps its data (default .data; "memory" keeps nothing)
+  --dynamodb-endpoint URL   DYNAMODB_ENDPOINT  use a DynamoDB that is already running instead of DynamoDB Local
+  --table NAME              TABLE_NAME         the table, created if missing (default connect-views)
+  --region REGION           AWS_REGION         the region requests are signed for (default us-east-1)
+  --events-file FILE        EVENTS_FILE        events as JSON lines; "-" for stdout (default DATA_DIR/events.jsonl)
+  --signing-names LIST      SIGNING_NAMES      services a signature may be scoped to (default connect,execute-api)
+                            LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY   the one accepted credential (test / test)
+                            PAGINATION_TOKEN_SECRET                        HMAC key of NextTokens (random per start)
+                            POWERTOOLS_LOG_LEVEL                           request log lines (INFO; SILENT for none)`;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'dynamodb-endpoint': { type: 'string' },
+  table: { type: 'string' },
+  region: { type: 'string' },
+  'events-file': { type: 'string' },
+  'signing-names': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function main(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let flags: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>['values'];
+  try {
+    flags = parseArgs({ args, options: OPTIONS }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+
+  const port = Number(flags.port ?? env['PORT'] ?? 8080);
+  const dataDir = flags['data-dir'] ?? env['DATA_DIR'] ?? '.data';
+  const dynamoEndpoint = flags['dynamodb-endpoint'] ?? env['DYNAMODB_ENDPOINT'];
+  // Beside the data, also with DYNAMODB_ENDPOINT: the events' checkpoint lives beside the events file.
+  const eventsFile = flags['events-file'] ?? env['EVENTS_FILE'] ?? (dataDir === 'memory' ? '-' : join(dataDir, 'events.jsonl'));
+  const signingNames = (flags['signing-names'] ?? env['SIGNING_NAMES'])
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const logLevel = (env['POWERTOOLS_LOG_LEVEL']?.toUpperCase() ?? 'INFO') as NonNullable<LocalViewsOptions['logLevel']>;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`PORT must be a port number (0 picks a free one), not ${flags.port ?? env['PORT']}.`);
+    process.exit(2);
+  }
+
+  const options: LocalViewsOptions = {
+    port,
+    ...(dataDir !== 'memory' && !dynamoEndpoint ? { dataDir } : {}),
+    ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
+    tableName: flags.table ?? env['TABLE_NAME'] ?? 'connect-views',
+    region: flags.region ?? env['AWS_REGION'] ?? 'us-east-1',
+    credentials: { accessKeyId: env['LOCAL_ACCESS_KEY_ID'] ?? 'test', secretAccessKey: env['LOCAL_SECRET_ACCESS_KEY'] ?? 'test' },
+    eventsFile,
+    ...(env['PAGINATION_TOKEN_SECRET'] ? { tokenSecret: env['PAGINATION_TOKEN_SECRET'] } : {}),
+    ...(signingNames?.length ? { signingNames } : {}),
+    logLevel,
+  };
+
+  // Signals are handled from the start: a Ctrl-C that comes while starting, or just as the banner
+  // appears, must not find the process without its handler.
+  let views: LocalViews | undefined;
+  let stopping = false;
+  async function stop(reason: string) {
+    stopping = true;
+    console.log(`\n${reason}: stopping…`);
+    await views?.stop();
+    process.exit(0);
+  }
+  function onSignal(signal: NodeJS.Signals) {
+    if (stopping || !views) {
+      // A second Ctrl-C (no wait for the drain), or one while starting (nothing to drain yet): what
+      // was started ends with this process (DynamoDB Local through its watchdog).
+      console.log(`\n${signal}: stopping at once.`);
+      process.exit(130);
+    }
+    void stop(signal);
+  }
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // npm (npm start, npx) does not always pass a SIGTERM on to the command it runs: killed, it can leave
+  // this process running on its own. Started by npm, the service stops when its parent is gone.
+  if (env['npm_command']) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent && !stopping) void stop('the npm process that started this one exited');
+    }, 500).unref();
+  }
+
+  try {
+    views = await startLocalViews({ ...options, progress: (message) => console.log(message) });
+  } catch (error) {
+    if (!(error instanceof LocalStartError)) throw error;
+    // Something the user can fix: one line saying what, nothing left running.
+    console.error(error.message);
+    process.exit(1);
+  }
+
+  const names = signingNames?.length ? signingNames : ['connect', 'execute-api'];
+  console.log(`
+Amazon Connect Views API, local
+  endpoint     ${views.endpoint}
+  region       ${views.region}   (signatures scoped to ${names.join(' or ')})
+  credentials  access key "${views.credentials.accessKeyId}", secret "${views.credentials.secretAccessKey}"
+  account      ${views.accountId}   (in view ARNs)
+  DynamoDB     ${views.dynamoEndpoint}, table ${views.tableName}${dynamoEndpoint ? '' : ' (DynamoDB Local listens on all interfaces)'}
+  events       ${!views.eventsFile || views.eventsFile === '-' ? 'stdout' : views.eventsFile} (JSON lines, as EventBridge delivers them)
+
+Any AWS SDK or the AWS CLI works with just this endpoint, e.g.
+  AWS_ACCESS_KEY_ID=${views.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${views.credentials.secretAccessKey} aws connect list-views --instance-id my-instance --endpoint-url ${views.endpoint} --region ${views.region}
+Ctrl-C stops (answering the requests already received first).`);
+}
