@@ -9,7 +9,7 @@ import { createHandler } from '../lambda/service.ts';
 import type { PageTokenKeySource } from '../lambda/page-token-keys.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ensureTable } from '#store/table.ts';
-import { ViewStore } from '#store/view-store.ts';
+import { ViewStore, type StoreOptions } from '#store/view-store.ts';
 import type { CfnTemplate } from './iam/intrinsics.ts';
 import { localGuard } from './iam/local-roles.ts';
 import { guardDynamoDb } from './iam/sdk-guard.ts';
@@ -44,6 +44,8 @@ export interface LocalServiceOptions {
   documentClient?: DynamoDBDocumentClient;
   /** Bytes per stored content chunk: smaller only in tests of content of many chunks. */
   chunkBytes?: number;
+  /** Runs between a write's decision and its transaction (tests of interleavings; see StoreOptions). */
+  beforeWrite?: StoreOptions['beforeWrite'];
   functionTimeoutMs?: number;
   /** API Gateway's integration timeout (29 s); shorter in tests of it. */
   integrationTimeoutMs?: number;
@@ -100,10 +102,13 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const documentClient = options.documentClient ?? createDocumentClient({ endpoint: options.dynamoEndpoint, region, credentials });
   const admin = localDynamoClient(options.dynamoEndpoint, region);
   await ensureTable(admin, options.tableName);
-  const storeOptions = options.chunkBytes ? { chunkBytes: options.chunkBytes } : {};
+  const storeOptions: StoreOptions = options.chunkBytes ? { chunkBytes: options.chunkBytes } : {};
   const table = { region, accountId, tableName: options.tableName };
   if (options.iam) guardDynamoDb(documentClient, localGuard(options.iam, 'api', table));
-  const store = new ViewStore(documentClient, options.tableName, storeOptions);
+  const store = new ViewStore(documentClient, options.tableName, {
+    ...storeOptions,
+    ...(options.beforeWrite ? { beforeWrite: options.beforeWrite } : {}),
+  });
 
   // In AWS a stream consumer of its own finishes DeleteViews; here the poller does, on its own client.
   const purgeClient = options.purge === true ? createDocumentClient({ endpoint: options.dynamoEndpoint, region, credentials }) : undefined;

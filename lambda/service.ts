@@ -5,19 +5,20 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { InvalidRequestException, ServiceError } from '#domain/errors.ts';
+import { InvalidRequestException, type ServiceError } from '#domain/errors.ts';
 import type { Deployment } from '#domain/identifiers.ts';
 import type { OperationName } from '#domain/model.ts';
-import { PageTokenRejected, PageTokens } from '#domain/pagination.ts';
 import { asModeled, failure, internalError, success } from '#http/responses.ts';
 import { fromProxyEvent, operationInput } from '#http/request.ts';
 import { route } from '#http/routes.ts';
 import type { ServiceContext } from '#operations/context.ts';
+import { apiErrorOf } from '#operations/errors.ts';
 import { OPERATIONS } from '#operations/index.ts';
+import { pageTokenSupply, RequestPageTokens } from '#operations/page-tokens.ts';
 import type { ViewStore } from '#store/view-store.ts';
 import { missingPermission } from './access-denied.ts';
 import type { BusinessMetric } from './observability.ts';
-import type { PageTokenKeys, PageTokenKeySource } from './page-token-keys.ts';
+import type { PageTokenKeySource } from './page-token-keys.ts';
 
 export interface ServiceOptions {
   store: ViewStore;
@@ -33,7 +34,6 @@ export interface ServiceOptions {
   tracer?: Tracer;
   /** Used when the invocation context carries no function ARN to derive it from. */
   fallbackDeployment?: Deployment;
-  now?: () => number;
   /** Time kept in reserve when a long operation works against the invocation's deadline. */
   deadlineMarginMs?: number;
 }
@@ -95,8 +95,9 @@ function serviceProtocol(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, AP
     onError: (request) => {
       const call = request.context.call ?? { started: performance.now(), requestId: request.context.awsRequestId };
       let error: ServiceError;
-      if (request.error instanceof ServiceError) {
-        error = asModeled(request.error, call.operation);
+      const modeled = apiErrorOf(request.error);
+      if (modeled) {
+        error = asModeled(modeled, call.operation);
       } else {
         const denied = missingPermission(request.error);
         const fields = { requestId: call.requestId, operation: call.operation, ...denied, error: request.error as Error };
@@ -109,36 +110,9 @@ function serviceProtocol(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, AP
   };
 }
 
-/**
- * The NextToken keys for each request. A fixed secret never changes; keys read from a source are
- * cached by the source, and the PageTokens built from them are kept while they stay the same.
- */
-function pageTokenSupply(secret: string | PageTokenKeySource) {
-  if (typeof secret === 'string') {
-    const fixed = new PageTokens(secret);
-    return { current: async () => fixed, refreshed: async () => undefined };
-  }
-  let built: { keys: PageTokenKeys; tokens: PageTokens } | undefined;
-  const tokensFor = (keys: PageTokenKeys) => {
-    if (built?.keys.current !== keys.current || built.keys.previous !== keys.previous)
-      built = { keys, tokens: new PageTokens(keys.current, keys.previous) };
-    return built.tokens;
-  };
-  return {
-    current: async () => tokensFor(await secret.keys()),
-    /** Tokens from freshly read keys, or undefined when the keys did not change. */
-    refreshed: async () => {
-      const before = built?.tokens;
-      const after = tokensFor(await secret.keys({ refresh: true }));
-      return after === before ? undefined : after;
-    },
-  };
-}
-
 export function createHandler(options: ServiceOptions) {
   const logger = options.logger ?? new Logger();
   const pageTokens = pageTokenSupply(options.tokenSecret);
-  const now = options.now ?? Date.now;
   const margin = options.deadlineMarginMs ?? 3000;
 
   const observe = (name: BusinessMetric) => options.metrics?.singleMetric().addMetric(name, MetricUnit.Count, 1);
@@ -165,19 +139,16 @@ export function createHandler(options: ServiceOptions) {
     if (call.instanceId === undefined && typeof input['InstanceId'] === 'string') call.instanceId = input['InstanceId'];
     const deployment = deploymentOf(context, options.fallbackDeployment);
     const deadline = Date.now() + Math.max(1000, (context.getRemainingTimeInMillis?.() ?? 30_000) - margin);
-    const run = (tokens: PageTokens) =>
-      OPERATIONS[operation](input, { store: options.store, deployment, tokens, now, deadline, observe } satisfies ServiceContext);
-    let output: object;
-    try {
-      output = await run(await pageTokens.current());
-    } catch (error) {
-      // Right after a key rotation, another instance may already sign with the new key while
-      // this one still holds the old pair: read the keys again (rate-limited) and retry once.
-      // Only listings open tokens, and they do so before any other work.
-      const refreshed = error instanceof PageTokenRejected ? await pageTokens.refreshed() : undefined;
-      if (!refreshed) throw error;
-      output = await run(refreshed);
-    }
+    const tokens = new RequestPageTokens(pageTokens);
+    const { store } = options;
+    const output = await OPERATIONS[operation](input, {
+      store,
+      deployment,
+      tokens,
+      now: store.now,
+      deadline,
+      observe,
+    } satisfies ServiceContext);
     return success(output, call.requestId);
   });
 }

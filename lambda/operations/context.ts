@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ResourceInUseException, ResourceNotFoundException, type ServiceError } from '#domain/errors.ts';
 import { normalizeInstanceId, parseViewId, requireUnqualified, type Deployment, type ViewRef } from '#domain/identifiers.ts';
-import type { PageTokens } from '#domain/pagination.ts';
+import type { RequestPageTokens } from './page-tokens.ts';
 import { ConcurrentModification } from '#store/errors.ts';
 import type { ViewStore } from '#store/view-store.ts';
 
@@ -9,8 +9,9 @@ import type { ViewStore } from '#store/view-store.ts';
 export interface ServiceContext {
   store: ViewStore;
   deployment: Deployment;
-  tokens: PageTokens;
-  /** Epoch milliseconds. */
+  /** NextTokens of this request: opened (with a fresh read of the keys if need be) and issued. */
+  tokens: RequestPageTokens;
+  /** Epoch milliseconds: the store's clock, so that what operations and the store write agree. */
   now: () => number;
   /** Epoch milliseconds by which long work (purging a deleted view) must stop. */
   deadline: number;

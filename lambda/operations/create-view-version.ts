@@ -3,9 +3,10 @@ import { versionPublished } from '#domain/events.ts';
 import { validateInput } from '#domain/validation.ts';
 import { viewArn } from '#domain/identifiers.ts';
 import { decidePublish } from '#domain/versioning.ts';
-import { nextModifiedTime, versionView, type VersionRecord, type ViewHead } from '#domain/view.ts';
+import { nextModifiedTime, type VersionRecord, type ViewHead } from '#domain/view.ts';
 import { ConcurrentModification } from '#store/errors.ts';
 import { retryOnConflict, viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
+import { versionView } from './wire.ts';
 
 interface CreateViewVersionRequest {
   InstanceId: string;
@@ -65,7 +66,7 @@ export const createViewVersion: OperationHandler = async (raw, context) => {
       ...(head.versions === undefined ? {} : { versions: head.versions + 1 }),
     };
     const event = versionPublished(deployment, next, record, randomUUID(), publishedTime);
-    await store.publishVersion(head, next, record, read.chunks, event);
+    await store.publishVersion(head, next, record, read.content!, event);
     context.observe('VersionsPublished');
     return { View: versionView(deployment, next, record, read.content!) };
   });

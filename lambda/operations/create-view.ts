@@ -3,9 +3,10 @@ import canonicalize from 'canonicalize';
 import { prepareContent, sha256Hex, type ContentInput, type ViewStatus } from '#domain/content.ts';
 import { InvalidRequestException, ResourceNotFoundException } from '#domain/errors.ts';
 import { validateInput } from '#domain/validation.ts';
-import { aliasView, type ViewHead } from '#domain/view.ts';
+import { newContentRef, type ViewHead } from '#domain/view.ts';
 import { ClientTokenTaken } from '#store/errors.ts';
 import { instanceIdOf, retryOnConflict, type OperationHandler, type ServiceContext } from './context.ts';
+import { aliasView } from './wire.ts';
 
 interface CreateViewRequest {
   InstanceId: string;
@@ -46,8 +47,7 @@ export const createView: OperationHandler = async (raw, context) => {
   );
 
   const now = context.now();
-  const stored = context.store.storable(content);
-  const contentRef = stored.ref;
+  const contentRef = newContentRef(content);
   const head: ViewHead = {
     instanceId,
     viewId: randomUUID(),
@@ -71,7 +71,7 @@ export const createView: OperationHandler = async (raw, context) => {
   try {
     // A transaction conflict with a concurrent CreateView is retried; the retry then meets its name
     // claim or ClientToken record and answers accordingly.
-    await retryOnConflict(() => context.store.createView(head, stored, token));
+    await retryOnConflict(() => context.store.createView(head, content, token));
     return { View: aliasView(context.deployment, head, 'SAVED', content) };
   } catch (error) {
     if (!(error instanceof ClientTokenTaken)) throw error;

@@ -1,7 +1,7 @@
 import { ResourceNotFoundException } from '#domain/errors.ts';
 import { validateInput } from '#domain/validation.ts';
-import { aliasView, versionView } from '#domain/view.ts';
 import { viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
+import { aliasView, versionView } from './wire.ts';
 
 interface DescribeViewRequest {
   InstanceId: string;

@@ -1,6 +1,6 @@
 import { validateInput } from '#domain/validation.ts';
-import { viewVersionArn } from '#domain/identifiers.ts';
 import { viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
+import { versionSummary } from './wire.ts';
 
 interface ListViewVersionsRequest {
   InstanceId: string;
@@ -14,20 +14,12 @@ export const listViewVersions: OperationHandler = async (raw, context) => {
   const input = validateInput<ListViewVersionsRequest>('ListViewVersionsRequest', raw);
   const ref = viewRefOf(input, context);
   const scope = `ListViewVersions\n${ref.instanceId}\n${ref.viewId}`;
-  const after = input.NextToken === undefined ? undefined : context.tokens.open(scope, input.NextToken);
+  const after = input.NextToken === undefined ? undefined : await context.tokens.open(scope, input.NextToken);
 
   const page = await context.store.listVersions(ref.instanceId, ref.viewId, input.MaxResults ?? 100, after);
   if (!page.head) throw viewNotFound(ref);
   return {
-    ViewVersionSummaryList: page.versions.map((version) => ({
-      Id: ref.viewId,
-      Arn: viewVersionArn(context.deployment, ref.instanceId, ref.viewId, version.version),
-      ...(version.description === undefined ? {} : { Description: version.description }),
-      Name: version.name,
-      Type: version.type,
-      Version: version.version,
-      ...(version.versionDescription === undefined ? {} : { VersionDescription: version.versionDescription }),
-    })),
-    ...(page.after === undefined ? {} : { NextToken: context.tokens.issue(scope, page.after) }),
+    ViewVersionSummaryList: page.versions.map((version) => versionSummary(context.deployment, ref.instanceId, ref.viewId, version)),
+    ...(page.after === undefined ? {} : { NextToken: await context.tokens.issue(scope, page.after) }),
   };
 };

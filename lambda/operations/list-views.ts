@@ -1,7 +1,7 @@
-import type { ViewType } from '#domain/view.ts';
 import { validateInput } from '#domain/validation.ts';
-import { viewArn } from '#domain/identifiers.ts';
+import type { ViewType } from '#domain/view.ts';
 import { instanceIdOf, type OperationHandler } from './context.ts';
+import { viewSummary } from './wire.ts';
 
 interface ListViewsRequest {
   InstanceId: string;
@@ -15,18 +15,11 @@ export const listViews: OperationHandler = async (raw, context) => {
   const input = validateInput<ListViewsRequest>('ListViewsRequest', raw);
   const instanceId = instanceIdOf(input, context);
   const scope = `ListViews\n${instanceId}\n${input.Type ?? ''}`;
-  const after = input.NextToken === undefined ? undefined : context.tokens.open(scope, input.NextToken);
+  const after = input.NextToken === undefined ? undefined : await context.tokens.open(scope, input.NextToken);
 
   const page = await context.store.listViews(instanceId, input.Type, input.MaxResults ?? 100, after);
   return {
-    ViewsSummaryList: page.items.map((view) => ({
-      Id: view.viewId,
-      Arn: viewArn(context.deployment, instanceId, view.viewId),
-      Name: view.name,
-      Type: view.type,
-      Status: view.status,
-      ...(view.description === undefined ? {} : { Description: view.description }),
-    })),
-    ...(page.after === undefined ? {} : { NextToken: context.tokens.issue(scope, page.after) }),
+    ViewsSummaryList: page.items.map((view) => viewSummary(context.deployment, instanceId, view)),
+    ...(page.after === undefined ? {} : { NextToken: await context.tokens.issue(scope, page.after) }),
   };
 };

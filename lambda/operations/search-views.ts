@@ -12,8 +12,8 @@ import {
   type ViewSearchFilter,
 } from '#domain/search.ts';
 import { validateInput } from '#domain/validation.ts';
-import { searchResultView } from '#domain/view.ts';
 import { instanceIdOf, type OperationHandler } from './context.ts';
+import { searchResultView } from './wire.ts';
 
 interface SearchViewsRequest {
   InstanceId: string;
@@ -65,7 +65,8 @@ export const searchViews: OperationHandler = async (raw, context) => {
   const limit = input.MaxResults ?? 100;
   const query = sha256Hex(canonicalize({ criteria: input.SearchCriteria ?? null, filter: input.SearchFilter ?? null })!);
   const scope = `SearchViews\n${instanceId}\n${query}`;
-  const position = input.NextToken === undefined ? undefined : (JSON.parse(context.tokens.open(scope, input.NextToken)) as SearchPosition);
+  const position =
+    input.NextToken === undefined ? undefined : (JSON.parse(await context.tokens.open(scope, input.NextToken)) as SearchPosition);
   const countToEnd = position === undefined;
 
   const views: ReturnType<typeof searchResultView>[] = [];
@@ -75,14 +76,16 @@ export const searchViews: OperationHandler = async (raw, context) => {
   let read = 0;
   let readInPage = 0;
   let matchedBeyond = 0;
-  const scan = await context.store.scanListings(
-    instanceId,
-    requiredType(input.SearchCriteria),
-    position?.after,
+  const walk = context.store.walkListing(instanceId, requiredType(input.SearchCriteria), position?.after);
+  /** How the listing is read on: for the page, only to count (eventually consistent: half the units), or not. */
+  let reading: 'read' | 'count' | 'stop' = 'read';
+  const scan: { exhausted: boolean; last?: string } = { exhausted: false };
+  pages: for (let requests = 1; reading !== 'stop'; requests++) {
     // The first query reads twice a page: when most views match, that fills it, and a first page
     // counts on with cheaper reads.
-    { maxRequests: SEARCH_MAX_QUERIES, firstLimit: Math.max(2 * limit, 100) },
-    (listing, sortKey) => {
+    const page = await walk.next({ ...(requests === 1 ? { limit: Math.max(2 * limit, 100) } : {}), consistent: reading === 'read' });
+    if (!page) break;
+    for (const [index, { listing, sortKey }] of page.entries.entries()) {
       read++;
       const subject = subjectOf(listing);
       const matches = criteria(subject) && filter(subject);
@@ -100,10 +103,19 @@ export const searchViews: OperationHandler = async (raw, context) => {
         }
       }
       // Counting after the page is full spends the same budget: past it, the count is estimated.
-      return meter.units >= SEARCH_WORK_BUDGET ? 'stop' : undefined;
-    },
-    () => (full === undefined ? 'read' : countToEnd ? 'count' : 'stop'),
-  );
+      if (meter.units >= SEARCH_WORK_BUDGET) {
+        if (index === page.entries.length - 1 && page.next === undefined) scan.exhausted = true;
+        else scan.last = sortKey;
+        break pages;
+      }
+    }
+    if (page.next === undefined) {
+      scan.exhausted = true;
+      break;
+    }
+    scan.last = page.next;
+    reading = requests >= SEARCH_MAX_QUERIES ? 'stop' : full === undefined ? 'read' : countToEnd ? 'count' : 'stop';
+  }
 
   const matched = (position?.matched ?? 0) + views.length;
   const resumeAfter = full !== undefined ? (scan.exhausted && matchedBeyond === 0 ? undefined : full) : scan.last;
@@ -127,7 +139,7 @@ export const searchViews: OperationHandler = async (raw, context) => {
         };
   return {
     Views: views,
-    ...(next ? { NextToken: context.tokens.issue(scope, JSON.stringify(next)) } : {}),
+    ...(next ? { NextToken: await context.tokens.issue(scope, JSON.stringify(next)) } : {}),
     ApproximateTotalCount: total,
   };
 };

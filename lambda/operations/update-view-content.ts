@@ -1,7 +1,8 @@
 import { prepareContent, type ContentInput, type ViewStatus } from '#domain/content.ts';
 import { validateInput } from '#domain/validation.ts';
-import { aliasView, nextModifiedTime, type ViewHead } from '#domain/view.ts';
+import { newContentRef, nextModifiedTime, type ViewHead } from '#domain/view.ts';
 import { retryOnConflict, viewNotFound, viewRefOf, type OperationHandler } from './context.ts';
+import { aliasView } from './wire.ts';
 
 interface UpdateViewContentRequest {
   InstanceId: string;
@@ -15,7 +16,7 @@ export const updateViewContent: OperationHandler = async (raw, context) => {
   const input = validateInput<UpdateViewContentRequest>('UpdateViewContentRequest', raw);
   const ref = viewRefOf(input, context);
   const content = prepareContent(input.Content, input.Status);
-  const stored = context.store.storable(content);
+  const contentRef = newContentRef(content);
 
   return retryOnConflict(async () => {
     const before = await context.store.readHead(ref.instanceId, ref.viewId);
@@ -23,11 +24,11 @@ export const updateViewContent: OperationHandler = async (raw, context) => {
     const after: ViewHead = {
       ...before,
       status: input.Status,
-      saved: stored.ref,
-      ...(input.Status === 'PUBLISHED' ? { latest: stored.ref } : {}),
+      saved: contentRef,
+      ...(input.Status === 'PUBLISHED' ? { latest: contentRef } : {}),
       lastModifiedTime: nextModifiedTime(before, context.now()),
     };
-    await context.store.saveContent(before, after, stored);
+    await context.store.saveContent(before, after, content);
     return { View: aliasView(context.deployment, after, 'SAVED', content) };
   });
 };

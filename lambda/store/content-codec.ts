@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ViewContent } from '#domain/content.ts';
-import { InvalidRequestException } from '#domain/errors.ts';
+import { ContentTooLarge } from './errors.ts';
 
 /**
  * Content is stored gzip-compressed and split into chunk items, because a DynamoDB item holds at
@@ -27,9 +27,7 @@ export function encodeContent(content: ViewContent, chunkBytes = CHUNK_BYTES): U
   const json = Buffer.from(JSON.stringify(document), 'utf8');
   const stored = json.length < COMPRESS_FROM_BYTES ? json : gzipSync(json);
   if (stored.length > MAX_STORED_BYTES) {
-    throw new InvalidRequestException(
-      `Content cannot be stored: it takes ${stored.length} bytes compressed, more than ${MAX_STORED_BYTES}.`,
-    );
+    throw new ContentTooLarge(stored.length, MAX_STORED_BYTES);
   }
   const chunks: Uint8Array[] = [];
   for (let offset = 0; offset < stored.length; offset += chunkBytes) chunks.push(stored.subarray(offset, offset + chunkBytes));
@@ -49,4 +47,33 @@ export function decodeContent(chunks: Uint8Array[], sha256: string): ViewContent
     inputSchema: document.s,
     sha256,
   };
+}
+
+/**
+ * Encoding with a memory of what it encoded and decoded, per content object: a write retried after
+ * a lost race encodes once, and CreateViewVersion copies `$LATEST`'s stored chunks into the version
+ * byte for byte rather than encoding them again. Held weakly: content nobody holds is forgotten.
+ */
+export class ContentCodec {
+  readonly #chunkBytes: number;
+  readonly #chunks = new WeakMap<ViewContent, Uint8Array[]>();
+
+  constructor(chunkBytes = CHUNK_BYTES) {
+    this.#chunkBytes = chunkBytes;
+  }
+
+  encode(content: ViewContent): Uint8Array[] {
+    let chunks = this.#chunks.get(content);
+    if (!chunks) {
+      chunks = encodeContent(content, this.#chunkBytes);
+      this.#chunks.set(content, chunks);
+    }
+    return chunks;
+  }
+
+  decode(chunks: Uint8Array[], sha256: string): ViewContent {
+    const content = decodeContent(chunks, sha256);
+    this.#chunks.set(content, chunks);
+    return content;
+  }
 }

@@ -34,18 +34,65 @@ export const COUNTER_FIELDS: readonly HeadField[] = ['versions'];
 /** The listing fields a change can touch without moving the item (the name and type are its key). */
 export const LISTING_UPDATABLE = ['description', 'status', 'tags', 'lastModifiedTime'] as const;
 
+/** Chunks of new content, by content id: what a write stores. */
+export type Blobs = ReadonlyMap<string, Uint8Array[]>;
+
+/** A content reference as the head and version items store it: with the number of its chunks. */
+export interface StoredRef {
+  id: string;
+  sha256: string;
+  chunks: number;
+}
+
+/**
+ * How many chunks each piece of content read from the table has. The domain's ContentRef does not
+ * carry it (storage is the store's business), so the store remembers it beside each reference it
+ * made from an item; operations pass those very references on to writes.
+ */
+const storedChunks = new WeakMap<ContentRef, number>();
+
+/** A reference as read from an item (tests make them to stand for what the table holds). */
+export function refFromStored(stored: StoredRef): ContentRef {
+  const ref = { id: stored.id, sha256: stored.sha256 };
+  storedChunks.set(ref, stored.chunks);
+  return ref;
+}
+
+/** The chunks of a piece of content: new content's from the write's blobs, stored content's as read. */
+export function chunksOf(ref: ContentRef, blobs?: Blobs): number {
+  const chunks = blobs?.get(ref.id)?.length ?? storedChunks.get(ref);
+  if (chunks === undefined) throw new Error(`content ${ref.id} was neither read from the table nor supplied to the write`);
+  return chunks;
+}
+
+function storedRef(ref: ContentRef, blobs?: Blobs): StoredRef {
+  return { id: ref.id, sha256: ref.sha256, chunks: chunksOf(ref, blobs) };
+}
+
+function versionFromStored(stored: Record<string, unknown>): VersionRecord {
+  return { ...stored, content: refFromStored(stored['content'] as StoredRef) } as VersionRecord;
+}
+
 /** A head item that is a DeleteView tombstone is no view at all. */
 export function headFromItem(item: Item | undefined): ViewHead | undefined {
   if (!item || item['deleting']) return undefined;
   const head: Record<string, unknown> = {};
   for (const field of HEAD_FIELDS) if (item[field] !== undefined) head[field] = item[field];
   head['tags'] = tagsOf(item['tags']);
+  head['saved'] = refFromStored(item['saved'] as StoredRef);
+  if (item['latest'] !== undefined) head['latest'] = refFromStored(item['latest'] as StoredRef);
+  if (item['highest'] !== undefined) head['highest'] = versionFromStored(item['highest'] as Record<string, unknown>);
   return head as unknown as ViewHead;
 }
 
 export function versionFromItem(item: Item): VersionRecord {
   const { [PARTITION_KEY]: _pk, [SORT_KEY]: _sk, kind: _kind, ...record } = item;
-  return record as unknown as VersionRecord;
+  return versionFromStored(record);
+}
+
+/** A version record as its item (and the head's `highest`) stores it. */
+export function storedVersion(record: VersionRecord, blobs?: Blobs): Record<string, unknown> {
+  return { ...record, content: storedRef(record.content, blobs) };
 }
 
 /**
@@ -68,15 +115,26 @@ export function tagsOf(value: unknown): Record<string, string> {
   return tags;
 }
 
-/** A head or listing field as the item stores it. */
-export function storedValue(field: string, value: unknown): unknown {
-  return field === 'tags' && value !== undefined ? storedTags(value as Record<string, string>) : value;
+/** A head or listing field as the item stores it (`blobs`: the chunks of content a write brings). */
+export function storedValue(field: string, value: unknown, blobs?: Blobs): unknown {
+  if (value === undefined) return value;
+  switch (field) {
+    case 'tags':
+      return storedTags(value as Record<string, string>);
+    case 'saved':
+    case 'latest':
+      return storedRef(value as ContentRef, blobs);
+    case 'highest':
+      return storedVersion(value as VersionRecord, blobs);
+    default:
+      return value;
+  }
 }
 
 /** The head as an item's attributes. */
-export function headAttributes(head: ViewHead): Item {
+export function headAttributes(head: ViewHead, blobs?: Blobs): Item {
   const attributes: Item = {};
-  for (const field of HEAD_FIELDS) if (head[field] !== undefined) attributes[field] = storedValue(field, head[field]);
+  for (const field of HEAD_FIELDS) if (head[field] !== undefined) attributes[field] = storedValue(field, head[field], blobs);
   return attributes;
 }
 
@@ -125,6 +183,6 @@ export function slotOf(head: ViewHead, alias: ContentSlot): ContentSlot {
 }
 
 /** Whether a change leaves a head or listing field as it is stored. */
-export function sameStored(field: string, a: unknown, b: unknown): boolean {
-  return JSON.stringify(storedValue(field, a)) === JSON.stringify(storedValue(field, b));
+export function sameStored(field: string, a: unknown, b: unknown, blobs?: Blobs): boolean {
+  return JSON.stringify(storedValue(field, a, blobs)) === JSON.stringify(storedValue(field, b, blobs));
 }

@@ -10,16 +10,16 @@ import { PARTITION_KEY, SORT_KEY, instancePartition, key, listingTypePrefix } fr
  * one read is returned once (as first seen, a state it was in), and a view renamed while the
  * listing is read may be missing from that page, as it may be across pages of any listing.
  */
-/**
- * What a scan does after a query page: read on (consistently: its items may be returned), read on
- * only to count (eventually consistent, half the read units: a count is approximate anyway), or stop.
- */
-export type ScanNext = 'read' | 'count' | 'stop';
-
 export interface Page<T> {
   items: T[];
   /** Sort key of the last item returned, when more items follow. */
   after?: string;
+}
+
+/** A view of the listing and where it stands in it (what a NextToken resumes after). */
+export interface ListingEntry {
+  listing: ListedView;
+  sortKey: string;
 }
 
 function listingQuery(instanceId: string, type: ViewType | undefined) {
@@ -30,7 +30,7 @@ function listingQuery(instanceId: string, type: ViewType | undefined) {
   };
 }
 
-function once(seen: Set<string>, item: Item): boolean {
+function firstSighting(seen: Set<string>, item: Item): boolean {
   const viewId = String(item['viewId']);
   if (seen.has(viewId)) return false;
   seen.add(viewId);
@@ -52,56 +52,58 @@ export async function listViews(
   const page = items.slice(0, limit);
   const seen = new Set<string>();
   return {
-    items: page.filter((item) => once(seen, item)).map(listingFromItem),
+    items: page.filter((item) => firstSighting(seen, item)).map(listingFromItem),
     ...(items.length > limit ? { after: String(page.at(-1)![SORT_KEY]) } : {}),
   };
 }
 
-export interface ScanResult {
-  requests: number;
-  /** The listing was read to its end. */
-  exhausted: boolean;
-  /** Sort key of the last item read, when the listing goes on. */
-  last?: string;
+/** One query page of a listing walk. */
+export interface ListingPage {
+  /** In listing order, each view once across the whole walk. */
+  entries: ListingEntry[];
+  /** Sort key of the last item the query read, when the listing goes on. */
+  next?: string;
+}
+
+/** How the next page is read: at most `limit` items (else a 1 MB page); consistently, or eventually (half the read units). */
+export interface PageReading {
+  limit?: number;
+  consistent: boolean;
 }
 
 /**
- * SearchViews' reads: listing items in listing order from just after `after`, a query page at a
- * time, each item handed to `visit`. It stops at the end of the listing, after `maxRequests`
- * queries, at the end of a query page when `more` says so, or at once when `visit` says `stop`
- * (then `last` is that item). The first query reads at most `firstLimit` items (enough when most
- * views match), the others a full 1 MB page each.
+ * A walk through a listing from just after `after`, one query page per `next` call: the caller
+ * decides after each page whether to read on and how. Undefined once the listing has ended.
  */
-export async function scanListings(
-  io: DynamoIo,
-  instanceId: string,
-  type: ViewType | undefined,
-  after: string | undefined,
-  limits: { maxRequests: number; firstLimit?: number },
-  visit: (listing: ListedView, sortKey: string) => 'stop' | undefined,
-  more: () => ScanNext,
-): Promise<ScanResult> {
-  const partition = instancePartition(instanceId);
-  const seen = new Set<string>();
-  let startKey: Record<string, unknown> | undefined = after === undefined ? undefined : key(partition, after);
-  let next: ScanNext = 'read';
-  for (let requests = 1; ; requests++) {
-    const page = await io.queryPage(
-      { ...listingQuery(instanceId, type), ...(startKey ? { ExclusiveStartKey: startKey } : {}) },
-      requests === 1 ? limits.firstLimit : undefined,
-      next === 'read',
+export class ListingWalk {
+  readonly #io: DynamoIo;
+  readonly #instanceId: string;
+  readonly #type: ViewType | undefined;
+  readonly #seen = new Set<string>();
+  #startKey: Record<string, unknown> | undefined;
+  #ended = false;
+
+  constructor(io: DynamoIo, instanceId: string, type: ViewType | undefined, after: string | undefined) {
+    this.#io = io;
+    this.#instanceId = instanceId;
+    this.#type = type;
+    this.#startKey = after === undefined ? undefined : key(instancePartition(instanceId), after);
+  }
+
+  async next(reading: PageReading): Promise<ListingPage | undefined> {
+    if (this.#ended) return undefined;
+    const page = await this.#io.queryPage(
+      { ...listingQuery(this.#instanceId, this.#type), ...(this.#startKey ? { ExclusiveStartKey: this.#startKey } : {}) },
+      reading.limit,
+      reading.consistent,
     );
-    for (const [index, item] of page.items.entries()) {
-      if (!once(seen, item)) continue;
-      const sortKey = String(item[SORT_KEY]);
-      if (visit(listingFromItem(item), sortKey) === 'stop') {
-        const end = index === page.items.length - 1 && !page.next;
-        return end ? { requests, exhausted: true } : { requests, exhausted: false, last: sortKey };
-      }
-    }
-    startKey = page.next;
-    if (!startKey) return { requests, exhausted: true };
-    next = requests >= limits.maxRequests ? 'stop' : more();
-    if (next === 'stop') return { requests, exhausted: false, last: String(startKey[SORT_KEY]) };
+    this.#startKey = page.next;
+    this.#ended = page.next === undefined;
+    return {
+      entries: page.items
+        .filter((item) => firstSighting(this.#seen, item))
+        .map((item) => ({ listing: listingFromItem(item), sortKey: String(item[SORT_KEY]) })),
+      ...(page.next ? { next: String(page.next[SORT_KEY]) } : {}),
+    };
   }
 }

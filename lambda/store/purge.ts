@@ -1,6 +1,5 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoIo } from './dynamo-io.ts';
-import { StoreFault, translateStoreError } from './errors.ts';
+import { StoreFault } from './errors.ts';
 import { HEAD_SK, PARTITION_KEY, SORT_KEY, key, viewPartition, type Key } from './keys.ts';
 
 /**
@@ -24,6 +23,7 @@ export async function purgeView(io: DynamoIo, instanceId: string, viewId: string
   if (head && head['deleting'] !== true)
     throw new StoreFault(`refusing to purge view ${viewId} of instance ${instanceId}: it is not deleted`);
   for (;;) {
+    // Deadlines are real time (how long this invocation may work), not the store's clock.
     if (Date.now() > deadline) return false;
     // Always from the start: what earlier rounds read is gone.
     const { items, next } = await io.queryPage(
@@ -44,20 +44,12 @@ export async function purgeView(io: DynamoIo, instanceId: string, viewId: string
     // A round that saw the end of the partition is the last: a small view is purged in one, whatever the clock says.
     if (!next) break;
   }
-  try {
-    // Only a tombstone: a live head here would mean the purge was asked for a view nobody deleted.
-    await io.client.send(
-      new DeleteCommand({
-        TableName: io.tableName,
-        Key: key(partition, HEAD_SK),
-        ConditionExpression: '#deleting = :true',
-        ExpressionAttributeNames: { '#deleting': 'deleting' },
-        ExpressionAttributeValues: { ':true': true },
-      }),
-    );
-  } catch (error) {
-    // Already gone: a concurrent purge finished first.
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') translateStoreError(error);
-  }
+  // Only a tombstone: a live head here would mean the purge was asked for a view nobody deleted.
+  // Not deleted (false) means it was already gone: a concurrent purge finished first.
+  await io.deleteIf(key(partition, HEAD_SK), {
+    expression: '#deleting = :true',
+    names: { '#deleting': 'deleting' },
+    values: { ':true': true },
+  });
   return true;
 }

@@ -1,9 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ViewContent } from '#domain/content.ts';
-import { TooManyRequestsException } from '#domain/errors.ts';
 import type { VersionRecord, ViewHead } from '#domain/view.ts';
-import { decodeContent } from './content-codec.ts';
+import type { ContentCodec } from './content-codec.ts';
 import type { DynamoIo } from './dynamo-io.ts';
-import { headFromItem, slotOf, versionFromItem, type Item } from './items.ts';
+import { ReadKeptTearing } from './errors.ts';
+import { chunksOf, headFromItem, slotOf, versionFromItem, type Item } from './items.ts';
 import {
   HEAD_SK,
   LATEST_CHUNK_PREFIX,
@@ -30,11 +31,18 @@ import {
 /** How often a read that caught a write half-applied is made again before the caller is told to retry. */
 export const TORN_READ_ATTEMPTS = 5;
 
-function viewChangingTooFast(): never {
-  throw new TooManyRequestsException('The view changed during every attempt to read it consistently; retry the request.');
-}
+/** What a read attempt answers when it caught a write half-applied. */
+const TORN = Symbol('torn');
 
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
+/** Makes `attempt` again, after a short random pause, while it catches writes half-applied. */
+async function untorn<T>(attempt: () => Promise<T | typeof TORN>): Promise<T> {
+  for (let tries = 0; tries < TORN_READ_ATTEMPTS; tries++) {
+    if (tries > 0) await sleep(Math.random() * 5 * (tries + 1));
+    const result = await attempt();
+    if (result !== TORN) return result;
+  }
+  throw new ReadKeptTearing();
+}
 
 /** The head, as one serializable GetItem; a DeleteView tombstone counts as `deleting`, not as a view. */
 export async function readHeadState(io: DynamoIo, instanceId: string, viewId: string): Promise<{ head?: ViewHead; deleting: boolean }> {
@@ -48,8 +56,6 @@ export interface AliasRead {
   head: ViewHead;
   /** Absent when the alias points nowhere (`$LATEST` of a view never published). */
   content?: ViewContent;
-  /** The stored chunks of that content, for CreateViewVersion to copy into the version. */
-  chunks: Uint8Array[];
 }
 
 /**
@@ -58,15 +64,15 @@ export interface AliasRead {
  * names (the head from after an UpdateViewContent with chunks from before it, or the reverse),
  * never as foreign chunks taken for the head's: the query is then made again.
  */
-export async function readAlias(
+export function readAlias(
   io: DynamoIo,
+  codec: ContentCodec,
   instanceId: string,
   viewId: string,
   alias: 'LATEST' | 'SAVED',
 ): Promise<AliasRead | undefined> {
   const upper = `${alias === 'LATEST' ? LATEST_CHUNK_PREFIX : SAVED_CHUNK_PREFIX}${PREFIX_END}`;
-  for (let attempt = 0; attempt < TORN_READ_ATTEMPTS; attempt++) {
-    if (attempt > 0) await pause(attempt);
+  return untorn(async () => {
     const { items } = await io.query({
       KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :head AND :upper',
       ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
@@ -75,12 +81,11 @@ export async function readAlias(
     const head = items[0]?.[SORT_KEY] === HEAD_SK ? headFromItem(items[0]) : undefined;
     if (!head) return undefined;
     const wanted = alias === 'LATEST' ? head.latest : head.saved;
-    if (!wanted) return { head, chunks: [] };
+    if (!wanted) return { head };
     const prefix = contentChunkPrefix(slotOf(head, alias), wanted.id);
     const chunks = items.filter((item) => String(item[SORT_KEY]).startsWith(prefix)).map((item) => item['data'] as Uint8Array);
-    if (chunks.length === wanted.chunks) return { head, chunks, content: decodeContent(chunks, wanted.sha256) };
-  }
-  return viewChangingTooFast();
+    return chunks.length === chunksOf(wanted) ? { head, content: codec.decode(chunks, wanted.sha256) } : TORN;
+  });
 }
 
 export interface VersionRead {
@@ -96,16 +101,16 @@ export interface VersionRead {
  * is made again and then finds the version gone. The head is read for existence and tags: a head
  * from before or after any change is a state the view was in while the version existed.
  */
-export async function readVersion(
+export function readVersion(
   io: DynamoIo,
+  codec: ContentCodec,
   instanceId: string,
   viewId: string,
   version: number,
   withContent = true,
 ): Promise<VersionRead> {
   const partition = viewPartition(instanceId, viewId);
-  for (let attempt = 0; attempt < TORN_READ_ATTEMPTS; attempt++) {
-    if (attempt > 0) await pause(attempt);
+  return untorn(async () => {
     const keys = [key(partition, HEAD_SK), key(partition, versionSk(version))];
     if (withContent) keys.push(key(partition, versionChunkSk(version, 0)));
     const found = await io.batchGet(keys);
@@ -114,13 +119,13 @@ export async function readVersion(
     if (!head || !versionItem) return head ? { head } : {};
     const record = versionFromItem(versionItem);
     if (!withContent) return { head, version: record };
+    const expected = chunksOf(record.content);
     const chunks =
-      record.content.chunks > 1
+      expected > 1
         ? await versionChunks(io, partition, version)
         : [found.get(versionChunkSk(version, 0))].filter((item) => item !== undefined).map((item) => item['data'] as Uint8Array);
-    if (chunks.length === record.content.chunks) return { head, version: record, content: decodeContent(chunks, record.content.sha256) };
-  }
-  return viewChangingTooFast();
+    return chunks.length === expected ? { head, version: record, content: codec.decode(chunks, record.content.sha256) } : TORN;
+  });
 }
 
 async function versionChunks(io: DynamoIo, partition: string, version: number): Promise<Uint8Array[]> {
@@ -149,17 +154,15 @@ export interface VersionPage {
  * again. A later page starts below the versions already listed, so the head is read beside it
  * (GetItem, at the same time): a NextToken outliving its view meets ResourceNotFoundException.
  */
-export async function listVersions(io: DynamoIo, instanceId: string, viewId: string, limit: number, after?: string): Promise<VersionPage> {
+export function listVersions(io: DynamoIo, instanceId: string, viewId: string, limit: number, after?: string): Promise<VersionPage> {
   if (after !== undefined) return listLaterVersions(io, instanceId, viewId, limit, after);
-  for (let attempt = 0; attempt < TORN_READ_ATTEMPTS; attempt++) {
-    if (attempt > 0) await pause(attempt);
+  return untorn(async () => {
     const page = await firstVersionPage(io, instanceId, viewId, limit);
     // A first page that reaches the last version holds them all: as many as the head counts, or
     // the query caught a change half-applied (a DeleteView's purge under a head read before it).
-    if (!page.head || page.after !== undefined || page.head.versions === undefined || page.head.versions === page.versions.length)
-      return page;
-  }
-  return viewChangingTooFast();
+    const whole = !page.head || page.after !== undefined || page.head.versions === undefined || page.head.versions === page.versions.length;
+    return whole ? page : TORN;
+  });
 }
 
 /** The head and the highest versions, in one Query from the head down. */

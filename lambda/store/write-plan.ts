@@ -7,11 +7,14 @@ import {
   HEAD_FIELDS,
   LISTING_UPDATABLE,
   contentSlots,
+  chunksOf,
   headAttributes,
   listingAttributes,
   listingOf,
   sameStored,
   storedValue,
+  storedVersion,
+  type Blobs,
   type HeadField,
   type Item,
 } from './items.ts';
@@ -48,9 +51,6 @@ export interface Action {
   purpose: ActionPurpose;
 }
 
-/** Chunks of content that a write stores, by content id. */
-export type Blobs = ReadonlyMap<string, Uint8Array[]>;
-
 export interface ClientTokenRecord {
   tokenHash: string;
   viewId: string;
@@ -79,24 +79,25 @@ export interface ChangeOptions {
 /** Every change of a view: head, listing, content chunks, then whatever else the change adds. */
 export function planChange(tableName: string, before: ViewHead | undefined, after: ViewHead, options: ChangeOptions = {}): Action[] {
   const partition = viewPartition(after.instanceId, after.viewId);
+  const blobs = options.blobs ?? new Map();
   const actions: Action[] = [
     before
-      ? headUpdate(tableName, partition, before, after, options.guards ?? [], options.tombstone)
-      : headCreate(tableName, partition, after),
+      ? headUpdate(tableName, partition, before, after, blobs, options.guards ?? [], options.tombstone)
+      : headCreate(tableName, partition, after, blobs),
   ];
   actions.push(...listingActions(tableName, before, options.tombstone ? undefined : after));
-  if (!options.tombstone) actions.push(...chunkActions(tableName, partition, before, after, options.blobs ?? new Map()));
+  if (!options.tombstone) actions.push(...chunkActions(tableName, partition, before, after, blobs));
   actions.push(...(options.extra ?? []));
   return actions;
 }
 
-function headCreate(tableName: string, partition: string, head: ViewHead): Action {
+function headCreate(tableName: string, partition: string, head: ViewHead, blobs: Blobs): Action {
   return {
     purpose: 'head',
     item: {
       Put: {
         TableName: tableName,
-        Item: { ...key(partition, HEAD_SK), kind: 'view', ...headAttributes(head) },
+        Item: { ...key(partition, HEAD_SK), kind: 'view', ...headAttributes(head, blobs) },
         // View ids are random UUIDs: this only makes a collision impossible rather than improbable.
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': PARTITION_KEY },
@@ -116,6 +117,7 @@ function headUpdate(
   partition: string,
   before: ViewHead,
   after: ViewHead,
+  blobs: Blobs,
   guards: HeadField[],
   tombstone = false,
 ): Action {
@@ -146,12 +148,12 @@ function headUpdate(
         values[`:old${index}`] = storedValue(field, old);
       }
     }
-    if (sameStored(field, old, now)) return;
+    if (sameStored(field, old, now, blobs)) return;
     names[name] = field;
     if (now === undefined) remove.push(name);
     else {
       set.push(`${name} = :new${index}`);
-      values[`:new${index}`] = storedValue(field, now);
+      values[`:new${index}`] = storedValue(field, now, blobs);
     }
   });
   if (tombstone) {
@@ -260,7 +262,7 @@ function chunkActions(tableName: string, partition: string, before: ViewHead | u
     if (from?.id === to?.id) continue;
     if (to) {
       const chunks = blobs.get(to.id);
-      if (!chunks || chunks.length !== to.chunks) throw new Error(`content ${to.id} was not supplied to the write`);
+      if (!chunks) throw new Error(`content ${to.id} was not supplied to the write`);
       for (const [index, data] of chunks.entries()) {
         actions.push({
           purpose: 'item',
@@ -268,7 +270,7 @@ function chunkActions(tableName: string, partition: string, before: ViewHead | u
         });
       }
     }
-    for (let index = 0; index < (from?.chunks ?? 0); index++) {
+    for (let index = 0; index < (from ? chunksOf(from) : 0); index++) {
       actions.push({
         purpose: 'item',
         item: { Delete: { TableName: tableName, Key: key(partition, contentChunkSk(slot, from!.id, index)) } },
@@ -366,8 +368,9 @@ export function clientTokenPut(tableName: string, instanceId: string, token: Cli
 /** The immutable version: its record and a copy of `$LATEST`'s chunks, each put only if absent. */
 export function versionPuts(tableName: string, head: ViewHead, record: VersionRecord, chunks: Uint8Array[]): Action[] {
   const partition = viewPartition(head.instanceId, head.viewId);
+  const blobs = new Map([[record.content.id, chunks]]);
   return [
-    putIfAbsent(tableName, { ...key(partition, versionSk(record.version)), kind: 'version', ...record }),
+    putIfAbsent(tableName, { ...key(partition, versionSk(record.version)), kind: 'version', ...storedVersion(record, blobs) }),
     ...chunks.map((data, index) => putIfAbsent(tableName, { ...key(partition, versionChunkSk(record.version, index)), data })),
   ];
 }
@@ -388,7 +391,7 @@ export function versionDeletes(tableName: string, head: ViewHead, record: Versio
       },
     },
   ];
-  for (let index = 0; index < record.content.chunks; index++) {
+  for (let index = 0; index < chunksOf(record.content); index++) {
     actions.push({
       purpose: 'item',
       item: { Delete: { TableName: tableName, Key: key(partition, versionChunkSk(record.version, index)) } },

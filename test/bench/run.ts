@@ -17,10 +17,10 @@ import {
   UpdateViewMetadataCommand,
   type ConnectClient,
 } from '@aws-sdk/client-connect';
-import { BatchWriteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { build } from 'esbuild';
-import { prepareContent } from '#domain/content.ts';
+import { prepareContent, type ViewContent } from '#domain/content.ts';
 import { versionPublished } from '#domain/events.ts';
 import type { VersionRecord } from '#domain/view.ts';
 import { encodeContent } from '#store/content-codec.ts';
@@ -36,7 +36,9 @@ import {
   viewCountSk,
   viewPartition,
 } from '#store/keys.ts';
-import { listingAttributes } from '#store/items.ts';
+import { listingAttributes, refFromStored, storedVersion } from '#store/items.ts';
+import { createDocumentClient } from '#store/client.ts';
+import { seedItems as seedTable } from '../support/table-seed.ts';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { createPurgeWorker } from '../../lambda/events/purge-worker.ts';
@@ -100,20 +102,23 @@ async function publish(client: ConnectClient, instanceId: string, viewId: string
   );
 }
 
+/** A document client of the bench's own on the service's table: seeding, and the bare calls it compares with. */
+let tableDocumentClient: DynamoDBDocumentClient | undefined;
+function tableClientOf(): DynamoDBDocumentClient {
+  tableDocumentClient ??= createDocumentClient({
+    endpoint: dynamoLocal.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return tableDocumentClient;
+}
+
 /** Writes items straight into the table (25 a batch, 8 batches at a time): seeding, not measuring. */
 async function seedItems(service: LocalService, items: Record<string, unknown>[]) {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   for (let i = 0; i < batches.length; i += 8) {
-    await Promise.all(
-      batches.slice(i, i + 8).map(async (batch) => {
-        let pending = batch.map((Item) => ({ PutRequest: { Item } }));
-        while (pending.length > 0) {
-          const result = await service.store.client.send(new BatchWriteCommand({ RequestItems: { [service.tableName]: pending } }));
-          pending = (result.UnprocessedItems?.[service.tableName] ?? []) as typeof pending;
-        }
-      }),
-    );
+    await Promise.all(batches.slice(i, i + 8).map((batch) => seedTable(service.tableName, batch, tableClientOf())));
   }
 }
 
@@ -331,7 +336,7 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
   };
 
   // The bare DynamoDB calls an operation needs, made directly with the document client.
-  const doc = service.store.client;
+  const doc = tableClientOf();
   const partition = viewPartition(instanceId, view.Id!);
   const queryLatest = () =>
     doc.send(
@@ -550,11 +555,11 @@ async function scale(service: LocalService, client: ConnectClient) {
   const big = await newView(client, instanceId, 'big');
   const seeded = performance.now();
   const partition = viewPartition(instanceId, big.Id!);
-  const doc = service.store.client;
+  const doc = tableClientOf();
   const now = Date.now();
   const records: VersionRecord[] = [];
   const items: Record<string, unknown>[] = [];
-  let lastChunks: Uint8Array[] = [];
+  let lastContent: ViewContent | undefined;
   for (let v = 1; v <= SCALE_VERSIONS; v++) {
     const content = prepareContent({ Template: template(`big-${v}`), Actions: ['Go'] }, 'PUBLISHED');
     const chunks = encodeContent(content);
@@ -562,14 +567,14 @@ async function scale(service: LocalService, client: ConnectClient) {
       version: v,
       name: big.Name!,
       type: 'CUSTOMER_MANAGED',
-      content: { id: `seed-${v}`, sha256: content.sha256, chunks: chunks.length },
+      content: refFromStored({ id: `seed-${v}`, sha256: content.sha256, chunks: chunks.length }),
       publishedTime: now,
       viewCreatedTime: now,
     };
     records.push(record);
-    lastChunks = chunks;
+    lastContent = content;
     if (v === SCALE_VERSIONS) break;
-    items.push({ PK: partition, SK: versionSk(v), kind: 'version', ...record });
+    items.push({ PK: partition, SK: versionSk(v), kind: 'version', ...storedVersion(record) });
     for (const [index, data] of chunks.entries()) items.push({ PK: partition, SK: versionChunkSk(v, index), data });
   }
   await seedItems(service, items);
@@ -578,7 +583,7 @@ async function scale(service: LocalService, client: ConnectClient) {
   const last = { ...records.at(-1)!, content: head.latest! };
   const next = { ...head, versionCounter: SCALE_VERSIONS, highest: last };
   const deployment = { partition: 'aws', region: service.region, accountId: service.accountId };
-  await service.store.publishVersion(head, next, last, lastChunks, versionPublished(deployment, next, last, randomUUID(), Date.now()));
+  await service.store.publishVersion(head, next, last, lastContent!, versionPublished(deployment, next, last, randomUUID(), Date.now()));
   const seedSeconds = (performance.now() - seeded) / 1000;
 
   // Equal pages (10 items from either view) isolate the partition size; 100 shows the full page.

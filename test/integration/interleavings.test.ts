@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { viewDeleted } from '#domain/events.ts';
 import { createView, failure, listAllVersions, template } from '../support/fixtures.ts';
-import { interleave } from '../support/interleave.ts';
+import { Interleaver } from '../support/interleave.ts';
 import { assertStoredConsistently } from '../support/partition.ts';
 import { newInstanceId, useTestService } from '../support/service.ts';
 
@@ -25,7 +25,8 @@ import { newInstanceId, useTestService } from '../support/service.ts';
  * names the condition it proves: without that one condition the write would commit on a stale
  * read and the assertion would fail.
  */
-const ctx = useTestService();
+const interleaver = new Interleaver();
+const ctx = useTestService({ beforeWrite: interleaver.hook });
 
 const publish = (instanceId: string, viewId: string, marker: string, status: 'PUBLISHED' | 'SAVED' = 'PUBLISHED') =>
   ctx.client.send(
@@ -52,7 +53,7 @@ describe('CreateViewVersion between its read and its write', () => {
     const view = await createView(ctx.client, instanceId, { template: template('a') });
     await version(instanceId, view.Id!);
     await publish(instanceId, view.Id!, 'b');
-    const hook = interleave(ctx.service.store, 'publishVersion', async () => {
+    const hook = interleaver.next('publishVersion', async () => {
       assert.equal((await version(instanceId, view.Id!)).View!.Version, 2);
       await ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 2 }));
     });
@@ -65,7 +66,7 @@ describe('CreateViewVersion between its read and its write', () => {
   it('$LATEST replaced meanwhile: a ViewContentSha256 precondition is checked at the commit (LastModifiedTime guard)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a') });
-    const hook = interleave(ctx.service.store, 'publishVersion', () => publish(instanceId, view.Id!, 'b'));
+    const hook = interleaver.next('publishVersion', () => publish(instanceId, view.Id!, 'b'));
     const error = await failure(version(instanceId, view.Id!, { ViewContentSha256: view.ViewContentSha256! }));
     assertRan(hook);
     assert.equal(error.name, 'ResourceInUseException', 'the content the caller vouched for is no longer $LATEST');
@@ -75,7 +76,7 @@ describe('CreateViewVersion between its read and its write', () => {
   it('description changed meanwhile: the version snapshots the view as it is when minted (description guard)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a'), description: 'before' });
-    const hook = interleave(ctx.service.store, 'publishVersion', () =>
+    const hook = interleaver.next('publishVersion', () =>
       ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: 'after' })),
     );
     const minted = (await version(instanceId, view.Id!)).View!;
@@ -90,7 +91,7 @@ describe('CreateViewVersion between its read and its write', () => {
     const view = await createView(ctx.client, instanceId, { template: template('a') });
     await publish(instanceId, view.Id!, 'b');
     let saved: Date | undefined;
-    const hook = interleave(ctx.service.store, 'publishVersion', async () => {
+    const hook = interleaver.next('publishVersion', async () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       saved = (await publish(instanceId, view.Id!, 'draft', 'SAVED')).View!.LastModifiedTime;
     });
@@ -104,7 +105,7 @@ describe('CreateViewVersion between its read and its write', () => {
   it('tagged meanwhile: the answer shows the view as it is when minted (tags guard)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a') });
-    const hook = interleave(ctx.service.store, 'publishVersion', () =>
+    const hook = interleaver.next('publishVersion', () =>
       ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { stage: 'new' } })),
     );
     const minted = (await version(instanceId, view.Id!)).View!;
@@ -115,7 +116,7 @@ describe('CreateViewVersion between its read and its write', () => {
   it('renamed meanwhile: the version carries the new name and the listing keeps one entry (listing owned-by condition)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a'), name: 'old-name' });
-    const hook = interleave(ctx.service.store, 'publishVersion', () => rename(instanceId, view.Id!, 'new-name'));
+    const hook = interleaver.next('publishVersion', () => rename(instanceId, view.Id!, 'new-name'));
     const minted = (await version(instanceId, view.Id!)).View!;
     assertRan(hook);
     assert.equal(minted.Name, 'new-name');
@@ -129,7 +130,7 @@ describe('CreateViewVersion between its read and its write', () => {
   it('deleted meanwhile: ResourceNotFoundException and no version written', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a') });
-    const hook = interleave(ctx.service.store, 'publishVersion', () =>
+    const hook = interleaver.next('publishVersion', () =>
       ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id })),
     );
     const error = await failure(version(instanceId, view.Id!));
@@ -145,9 +146,7 @@ describe('DeleteViewVersion between its read and its write', () => {
     const view = await createView(ctx.client, instanceId, { template: template('a') });
     await version(instanceId, view.Id!);
     await publish(instanceId, view.Id!, 'b');
-    const hook = interleave(ctx.service.store, 'deleteVersion', async () =>
-      assert.equal((await version(instanceId, view.Id!)).View!.Version, 2),
-    );
+    const hook = interleaver.next('deleteVersion', async () => assert.equal((await version(instanceId, view.Id!)).View!.Version, 2));
     await ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 }));
     assertRan(hook);
     const again = (await version(instanceId, view.Id!)).View!;
@@ -163,7 +162,7 @@ describe('DeleteViewVersion between its read and its write', () => {
     await publish(instanceId, view.Id!, 'b');
     await version(instanceId, view.Id!);
     const remove = () => ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 }));
-    const hook = interleave(ctx.service.store, 'deleteVersion', remove);
+    const hook = interleaver.next('deleteVersion', remove);
     const error = await failure(remove());
     assertRan(hook);
     assert.equal(error.name, 'ResourceNotFoundException');
@@ -177,7 +176,7 @@ describe('DeleteViewVersion between its read and its write', () => {
     await version(instanceId, view.Id!);
     await publish(instanceId, view.Id!, 'c');
     // Version 1 is not the highest: no guard orders this deletion after the publish.
-    const hook = interleave(ctx.service.store, 'deleteVersion', () => version(instanceId, view.Id!));
+    const hook = interleaver.next('deleteVersion', () => version(instanceId, view.Id!));
     await ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 }));
     assertRan(hook);
     assert.deepEqual(await listAllVersions(ctx.client, instanceId, view.Id!), [3, 2]);
@@ -192,7 +191,7 @@ describe('DeleteViewVersion between its read and its write', () => {
     await version(instanceId, view.Id!);
     const { store } = ctx.service;
     const deployment = { partition: 'aws', region: ctx.service.region, accountId: ctx.service.accountId };
-    const hook = interleave(store, 'deleteVersion', async () => {
+    const hook = interleaver.next('deleteVersion', async () => {
       const head = (await store.readHead(instanceId, view.Id!))!;
       await store.beginDelete(head, viewDeleted(deployment, head, randomUUID(), Date.now()), randomUUID());
     });
@@ -208,7 +207,7 @@ describe('UpdateViewContent between its read and its write', () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a') });
     await publish(instanceId, view.Id!, 's1', 'SAVED');
-    const hook = interleave(ctx.service.store, 'saveContent', () => publish(instanceId, view.Id!, 's2', 'SAVED'));
+    const hook = interleaver.next('saveContent', () => publish(instanceId, view.Id!, 's2', 'SAVED'));
     await publish(instanceId, view.Id!, 's3', 'SAVED');
     assertRan(hook);
     await assertStoredConsistently(ctx.service, instanceId, view.Id!);
@@ -219,14 +218,12 @@ describe('UpdateViewContent between its read and its write', () => {
   it('description changed or tagged meanwhile: the answer is one state of the view (description and tags guards)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a'), description: 'before' });
-    let hook = interleave(ctx.service.store, 'saveContent', () =>
+    let hook = interleaver.next('saveContent', () =>
       ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: 'after' })),
     );
     assert.equal((await publish(instanceId, view.Id!, 'b')).View!.Description, 'after');
     assertRan(hook);
-    hook = interleave(ctx.service.store, 'saveContent', () =>
-      ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { t: 'new' } })),
-    );
+    hook = interleaver.next('saveContent', () => ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { t: 'new' } })));
     assert.deepEqual((await publish(instanceId, view.Id!, 'c')).View!.Tags, { t: 'new' });
     assertRan(hook);
   });
@@ -234,7 +231,7 @@ describe('UpdateViewContent between its read and its write', () => {
   it('renamed meanwhile: one listing entry, under the new name, with the new status', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a'), name: 'before' });
-    const hook = interleave(ctx.service.store, 'saveContent', () => rename(instanceId, view.Id!, 'after'));
+    const hook = interleaver.next('saveContent', () => rename(instanceId, view.Id!, 'after'));
     await publish(instanceId, view.Id!, 'draft', 'SAVED');
     assertRan(hook);
     assert.deepEqual(
@@ -248,7 +245,7 @@ describe('UpdateViewMetadata (rename) between its read and its write: the new li
   it('description changed meanwhile (description guard)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { name: 'one', description: 'first' });
-    const hook = interleave(ctx.service.store, 'saveMetadata', () =>
+    const hook = interleaver.next('saveMetadata', () =>
       ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: 'second' })),
     );
     await rename(instanceId, view.Id!, 'two');
@@ -263,7 +260,7 @@ describe('UpdateViewMetadata (rename) between its read and its write: the new li
     const instanceId = randomUUID();
     const view = await createView(ctx.client, instanceId, { name: 'one', status: 'PUBLISHED' });
     let saved: Date | undefined;
-    const hook = interleave(ctx.service.store, 'saveMetadata', async () => {
+    const hook = interleaver.next('saveMetadata', async () => {
       saved = (await publish(instanceId, view.Id!, 'draft', 'SAVED')).View!.LastModifiedTime;
     });
     await rename(instanceId, view.Id!, 'two');
@@ -283,7 +280,7 @@ describe('UpdateViewMetadata (rename) between its read and its write: the new li
   it('tagged meanwhile: SearchViews finds it by the new tag (tags guard)', async () => {
     const instanceId = randomUUID();
     const view = await createView(ctx.client, instanceId, { name: 'one' });
-    const hook = interleave(ctx.service.store, 'saveMetadata', () =>
+    const hook = interleaver.next('saveMetadata', () =>
       ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { team: 'blue' } })),
     );
     await rename(instanceId, view.Id!, 'two');
@@ -303,7 +300,7 @@ describe('UpdateViewMetadata (rename) between its read and its write: the new li
   it('renamed meanwhile: one entry, the name of the rename that committed last (listing owned-by condition on delete)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { name: 'one' });
-    const hook = interleave(ctx.service.store, 'saveMetadata', () => rename(instanceId, view.Id!, 'two'));
+    const hook = interleaver.next('saveMetadata', () => rename(instanceId, view.Id!, 'two'));
     await rename(instanceId, view.Id!, 'three');
     assertRan(hook);
     assert.deepEqual(
@@ -319,7 +316,7 @@ describe('UpdateViewMetadata (rename) between its read and its write: the new li
   it('the same rename made meanwhile: it succeeds, the name being the view’s own by then (a failed claim beside a failed guard is a race)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { name: 'one' });
-    const hook = interleave(ctx.service.store, 'saveMetadata', () => rename(instanceId, view.Id!, 'two'));
+    const hook = interleaver.next('saveMetadata', () => rename(instanceId, view.Id!, 'two'));
     await rename(instanceId, view.Id!, 'two');
     assertRan(hook);
     assert.deepEqual(
@@ -331,7 +328,7 @@ describe('UpdateViewMetadata (rename) between its read and its write: the new li
   it('the new name taken meanwhile: DuplicateResourceException (name claim)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { name: 'one' });
-    const hook = interleave(ctx.service.store, 'saveMetadata', () => createView(ctx.client, instanceId, { name: 'taken' }));
+    const hook = interleaver.next('saveMetadata', () => createView(ctx.client, instanceId, { name: 'taken' }));
     const error = await failure(rename(instanceId, view.Id!, 'taken'));
     assertRan(hook);
     assert.equal(error.name, 'DuplicateResourceException');
@@ -343,9 +340,7 @@ describe('tags and deletion between read and write', () => {
   it('TagResource racing TagResource: both tags kept (tags guard)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, {});
-    const hook = interleave(ctx.service.store, 'saveTags', () =>
-      ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { a: '1' } })),
-    );
+    const hook = interleaver.next('saveTags', () => ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { a: '1' } })));
     await ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { b: '2' } }));
     assertRan(hook);
     const { tags } = await ctx.client.send(new ListTagsForResourceCommand({ resourceArn: view.Arn }));
@@ -355,7 +350,7 @@ describe('tags and deletion between read and write', () => {
   it('DeleteView racing a rename: the view leaves no listing entry behind', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { name: 'one' });
-    const hook = interleave(ctx.service.store, 'beginDelete', () => rename(instanceId, view.Id!, 'two'));
+    const hook = interleaver.next('beginDelete', () => rename(instanceId, view.Id!, 'two'));
     await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
     assertRan(hook);
     assert.deepEqual(await listed(instanceId), []);
@@ -371,7 +366,7 @@ describe('tags and deletion between read and write', () => {
       ClientToken: randomUUID(),
     };
     let inner: string | undefined;
-    const hook = interleave(ctx.service.store, 'createView', async () => {
+    const hook = interleaver.next('createView', async () => {
       inner = (await ctx.client.send(new CreateViewCommand(request))).View!.Id;
     });
     const outer = (await ctx.client.send(new CreateViewCommand(request))).View!.Id;

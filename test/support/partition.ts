@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { tableClient } from './table-seed.ts';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalService } from '../../emulator/service.ts';
-import { contentSlots, headFromItem, versionFromItem } from '#store/items.ts';
+import type { ContentRef } from '#domain/view.ts';
+import { chunksOf, contentSlots, headFromItem, versionFromItem } from '#store/items.ts';
 import {
   HEAD_SK,
   LATEST_CHUNK_PREFIX,
@@ -69,13 +70,13 @@ export async function assertStoredConsistently(service: LocalService, instanceId
   const head = headFromItem(items.get(HEAD_SK));
   assert.ok(head, 'the view has a head');
   const expected = new Set<string>();
-  for (const [slot, ref] of Object.entries(contentSlots(head)) as [ContentSlot, { id: string; chunks: number }][]) {
-    for (let i = 0; i < ref.chunks; i++) expected.add(contentChunkSk(slot, ref.id, i));
+  for (const [slot, ref] of Object.entries(contentSlots(head)) as [ContentSlot, ContentRef][]) {
+    for (let i = 0; i < chunksOf(ref); i++) expected.add(contentChunkSk(slot, ref.id, i));
   }
   for (const [sk, item] of items) {
     if (!sk.startsWith(VERSION_PREFIX)) continue;
     const record = versionFromItem(item);
-    for (let i = 0; i < record.content.chunks; i++) expected.add(versionChunkSk(record.version, i));
+    for (let i = 0; i < chunksOf(record.content); i++) expected.add(versionChunkSk(record.version, i));
   }
   const stored = [...items.keys()].filter((sk) =>
     [LATEST_CHUNK_PREFIX, SAVED_CHUNK_PREFIX, VERSION_CHUNK_PREFIX].some((prefix) => sk.startsWith(prefix)),

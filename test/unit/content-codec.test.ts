@@ -38,7 +38,7 @@ describe('stored content encoding', () => {
     const huge = content(randomBytes(MAX_CHUNKS * CHUNK_BYTES).toString('base64'));
     assert.throws(
       () => encodeContent(huge),
-      (error: { errorType?: string }) => error.errorType === 'InvalidRequestException',
+      (error: Error) => error.name === 'ContentTooLarge',
     );
   });
 

@@ -12,10 +12,12 @@ import {
   viewCountChange,
   type Action,
 } from '#store/write-plan.ts';
+import { refFromStored } from '#store/items.ts';
 
 /** The transaction plans, without a database: which items each change touches, and on what condition. */
 const TABLE = 't';
-const ref = (id: string, chunks = 1): ContentRef => ({ id, sha256: `sha-${id}`, chunks });
+/** A reference to content of `chunks` chunks as read from the table. */
+const ref = (id: string, chunks = 1): ContentRef => refFromStored({ id, sha256: `sha-${id}`, chunks });
 const head = (overrides: Partial<ViewHead> = {}): ViewHead => ({
   instanceId: 'i',
   viewId: 'v',
@@ -100,7 +102,7 @@ describe('transaction plans', () => {
     const guarded = [...condition.matchAll(/(#f\d+) = (:old\d+)/g)].map(([, name, value]) => [names[name!], values[value!]]);
     assert.deepEqual(guarded, [
       ['description', 'd'],
-      ['latest', ref('c1')],
+      ['latest', { id: 'c1', sha256: 'sha-c1', chunks: 1 }],
       ['versionCounter', 3],
     ]);
     assert.match(String(update['UpdateExpression']), /^SET /);
