@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LocalStartError } from '../errors.ts';
@@ -73,7 +74,7 @@ export class DataDirLock {
       }
       // A lock whose processes are gone is stale; a record still being written reads as undefined.
       if (held || attempt > 0) rmSync(file, { force: true });
-      else await new Promise((r) => setTimeout(r, 100));
+      else await sleep(100);
     }
     throw new LocalStartError(
       'data-dir-in-use',

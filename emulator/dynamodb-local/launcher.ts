@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -127,7 +128,7 @@ export async function waitForDynamoDb(endpoint: string, timeoutMs: number, exite
         return;
       } catch (error) {
         if (Date.now() > deadline) throw new Error(`DynamoDB at ${endpoint} did not answer within ${timeoutMs} ms`, { cause: error });
-        await new Promise((r) => setTimeout(r, 200));
+        await sleep(200);
       }
     }
   } finally {

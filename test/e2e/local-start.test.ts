@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -80,6 +80,35 @@ describe('npm start', () => {
     assert.equal(View!.Name, 'kept');
     sdk.destroy();
     assert.equal(await stopLocal(second), 0);
+  });
+
+  it('answers a request made as soon as its port opens (wait-on tcp:PORT), holding it until DynamoDB Local is up', async () => {
+    const port = await new Promise<number>((resolvePort) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolvePort(free));
+      });
+    });
+    const local = runLocal({ DATA_DIR: 'memory', PORT: String(port) });
+    // What wait-on tcp:PORT does: connect until the port accepts.
+    for (;;) {
+      const open = await new Promise<boolean>((resolveOpen) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.destroy();
+          resolveOpen(true);
+        }).once('error', () => resolveOpen(false));
+      });
+      if (open) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const bannerAtOpen = /endpoint\s+http/.test(local.output());
+    const sdk = client(`http://127.0.0.1:${port}`);
+    const { ViewsSummaryList } = await sdk.send(new ListViewsCommand({ InstanceId: randomUUID() }));
+    sdk.destroy();
+    assert.deepEqual(ViewsSummaryList, []);
+    assert.equal(bannerAtOpen, false, 'the port opened before the service was ready: the request was held, not refused');
+    local.child.kill('SIGINT');
+    assert.equal(await local.exited, 0);
   });
 });
 
