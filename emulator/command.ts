@@ -7,6 +7,9 @@ import { LocalStartError, startLocalViews, type LocalViews, type LocalViewsOptio
  * http://127.0.0.1:8080, on DynamoDB Local with its data under `.data/`. Stops on Ctrl-C, answering
  * the requests already received first.
  */
+/** An instance id of the form Amazon Connect uses (a UUID), for the examples. */
+const EXAMPLE_INSTANCE = '4d2a7f8c-1b3e-4a5f-9c6d-7e8f9a0b1c2d';
+
 export const USAGE = `Usage: connect-views-local [options]   (each option also as an environment variable)
 
   --port N                  PORT               port on 127.0.0.1 (default 8080; 0 picks a free one)
@@ -16,9 +19,13 @@ export const USAGE = `Usage: connect-views-local [options]   (each option also a
   --region REGION           AWS_REGION         the region requests are signed for (default us-east-1)
   --events-file FILE        EVENTS_FILE        events as JSON lines; "-" for stdout (default DATA_DIR/events.jsonl)
   --signing-names LIST      SIGNING_NAMES      services a signature may be scoped to (default connect,execute-api)
+  --verbose                 POWERTOOLS_LOG_LEVEL=INFO   a JSON log line per request (default: problems only)
                             LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY   the one accepted credential (test / test)
                             PAGINATION_TOKEN_SECRET                        HMAC key of NextTokens (random per start)
-                            POWERTOOLS_LOG_LEVEL                           request log lines (INFO; SILENT for none)`;
+
+Requests that arrive while it starts are held and answered once it is ready: a script may wait for
+the port to open (wait-on tcp:8080) and go. Data is kept in DATA_DIR: start fresh with
+DATA_DIR=memory, or by deleting the folder while the service is stopped.`;
 
 const OPTIONS = {
   port: { type: 'string' },
@@ -28,6 +35,7 @@ const OPTIONS = {
   region: { type: 'string' },
   'events-file': { type: 'string' },
   'signing-names': { type: 'string' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -53,7 +61,10 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env)
     ?.split(',')
     .map((name) => name.trim())
     .filter(Boolean);
-  const logLevel = (env['POWERTOOLS_LOG_LEVEL']?.toUpperCase() ?? 'INFO') as NonNullable<LocalViewsOptions['logLevel']>;
+  // Quiet by default: a line per request fills a terminal; --verbose (or POWERTOOLS_LOG_LEVEL) asks for them.
+  const logLevel = (flags.verbose ? 'INFO' : env['POWERTOOLS_LOG_LEVEL']?.toUpperCase() || 'WARN') as NonNullable<
+    LocalViewsOptions['logLevel']
+  >;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`PORT must be a port number (0 picks a free one), not ${flags.port ?? env['PORT']}.`);
     process.exit(2);
@@ -107,7 +118,8 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env)
   } catch (error) {
     if (!(error instanceof LocalStartError)) throw error;
     // Something the user can fix: one line saying what, nothing left running.
-    console.error(error.message);
+    // The library's words name its option (port 0); the command's, its variable and flag.
+    console.error(error.message.replace('(0 picks a free one)', '(PORT=0 or --port 0 picks a free one)'));
     process.exit(1);
   }
 
@@ -122,6 +134,7 @@ Amazon Connect Views API, local
   events       ${!views.eventsFile || views.eventsFile === '-' ? 'stdout' : views.eventsFile} (JSON lines, as EventBridge delivers them)
 
 Any AWS SDK or the AWS CLI works with just this endpoint, e.g.
-  AWS_ACCESS_KEY_ID=${views.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${views.credentials.secretAccessKey} aws connect list-views --instance-id my-instance --endpoint-url ${views.endpoint} --region ${views.region}
-Ctrl-C stops (answering the requests already received first).`);
+  AWS_ACCESS_KEY_ID=${views.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${views.credentials.secretAccessKey} aws connect list-views --instance-id ${EXAMPLE_INSTANCE} --endpoint-url ${views.endpoint} --region ${views.region}
+Instances need no creating: any instance id names one (SearchViews wants a UUID, as Amazon Connect does).
+Ctrl-C stops (answering the requests already received first). A line per request: --verbose.`);
 }

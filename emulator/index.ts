@@ -75,7 +75,7 @@ async function reservePort(port: number): Promise<Server> {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new LocalStartError(
         'port-in-use',
-        `Port ${port} on 127.0.0.1 is already in use: stop what is listening there, or use PORT=0 to pick a free port.`,
+        `Port ${port} on 127.0.0.1 is already in use: stop what is listening there, or pick another port (0 picks a free one).`,
       );
     }
     throw error;

@@ -134,7 +134,11 @@ export async function verifySigV4(request: IncomingSignedRequest, config: SigV4C
     );
   }
   if (region !== config.region) {
-    return reject('InvalidSignatureException', `Credential should be scoped to a valid region, not '${region}'.`);
+    // API Gateway names only the region it got; locally the one expected is worth saying too.
+    return reject(
+      'InvalidSignatureException',
+      `Credential should be scoped to a valid region, not '${region}'. This service takes signatures for '${config.region}' (the region it was started with).`,
+    );
   }
   if (scopeDate !== dateHeader!.slice(0, 8)) {
     return reject(

@@ -7,9 +7,15 @@ import { shape, type Shape } from './model.ts';
  * are never echoed back.
  */
 
-/** The model's pattern for ViewContentSha256 matches one character: an upstream bug (spec §3). */
+/** The model's pattern for ViewContentSha256 matches one character: an upstream slip (docs/api.md, Constraints). */
 const PATTERN_OVERRIDES: Record<string, string> = {
   ViewContentSha256: '^[a-zA-Z0-9]{1,64}$',
+};
+
+/** Patterns a reader cannot be expected to decode, said in words. */
+const PATTERN_MEANINGS: Record<string, string> = {
+  InstanceIdOrArn:
+    "must be the instance's id, a UUID such as 11111111-2222-3333-4444-555555555555, or its instance ARN (SearchViews, like Amazon Connect, takes no other form)",
 };
 
 const compiled = new Map<string, RegExp>();
@@ -88,7 +94,10 @@ function validateString(shapeName: string, s: Shape, value: unknown, path: strin
   checkLength(path, s, codePointLength(value), 'characters');
   const pattern = PATTERN_OVERRIDES[shapeName] ?? s.pattern;
   if (pattern && !patternOf(shapeName, pattern).test(value)) {
-    fail(path, s.sensitive ? 'contains characters that are not allowed' : `must match the pattern ${pattern}`);
+    fail(
+      path,
+      s.sensitive ? 'contains characters that are not allowed' : (PATTERN_MEANINGS[shapeName] ?? `must match the pattern ${pattern}`),
+    );
   }
 }
 

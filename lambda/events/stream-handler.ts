@@ -14,8 +14,6 @@ import { eventOf } from './outbox.ts';
  * dead-letter queue): events keep their order and are not published twice, except when a
  * PutEvents succeeds but its answer is lost. Every event carries its id (`detail.eventId`) for
  * consumers that must deduplicate even then.
- *
- * EVENT_BUS_NAME: the bus (default: the account's default bus).
  */
 export function createStreamHandler(client: EventBridgeClient, busName: string, logger = new Logger()) {
   const publish = async (event: ViewEvent) => {
@@ -65,6 +63,7 @@ export function createStreamHandler(client: EventBridgeClient, busName: string, 
     });
 }
 
+/** The Lambda entry point. EVENT_BUS_NAME: the bus (default: the account's default bus). */
 export const handler = createStreamHandler(
   new EventBridgeClient({}),
   process.env['EVENT_BUS_NAME'] ?? 'default',

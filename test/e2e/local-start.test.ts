@@ -47,7 +47,7 @@ describe('npm start', () => {
     });
     assert.match(service.output(), /region\s+us-east-1/);
     assert.match(service.output(), /access key "test", secret "test"/);
-    assert.match(service.output(), /aws connect list-views --instance-id my-instance --endpoint-url http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(service.output(), /aws connect list-views --instance-id [0-9a-f-]{36} --endpoint-url http:\/\/127\.0\.0\.1:\d+/);
     const sdk = client(service.url);
     assert.deepEqual((await sdk.send(new ListViewsCommand({ InstanceId: 'i' }))).ViewsSummaryList, []);
     sdk.destroy();
@@ -58,6 +58,25 @@ describe('npm start', () => {
       .find((line) => line.includes('"operation":"ListViews"'));
     assert.ok(logLine, service.output());
     assert.equal(JSON.parse(logLine).service, 'connect-views');
+  });
+
+  it('is quiet by default (no line per request) and writes one per request with --verbose', async () => {
+    const requestLines = async (args: string[]) => {
+      const service = await startLocal(
+        { DYNAMODB_ENDPOINT: dynamoEndpoint(), TABLE_NAME: `quiet-${randomUUID()}`, POWERTOOLS_LOG_LEVEL: '', EVENTS_FILE: '-' },
+        args,
+      );
+      const sdk = client(service.url);
+      await sdk.send(new ListViewsCommand({ InstanceId: randomUUID() }));
+      sdk.destroy();
+      assert.equal(await stopLocal(service), 0);
+      return service
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"operation":"ListViews"')).length;
+    };
+    assert.equal(await requestLines([]), 0);
+    assert.equal(await requestLines(['--verbose']), 1);
   });
 
   it('starts DynamoDB Local itself, keeps the data across restarts, and leaves no process and no lock behind', async () => {
@@ -123,7 +142,7 @@ describe('npm start when something is in the way: one line, non-zero exit, nothi
       assert.equal(await run.exited, 1);
       assert.equal(
         run.stderr().trim(),
-        `Port ${port} on 127.0.0.1 is already in use: stop what is listening there, or use PORT=0 to pick a free port.`,
+        `Port ${port} on 127.0.0.1 is already in use: stop what is listening there, or pick another port (PORT=0 or --port 0 picks a free one).`,
       );
       assert.doesNotMatch(run.output(), /Starting DynamoDB Local/);
       assert.deepEqual(dynamoDbLocalsOn(dir), []);

@@ -22,6 +22,8 @@ function localExamples(): { language: string; code: string }[] {
 }
 
 const examples = localExamples();
+/** The instance the README's examples use: one of the form Amazon Connect gives instances. */
+const README_INSTANCE = '4d2a7f8c-1b3e-4a5f-9c6d-7e8f9a0b1c2d';
 const withEndpoint = (code: string) => code.replaceAll('http://127.0.0.1:8080', ctx.service.url);
 /** No credentials or config of the machine's own: the examples must bring what they need. */
 const cleanEnv = () => {
@@ -44,7 +46,7 @@ describe('README: calling the local service', () => {
   itWithTools('the AWS CLI example', ['aws'], async () => {
     const { stdout } = await run('bash', ['-e', '-c', withEndpoint(find('sh', 'aws connect'))], { env: cleanEnv() });
     assert.match(stdout, /From the CLI/);
-    assert.ok((await namesIn('my-instance')).includes('From the CLI'));
+    assert.ok((await namesIn(README_INSTANCE)).includes('From the CLI'));
   });
 
   itWithTools('the boto3 example', ['boto3'], async () => {

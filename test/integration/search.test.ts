@@ -256,6 +256,12 @@ describe('SearchViews', () => {
       assert.equal(error.name, 'InvalidParameterException', member);
       assert.match(error.message, new RegExp(member));
     }
+    const notUuid = await failure(search({}, 'my-instance'));
+    assert.match(
+      notUuid.message,
+      /InstanceId: must be the instance's id, a UUID such as .*, or its instance ARN/,
+      'said in words, not as a regex',
+    );
     let deep: Record<string, unknown> = { ViewStatusCondition: 'SAVED' };
     for (let i = 0; i < 40; i++) deep = { AndConditions: [deep] };
     const tooDeep = await failure(search({ SearchCriteria: deep as never }));
