@@ -1,4 +1,4 @@
-import { ACCESS_LOG_FIELDS } from '../../lib/api-stack.ts';
+import { REST_ACCESS_LOG_FIELDS as ACCESS_LOG_FIELDS } from '../../lib/access-logs.ts';
 import { LARGE_INSTANCE_VIEWS, LARGE_SEARCH_CASE, type CapacityMeasurement, type OperationMeasure } from './capacity.ts';
 import { table } from './stats.ts';
 
