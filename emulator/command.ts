@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { API_TYPES, type ApiType } from './gateway/api-types.ts';
 import { LocalStartError, startLocalViews, type LocalViews, type LocalViewsOptions } from './index.ts';
 
 /**
@@ -16,6 +17,7 @@ export const USAGE = `Usage: connect-views-local [options]   (each option also a
   --region REGION           AWS_REGION         the region requests are signed for (default us-east-1)
   --events-file FILE        EVENTS_FILE        events as JSON lines; "-" for stdout (default DATA_DIR/events.jsonl)
   --signing-names LIST      SIGNING_NAMES      services a signature may be scoped to (default connect,execute-api)
+  --api-type rest|http      API_TYPE           the API Gateway to behave as: its timeout and error answers (default rest)
                             LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY   the one accepted credential (test / test)
                             PAGINATION_TOKEN_SECRET                        HMAC key of NextTokens (random per start)
                             POWERTOOLS_LOG_LEVEL                           request log lines (INFO; SILENT for none)`;
@@ -28,6 +30,7 @@ const OPTIONS = {
   region: { type: 'string' },
   'events-file': { type: 'string' },
   'signing-names': { type: 'string' },
+  'api-type': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -54,6 +57,11 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env)
     .map((name) => name.trim())
     .filter(Boolean);
   const logLevel = (env['POWERTOOLS_LOG_LEVEL']?.toUpperCase() ?? 'INFO') as NonNullable<LocalViewsOptions['logLevel']>;
+  const apiType = flags['api-type'] ?? env['API_TYPE'] ?? 'rest';
+  if (!API_TYPES.includes(apiType as ApiType)) {
+    console.error(`API_TYPE must be ${API_TYPES.join(' or ')}, not ${apiType}.`);
+    process.exit(2);
+  }
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`PORT must be a port number (0 picks a free one), not ${flags.port ?? env['PORT']}.`);
     process.exit(2);
@@ -69,6 +77,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env)
     eventsFile,
     ...(env['PAGINATION_TOKEN_SECRET'] ? { tokenSecret: env['PAGINATION_TOKEN_SECRET'] } : {}),
     ...(signingNames?.length ? { signingNames } : {}),
+    apiType: apiType as ApiType,
     logLevel,
   };
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { startDynamoDbLocal, waitForDynamoDb, type DynamoDbLocal } from './dynamodb-local/launcher.ts';
 import { LocalStartError } from './errors.ts';
+import type { ApiType } from './gateway/api-types.ts';
 import { closeGracefully, createManagedServer, listen } from './gateway/http-server.ts';
 import { LOCAL_DEFAULTS, startLocalService, type LocalService } from './service.ts';
 import type { CfnTemplate } from './iam/intrinsics.ts';
@@ -37,6 +38,11 @@ export interface LocalViewsOptions {
   tokenSecret?: string;
   /** The services a SigV4 scope may name. Default `connect` and `execute-api`. */
   signingNames?: readonly string[];
+  /**
+   * The API Gateway the local gateway behaves as: `rest` (the default deployment) or `http` (a
+   * deployment with `-c apiType=http`: its timeout and its own error answers).
+   */
+  apiType?: ApiType;
   /** One JSON log line per request at INFO; default WARN (problems only). */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Where notices go (an orphaned DynamoDB Local stopped, an outbox replay); default stderr. */
@@ -117,6 +123,7 @@ export async function startLocalViews(options: LocalViewsOptions = {}): Promise<
       tokenSecret: options.tokenSecret ?? randomBytes(32).toString('base64url'),
       logger: new Logger({ serviceName: LOCAL_DEFAULTS.serviceName, logLevel: options.logLevel ?? 'WARN' }),
       ...(options.signingNames ? { signingNames: options.signingNames } : {}),
+      ...(options.apiType ? { apiType: options.apiType } : {}),
       purge: true,
       ...(eventsFile ? { eventsOutput: eventsFile } : {}),
       iam: await iam,
