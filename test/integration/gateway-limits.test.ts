@@ -134,8 +134,9 @@ describe('the local gateway as an HTTP API', () => {
     assert.equal(API_TYPE_BEHAVIOURS.http.integrationTimeoutMs, 30_000);
   });
 
-  it('hands the function the payload format 1.0 event of the $default stage and route: decoded path, version, last header values', async () => {
-    const events: APIGatewayProxyEvent[] = [];
+  /** The event the function gets for one request through the gateway as an HTTP API. */
+  async function eventFor(init: RequestInit, path: string) {
+    const events: (APIGatewayProxyEvent & { version?: string })[] = [];
     const { url } = await gateway(
       async (event) => {
         events.push(event);
@@ -144,44 +145,36 @@ describe('the local gateway as an HTTP API', () => {
       undefined,
       'http',
     );
+    const response = await call(url, init, path);
+    return { response, event: events[0]! };
+  }
+
+  it('hands the function the payload format 1.0 event of the $default stage and route, its path decoded', async () => {
     const arn = 'arn:aws:connect:us-east-1:000000000000:instance/i/view/v:2';
-    const response = await call(
-      url,
-      { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json', 'x-repeated': 'one' } },
+    const { response, event } = await eventFor(
+      { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } },
       `/views/i/${encodeURIComponent(arn)}/versions?nextToken=a%2Bb`,
     );
     assert.equal(response.status, 200);
     assert.ok(response.headers.get('apigw-requestid'), 'an HTTP API names its request id apigw-requestid');
-    const [event] = events as (APIGatewayProxyEvent & { version: string })[];
-    assert.equal(event!.version, '1.0');
-    assert.equal(event!.path, `/views/i/${arn}/versions`);
-    assert.equal(event!.resource, event!.path);
-    assert.equal(event!.pathParameters, null);
-    assert.equal(event!.requestContext.stage, '$default');
-    assert.deepEqual(event!.multiValueQueryStringParameters, { nextToken: ['a+b'] });
-    assert.equal(event!.isBase64Encoded, false);
-    assert.equal(event!.body, '{"a":1}');
+    assert.equal(event.version, '1.0');
+    assert.equal(event.path, `/views/i/${arn}/versions`);
+    assert.equal(event.resource, event.path);
+    assert.equal(event.pathParameters, null);
+    assert.equal(event.requestContext.stage, '$default');
+    assert.deepEqual(event.multiValueQueryStringParameters, { nextToken: ['a+b'] });
+    assert.equal(event.isBase64Encoded, false);
+    assert.equal(event.body, '{"a":1}');
   });
 
   it('base64-encodes a body whose content type is not text, and cuts the path at a decoded "?"', async () => {
-    const events: APIGatewayProxyEvent[] = [];
-    const { url } = await gateway(
-      async (event) => {
-        events.push(event);
-        return result('{}');
-      },
-      undefined,
-      'http',
-    );
-    await call(
-      url,
+    const { event } = await eventFor(
       { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/octet-stream' } },
       '/views/i/abc%3Fx/versions',
     );
-    const [event] = events;
-    assert.equal(event!.isBase64Encoded, true);
-    assert.equal(Buffer.from(event!.body!, 'base64').toString('utf8'), '{"a":1}');
-    assert.equal(event!.path, '/views/i/abc', 'what followed the "?" never reaches the function');
+    assert.equal(event.isBase64Encoded, true);
+    assert.equal(Buffer.from(event.body!, 'base64').toString('utf8'), '{"a":1}');
+    assert.equal(event.path, '/views/i/abc', 'what followed the "?" never reaches the function');
   });
 });
 
