@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { startDynamoDbLocal, waitForDynamoDb, type DynamoDbLocal } from './dynamodb-local/launcher.ts';
 import { LocalStartError } from './errors.ts';
-import type { ApiType } from './gateway/api-types.ts';
 import { closeGracefully, createManagedServer, listen } from './gateway/http-server.ts';
 import { LOCAL_DEFAULTS, startLocalService, type LocalService } from './service.ts';
 import type { CfnTemplate } from './iam/intrinsics.ts';
@@ -40,9 +39,10 @@ export interface LocalViewsOptions {
   signingNames?: readonly string[];
   /**
    * The API Gateway the local gateway behaves as: `rest` (the default deployment) or `http` (a
-   * deployment with `-c apiType=http`: its timeout and its own error answers).
+   * deployment with `-c apiType=http`: its timeout and its own error answers). Spelled out, not
+   * gateway/api-types.ts's ApiType: the package's declarations carry this file alone.
    */
-  apiType?: ApiType;
+  apiType?: 'rest' | 'http';
   /** One JSON log line per request at INFO; default WARN (problems only). */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Where notices go (an orphaned DynamoDB Local stopped, an outbox replay); default stderr. */

@@ -61,7 +61,7 @@ export class ViewsApiStack extends Stack {
       entry: 'lambda/handler.ts',
       description: 'Connect Views API: the Middy handler behind API Gateway',
       logRetention,
-      // API Gateway gives up after 29 s; the handler stops long work (purges) before this.
+      // API Gateway gives up after 29 s (an HTTP API after 30 s); the handler stops long work (purges) before this.
       timeout: Duration.seconds(28),
       // An HTTP API traces nothing, and Lambda's own sampling of untraced requests cannot be set
       // (it would trace nearly every request at low volume): that flavour is not traced at all.

@@ -1,7 +1,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import type { IMetric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { ApiType } from '../emulator/gateway/api-types.ts';
+import type { IConstruct } from 'constructs';
 import type { ServiceSettings } from './settings.ts';
 
 /**
@@ -9,13 +9,12 @@ import type { ServiceSettings } from './settings.ts';
  * lib/http-endpoint.ts): what the rest of the stack needs of it.
  */
 export interface ServiceEndpoint {
-  readonly apiType: ApiType;
   /** What the SDKs take as their endpoint, the stage's path included. */
   readonly url: string;
   /** The stage as execute-api ARNs name it (`prod`, `$default`). */
   readonly stageName: string;
-  /** The API resource whose logical id cdk-nag puts in its findings. */
-  readonly apiResource: { node: { defaultChild?: unknown } };
+  /** The API resource, whose logical id cdk-nag puts in its findings. */
+  readonly apiResource: IConstruct;
   /** The resource of an `execute-api:Invoke` grant: METHOD (or `*`) on PATH of this API's stage. */
   arnForExecuteApi(method: string, path: string): string;
   readonly metrics: EndpointMetrics;

@@ -65,7 +65,6 @@ export function addHttpEndpoint(stack: Stack, { handler, settings }: EndpointPro
 
   const metric = { statistic: 'Sum' };
   return {
-    apiType: 'http',
     url: stage.url,
     stageName: HTTP_STAGE,
     apiResource: api,

@@ -101,7 +101,6 @@ export function addRestEndpoint(stack: Stack, { handler, settings }: EndpointPro
 
   const stage = { dimensionsMap: { ApiName: api.restApiName, Stage: settings.stageName } };
   return {
-    apiType: 'rest',
     url: api.url,
     stageName: settings.stageName,
     apiResource: api,
