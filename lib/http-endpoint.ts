@@ -24,10 +24,10 @@ export function addHttpEndpoint(stack: Stack, { handler, settings }: EndpointPro
   const accessLogs = new LogGroup(stack, 'AccessLogs', { retention: settings.logRetentionDays, removalPolicy: RemovalPolicy.DESTROY });
   const integration = new HttpLambdaIntegration('Handler', handler, {
     payloadFormatVersion: PayloadFormatVersion.VERSION_1_0,
-    // No timeout set: an HTTP API's default is its maximum, 30 s (CDK refuses more than 29 s, its
-    // WebSocket API limit). The function gives up at 28 s.
     // One permission for the API rather than one per route.
     scopePermissionToRoute: false,
+    // No timeout: an HTTP API's default is its maximum, 30 s (CDK refuses more than 29 s, its
+    // WebSocket API limit). The function gives up at 28 s.
   });
   const api = new HttpApi(stack, 'HttpApi', {
     apiName: `${stack.stackName}-views`,
