@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { API_TYPES, type ApiType } from './gateway/api-types.ts';
 import { LocalStartError, startLocalViews, type LocalViews, type LocalViewsOptions } from './index.ts';
 
 /**
@@ -20,6 +21,7 @@ export const USAGE = `Usage: connect-views-local [options]   (each option also a
   --events-file FILE        EVENTS_FILE        events as JSON lines; "-" for stdout (default DATA_DIR/events.jsonl)
   --signing-names LIST      SIGNING_NAMES      services a signature may be scoped to (default connect,execute-api)
   --verbose                 POWERTOOLS_LOG_LEVEL=INFO   a JSON log line per request (default: problems only)
+  --api-type rest|http      API_TYPE           the API Gateway to behave as: its timeout and error answers (default rest)
                             LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY   the one accepted credential (test / test)
                             PAGINATION_TOKEN_SECRET                        HMAC key of NextTokens (random per start)
 
@@ -36,6 +38,7 @@ const OPTIONS = {
   'events-file': { type: 'string' },
   'signing-names': { type: 'string' },
   verbose: { type: 'boolean' },
+  'api-type': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -65,6 +68,11 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env)
   const logLevel = (flags.verbose ? 'INFO' : env['POWERTOOLS_LOG_LEVEL']?.toUpperCase() || 'WARN') as NonNullable<
     LocalViewsOptions['logLevel']
   >;
+  const apiType = flags['api-type'] ?? env['API_TYPE'] ?? 'rest';
+  if (!API_TYPES.includes(apiType as ApiType)) {
+    console.error(`API_TYPE must be ${API_TYPES.join(' or ')}, not ${apiType}.`);
+    process.exit(2);
+  }
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`PORT must be a port number (0 picks a free one), not ${flags.port ?? env['PORT']}.`);
     process.exit(2);
@@ -80,6 +88,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env)
     eventsFile,
     ...(env['PAGINATION_TOKEN_SECRET'] ? { tokenSecret: env['PAGINATION_TOKEN_SECRET'] } : {}),
     ...(signingNames?.length ? { signingNames } : {}),
+    apiType: apiType as ApiType,
     logLevel,
   };
 

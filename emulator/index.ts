@@ -37,6 +37,12 @@ export interface LocalViewsOptions {
   tokenSecret?: string;
   /** The services a SigV4 scope may name. Default `connect` and `execute-api`. */
   signingNames?: readonly string[];
+  /**
+   * The API Gateway the local gateway behaves as: `rest` (the default deployment) or `http` (a
+   * deployment with `-c apiType=http`: its timeout and its own error answers). Spelled out, not
+   * gateway/api-types.ts's ApiType: the package's declarations carry this file alone.
+   */
+  apiType?: 'rest' | 'http';
   /** One JSON log line per request at INFO; default WARN (problems only). */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Where notices go (an orphaned DynamoDB Local stopped, an outbox replay); default stderr. */
@@ -117,6 +123,7 @@ export async function startLocalViews(options: LocalViewsOptions = {}): Promise<
       tokenSecret: options.tokenSecret ?? randomBytes(32).toString('base64url'),
       logger: new Logger({ serviceName: LOCAL_DEFAULTS.serviceName, logLevel: options.logLevel ?? 'WARN' }),
       ...(options.signingNames ? { signingNames: options.signingNames } : {}),
+      ...(options.apiType ? { apiType: options.apiType } : {}),
       purge: true,
       ...(eventsFile ? { eventsOutput: eventsFile } : {}),
       iam: await iam,

@@ -15,6 +15,7 @@ import { localGuard } from './iam/local-roles.ts';
 import { guardDynamoDb } from './iam/sdk-guard.ts';
 import { localDynamoClient } from './dynamodb-local/launcher.ts';
 import { startEventPoller, type EventPoller } from './stream/poller.ts';
+import type { ApiType } from './gateway/api-types.ts';
 import { createGateway } from './gateway/gateway.ts';
 import { closeGracefully, listen, urlOf } from './gateway/http-server.ts';
 
@@ -47,8 +48,10 @@ export interface LocalServiceOptions {
   /** Runs between a write's decision and its transaction (tests of interleavings; see StoreOptions). */
   beforeWrite?: StoreOptions['beforeWrite'];
   functionTimeoutMs?: number;
-  /** API Gateway's integration timeout (29 s); shorter in tests of it. */
+  /** API Gateway's integration timeout (REST 29 s, HTTP 30 s); shorter in tests of it. */
   integrationTimeoutMs?: number;
+  /** Which API Gateway the local gateway behaves as: `rest` (the default deployment) or `http`. */
+  apiType?: ApiType;
   verifySignatures?: boolean;
   /** Where the events of the change stream go: a JSON-lines file, `-` for stdout; none when absent. */
   eventsOutput?: string;
@@ -154,6 +157,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     ...(options.functionTimeoutMs ? { functionTimeoutMs: options.functionTimeoutMs } : {}),
     ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
     ...(options.verifySignatures === false ? { verifySignatures: false } : {}),
+    ...(options.apiType ? { apiType: options.apiType } : {}),
   };
   let server: Server;
   let url: string;

@@ -1,19 +1,8 @@
-import { CfnOutput, Duration, RemovalPolicy, Size, Stack, Token, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
-import {
-  AccessLogField,
-  AccessLogFormat,
-  AuthorizationType,
-  EndpointType,
-  LambdaIntegration,
-  LogGroupLogDestination,
-  MethodLoggingLevel,
-  RestApi,
-} from 'aws-cdk-lib/aws-apigateway';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { CfnSamplingRule } from 'aws-cdk-lib/aws-xray';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/observability.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -21,6 +10,9 @@ import { ServiceFunction } from './constructs/service-function.ts';
 import { ViewEvents } from './constructs/view-events.ts';
 import { ViewPurge } from './constructs/view-purge.ts';
 import { STORE_ACTIONS } from '#store/permissions.ts';
+import type { ServiceEndpoint } from './endpoint.ts';
+import { addHttpEndpoint } from './http-endpoint.ts';
+import { addRestEndpoint } from './rest-endpoint.ts';
 import type { ServiceSettings } from './settings.ts';
 import { importTable } from './table-parameters.ts';
 
@@ -31,38 +23,13 @@ export interface ViewsApiStackProps extends StackProps {
 }
 
 /**
- * The stage's access log, one JSON object per request: who called what, and for a failure the
- * fields that tell an IAM 403, a throttled 429 and an integration 502/504 apart without another log.
- */
-export const ACCESS_LOG_FIELDS: Record<string, string> = {
-  requestId: AccessLogField.contextRequestId(),
-  extendedRequestId: AccessLogField.contextExtendedRequestId(),
-  ip: AccessLogField.contextIdentitySourceIp(),
-  caller: AccessLogField.contextIdentityCaller(),
-  user: AccessLogField.contextIdentityUser(),
-  requestTime: AccessLogField.contextRequestTime(),
-  httpMethod: AccessLogField.contextHttpMethod(),
-  resourcePath: AccessLogField.contextResourcePath(),
-  path: AccessLogField.contextPath(),
-  protocol: AccessLogField.contextProtocol(),
-  status: AccessLogField.contextStatus(),
-  responseLength: AccessLogField.contextResponseLength(),
-  responseLatency: AccessLogField.contextResponseLatency(),
-  errorMessage: AccessLogField.contextErrorMessage(),
-  errorResponseType: AccessLogField.contextErrorResponseType(),
-  integrationStatus: '$context.integration.status',
-  integrationErrorMessage: AccessLogField.contextIntegrationErrorMessage(),
-  integrationLatency: '$context.integration.latency',
-  xrayTraceId: AccessLogField.contextXrayTraceId(),
-};
-
-/**
- * The stateless half: REST API (AWS_IAM on every method, one `{proxy+}` Lambda proxy route that
- * hands the handler the decoded path), the Lambda, the NextToken secret, the event publisher,
- * alarms and a dashboard. The table comes from the data stack's SSM parameters, not an import.
+ * The stateless half: the API Gateway in front (a REST API, or an HTTP API with `apiType: http`;
+ * IAM on every route, the Lambda proxy that hands the handler the decoded path), the Lambda, the
+ * NextToken secret, the event publisher, alarms and a dashboard. The table comes from the data
+ * stack's SSM parameters, not an import.
  */
 export class ViewsApiStack extends Stack {
-  readonly api: RestApi;
+  readonly endpoint: ServiceEndpoint;
   readonly handler: ServiceFunction;
   readonly events: ViewEvents;
   readonly purge: ViewPurge;
@@ -94,8 +61,11 @@ export class ViewsApiStack extends Stack {
       entry: 'lambda/handler.ts',
       description: 'Connect Views API: the Middy handler behind API Gateway',
       logRetention,
-      // API Gateway gives up after 29 s; the handler stops long work (purges) before this.
+      // API Gateway gives up after 29 s (an HTTP API after 30 s); the handler stops long work (purges) before this.
       timeout: Duration.seconds(28),
+      // An HTTP API traces nothing, and Lambda's own sampling of untraced requests cannot be set
+      // (it would trace nearly every request at low volume): that flavour is not traced at all.
+      ...(settings.apiType === 'http' ? { tracing: Tracing.DISABLED } : {}),
       environment: {
         TABLE_NAME: table.tableName,
         // The secret's name only: the function reads the key at run time (never an env value).
@@ -105,6 +75,8 @@ export class ViewsApiStack extends Stack {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         // Without the dashboard nothing reads the custom metrics: not emitted, not billed.
         ...(settings.dashboard ? {} : { POWERTOOLS_METRICS_DISABLED: 'true' }),
+        // Untraced, the handler leaves the X-Ray SDK unloaded.
+        ...(settings.apiType === 'http' ? { POWERTOOLS_TRACE_ENABLED: 'false' } : {}),
       },
     });
     // Exactly the DynamoDB actions the store performs, on this table only.
@@ -118,85 +90,9 @@ export class ViewsApiStack extends Stack {
     this.events = new ViewEvents(this, 'Events', { table, logRetention, ...(settings.eventBus ? { eventBus: settings.eventBus } : {}) });
     this.purge = new ViewPurge(this, 'Purge', { table, logRetention });
 
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
-    this.api = new RestApi(this, 'Api', {
-      restApiName: `${this.stackName}-views`,
-      description: 'Amazon Connect Views API (restJson1, SigV4 for execute-api)',
-      endpointTypes: [EndpointType.REGIONAL],
-      // A DescribeView can carry ~400 kB of template; the SDKs accept gzip.
-      minCompressionSize: Size.kibibytes(1),
-      cloudWatchRole: settings.apiGatewayCloudWatchRole,
-      // The role is account-wide: every REST API of the account and region logs through it, so
-      // deleting this stack must not take it away from them.
-      ...(settings.apiGatewayCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
-      // Every method, the root's included, is the Lambda proxy behind SigV4.
-      defaultIntegration: new LambdaIntegration(this.handler.function, { proxy: true, timeout: Duration.seconds(29) }),
-      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
-      deployOptions: {
-        stageName: settings.stageName,
-        throttlingRateLimit: settings.throttleRateLimit,
-        throttlingBurstLimit: settings.throttleBurstLimit,
-        accessLogDestination: new LogGroupLogDestination(accessLogs),
-        accessLogFormat: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
-        loggingLevel: MethodLoggingLevel.ERROR,
-        // Request and response bodies hold view names and templates: never log them.
-        dataTraceEnabled: false,
-        // Detailed (per-method) metrics are billed as custom metrics and nothing reads them: the
-        // alarms and the dashboard use the free stage-level metrics.
-        metricsEnabled: false,
-        tracingEnabled: true,
-      },
-    });
-    this.api.root.addProxy({ anyMethod: true });
+    this.endpoint = (settings.apiType === 'http' ? addHttpEndpoint : addRestEndpoint)(this, { handler: this.handler.function, settings });
 
-    // API Gateway creates this group on the first error it logs, with no retention, outside the
-    // stack; created here first, it keeps the configured retention and goes with the stack.
-    const executionLogs = new LogGroup(this, 'ExecutionLogs', {
-      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${settings.stageName}`,
-      retention: logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.api.deploymentStage.node.addDependency(executionLogs);
-
-    // API Gateway decides which requests are traced (Lambda follows its decision): a fixed share,
-    // with no per-second reservoir, so tracing costs a constant fraction of the request cost.
-    new CfnSamplingRule(this, 'TraceSampling', {
-      samplingRule: {
-        ruleName: `${this.stackName}`.slice(0, 32),
-        priority: 100,
-        fixedRate: settings.traceSampleRate,
-        reservoirSize: 0,
-        serviceName: `${this.api.restApiName}/${settings.stageName}`,
-        serviceType: 'AWS::ApiGateway::Stage',
-        host: '*',
-        httpMethod: '*',
-        urlPath: '*',
-        resourceArn: '*',
-        version: 1,
-      },
-    });
-    Validations.of(this.api).acknowledge({
-      id: 'AwsSolutions-APIG2',
-      reason:
-        'One {proxy+} method serves every operation; the handler validates each request against the official API model and answers InvalidParameterException/InvalidRequestException as Amazon Connect does.',
-    });
-    Validations.of(this.api).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason:
-        'Every method requires SigV4 (AWS_IAM) and the stage is throttled; a WAF web ACL can be associated with the stage where an account policy requires one (docs/deploy.md).',
-    });
-    Validations.of(this.api).acknowledge({
-      id: 'AwsSolutions-COG4',
-      reason: 'Callers authenticate with IAM (SigV4 for execute-api), as for the Amazon Connect API itself; Cognito does not apply.',
-    });
-    if (settings.apiGatewayCloudWatchRole) {
-      Validations.of(this.api).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        reason: 'The account-level API Gateway logging role uses the AWS managed policy made for exactly this purpose.',
-      });
-    }
-
-    this.instanceAccessPolicy = this.#instanceAccessPolicy(settings.exampleInstanceId, settings.stageName);
+    this.instanceAccessPolicy = this.#instanceAccessPolicy(settings.exampleInstanceId);
     // SearchViews names its instance in the body, which IAM cannot see: a path-based grant can
     // only allow it for every instance, so it gets a policy of its own.
     this.searchAllInstancesPolicy = new ManagedPolicy(this, 'SearchAllInstancesPolicy', {
@@ -204,14 +100,13 @@ export class ViewsApiStack extends Stack {
       statements: [
         new PolicyStatement({
           actions: ['execute-api:Invoke'],
-          resources: [this.api.arnForExecuteApi('POST', '/search-views', settings.stageName)],
+          resources: [this.endpoint.arnForExecuteApi('POST', '/search-views')],
         }),
       ],
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      api: this.api,
-      stageName: settings.stageName,
+      endpoint: this.endpoint.metrics,
       function: this.handler.function,
       functionLogGroup: this.handler.logGroup,
       table,
@@ -227,7 +122,7 @@ export class ViewsApiStack extends Stack {
       description: 'A deleted view could not be purged after 100 attempts: its items remain (invisible to the API, but stored and billed).',
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Endpoint for the SDKs (sign for execute-api)' });
+    new CfnOutput(this, 'ApiUrl', { value: this.endpoint.url, description: 'Endpoint for the SDKs (sign for execute-api)' });
     new CfnOutput(this, 'InstanceAccessPolicyArn', {
       value: this.instanceAccessPolicy.managedPolicyArn,
       description: `Grants execute-api:Invoke on instance ${settings.exampleInstanceId} only (not SearchViews: see SearchAllInstancesPolicyArn)`,
@@ -254,7 +149,7 @@ export class ViewsApiStack extends Stack {
    * instance ARN) and the tag paths of its views' ARNs. SearchViews (POST /search-views) is left
    * out on purpose: its instance is in the body, so a grant on its path covers every instance.
    */
-  #instanceAccessPolicy(instanceId: string, stageName: string): ManagedPolicy {
+  #instanceAccessPolicy(instanceId: string): ManagedPolicy {
     const pathsIn = (partition: string, region: string, account: string) => {
       const instanceArn = `arn:${partition}:connect:${region}:${account}:instance/${instanceId}`;
       return [
@@ -270,7 +165,7 @@ export class ViewsApiStack extends Stack {
       statements: [
         new PolicyStatement({
           actions: ['execute-api:Invoke'],
-          resources: pathsIn(this.partition, this.region, this.account).map((path) => this.api.arnForExecuteApi('*', path, stageName)),
+          resources: pathsIn(this.partition, this.region, this.account).map((path) => this.endpoint.arnForExecuteApi('*', path)),
         }),
       ],
     });
@@ -279,10 +174,10 @@ export class ViewsApiStack extends Stack {
     const partition = rendered(this.partition, '<AWS::Partition>');
     const region = rendered(this.region, '<AWS::Region>');
     const account = rendered(this.account, '<AWS::AccountId>');
-    const apiId = `<${this.getLogicalId(this.api.node.defaultChild as CfnElement)}>`;
+    const apiId = `<${this.getLogicalId(this.endpoint.apiResource.node.defaultChild as CfnElement)}>`;
     for (const path of pathsIn(partition, region, account)) {
       Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:${partition}:execute-api:${region}:${account}:${apiId}/${stageName}/*${path}]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${partition}:execute-api:${region}:${account}:${apiId}/${this.endpoint.stageName}/*${path}]`,
         reason:
           'The wildcards are the point: any method on the paths of one instance (its views, versions and tags), on this API and stage only.',
       });

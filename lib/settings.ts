@@ -1,11 +1,17 @@
 import type { Node } from 'constructs';
+import { API_TYPES, type ApiType } from '../emulator/gateway/api-types.ts';
 
 /**
  * Deployment settings, read from CDK context (`cdk.json` or `-c name=value`), with defaults that
  * make a plain `npx cdk deploy` a production-grade deployment.
  */
 export interface ServiceSettings {
-  /** API Gateway stage name, also the base path of the endpoint. */
+  /**
+   * The API Gateway in front: a REST API (the default: WAF, compression, X-Ray, execution logs) or
+   * an HTTP API ($1.00 a million requests instead of $3.50; see docs/deploy.md for what it lacks).
+   */
+  apiType: ApiType;
+  /** REST API stage name, also the base path of the endpoint (an HTTP API serves its `$default` stage at the root). */
   stageName: string;
   /** Steady-state requests per second the stage admits, and the burst above it. */
   throttleRateLimit: number;
@@ -40,6 +46,7 @@ export interface ServiceSettings {
 }
 
 export const DEFAULT_SETTINGS: ServiceSettings = {
+  apiType: 'rest',
   stageName: 'prod',
   throttleRateLimit: 100,
   throttleBurstLimit: 200,
@@ -87,10 +94,18 @@ export function readSettings(node: Node): ServiceSettings {
   if (!alarmEmail && !alarmTopicArn && !allowNoAlarmDestination) throw new SettingsError(NO_ALARM_DESTINATION_MESSAGE);
   if (alarmTopicArn && !SNS_TOPIC_ARN.test(alarmTopicArn))
     throw new SettingsError(`alarmTopicArn is not an SNS topic ARN: ${alarmTopicArn}`);
+  const apiType = get<string>('apiType', DEFAULT_SETTINGS.apiType);
+  if (!API_TYPES.includes(apiType as ApiType))
+    throw new SettingsError(`apiType must be ${API_TYPES.join(' or ')}, not ${JSON.stringify(apiType)}`);
+  // An HTTP API serves from its $default stage (no stage in the path): a stage name asked for would
+  // silently not be the endpoint's.
+  if (apiType === 'http' && get<string | undefined>('stageName', undefined) !== undefined)
+    throw new SettingsError('stageName applies to apiType=rest only: the HTTP API serves its $default stage at the root of its URL');
   const traceSampleRate = get('traceSampleRate', DEFAULT_SETTINGS.traceSampleRate);
   if (!(traceSampleRate >= 0 && traceSampleRate <= 1))
     throw new SettingsError(`traceSampleRate must be between 0 and 1, not ${traceSampleRate}`);
   return {
+    apiType: apiType as ApiType,
     stageName: get('stageName', DEFAULT_SETTINGS.stageName),
     throttleRateLimit: get('throttleRateLimit', DEFAULT_SETTINGS.throttleRateLimit),
     throttleBurstLimit: get('throttleBurstLimit', DEFAULT_SETTINGS.throttleBurstLimit),

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { API_TYPE_BEHAVIOURS, type ApiType, type ApiTypeBehaviour, type GatewayAnswer, type GatewayFailure } from './api-types.ts';
 import { createManagedServer, setRequestHandler } from './http-server.ts';
 import { parseQuery, verifySigV4, type SigV4Config } from './sigv4.ts';
 
 /**
- * A stand-in for API Gateway (REST API, AWS_IAM on every method, one `{proxy+}` Lambda proxy
- * integration): it verifies SigV4, decodes the path once, builds the v1 proxy event and calls the
- * very handler that runs in Lambda.
+ * A stand-in for API Gateway in front of the service: a REST API (AWS_IAM on every method, one
+ * `{proxy+}` Lambda proxy integration) or an HTTP API (AWS_IAM on every route, the Lambda proxy with
+ * payload format 1.0, the `$default` stage). It verifies SigV4, decodes the path once, builds the
+ * proxy event and calls the very handler that runs in Lambda; api-types.ts has where the two differ.
  */
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -21,6 +23,8 @@ export interface GatewayOptions {
   integrationTimeoutMs?: number;
   /** Defaults to true; false only for benchmarks that measure the handler without the gateway. */
   verifySignatures?: boolean;
+  /** Which API Gateway to behave as (default `rest`). */
+  apiType?: ApiType;
 }
 
 /** API Gateway refuses bodies above 10 MB; Lambda refuses invocations above 6 MB. */
@@ -32,14 +36,14 @@ export const LAMBDA_MAX_PAYLOAD = 6 * 1024 * 1024;
  */
 export const LAMBDA_MAX_RESPONSE = 6_291_556;
 /** API Gateway's maximum integration timeout for REST APIs. */
-export const API_GATEWAY_INTEGRATION_TIMEOUT_MS = 29_000;
+export const API_GATEWAY_INTEGRATION_TIMEOUT_MS = API_TYPE_BEHAVIOURS.rest.integrationTimeoutMs;
 
-function gatewayError(response: ServerResponse, status: number, errorType: string, message: string, close = false): void {
-  const body = JSON.stringify({ message });
-  response.writeHead(status, {
+function gatewayError(response: ServerResponse, behaviour: ApiTypeBehaviour, answer: GatewayAnswer, close = false): void {
+  const body = JSON.stringify({ message: answer.message });
+  response.writeHead(answer.status, {
     'content-type': 'application/json',
-    'x-amzn-ErrorType': errorType,
-    'x-amzn-RequestId': randomUUID(),
+    ...(answer.errorType ? { 'x-amzn-ErrorType': answer.errorType } : {}),
+    [behaviour.requestIdHeader]: randomUUID(),
     'content-length': Buffer.byteLength(body),
     // The rest of an oversized body is never read, so the connection cannot carry another request.
     ...(close ? { connection: 'close' } : {}),
@@ -162,6 +166,39 @@ function toEvent(
   };
 }
 
+/** Bodies an HTTP API hands the function as text; it base64-encodes any other (an assumption: see api-types.ts). */
+const TEXT_CONTENT = /^(text\/|application\/([\w.+-]*\+)?(json|xml)\b)/i;
+
+/**
+ * The REST API's proxy event as an HTTP API sends it with payload format 1.0 from its `$default`
+ * stage and `$default` route: `version` 1.0, the path as resource, no path parameters, the last of
+ * repeated headers, a body base64-encoded unless its content type is text.
+ */
+function asHttpApiEvent(event: APIGatewayProxyEvent, rawHeaders: Map<string, string[]>, body: Buffer): APIGatewayProxyEvent {
+  const headers = Object.fromEntries([...rawHeaders].map(([name, values]) => [name, values.at(-1)!]));
+  const text = body.length === 0 || TEXT_CONTENT.test(headers['content-type'] ?? '');
+  const host = headers['host'] ?? 'localhost';
+  return {
+    ...event,
+    version: '1.0',
+    resource: event.path,
+    pathParameters: null,
+    headers,
+    multiValueHeaders: Object.fromEntries(rawHeaders),
+    body: body.length === 0 ? null : body.toString(text ? 'utf8' : 'base64'),
+    isBase64Encoded: !text,
+    requestContext: {
+      ...event.requestContext,
+      domainName: host,
+      domainPrefix: host.split('.')[0]!,
+      extendedRequestId: event.requestContext.requestId,
+      stage: '$default',
+      resourceId: null as unknown as string,
+      resourcePath: event.path,
+    },
+  } as APIGatewayProxyEvent;
+}
+
 function lambdaContext(accountId: string, region: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
   const fail = () => {
@@ -185,13 +222,17 @@ function lambdaContext(accountId: string, region: string, timeoutMs: number): Co
 
 /** The request listener of the gateway: what API Gateway does between a client and the Lambda function. */
 export function gatewayListener(options: GatewayOptions): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  const apiType = options.apiType ?? 'rest';
+  const behaviour = API_TYPE_BEHAVIOURS[apiType];
   const functionTimeoutMs = options.functionTimeoutMs ?? 28_000;
-  const integrationTimeoutMs = options.integrationTimeoutMs ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS;
+  const integrationTimeoutMs = options.integrationTimeoutMs ?? behaviour.integrationTimeoutMs;
+  const fail = (response: ServerResponse, failure: GatewayFailure, close = false) =>
+    gatewayError(response, behaviour, behaviour.answers[failure], close);
 
   return async (request, response) => {
     try {
       const body = await readBody(request);
-      if (!body) return gatewayError(response, 413, 'RequestEntityTooLargeException', 'Request Too Long', true);
+      if (!body) return fail(response, 'requestTooLarge', true);
 
       const url = request.url ?? '/';
       const queryAt = url.indexOf('?');
@@ -205,22 +246,28 @@ export function gatewayListener(options: GatewayOptions): (request: IncomingMess
           { method: request.method ?? 'GET', rawPath, rawQuery, headers: Object.fromEntries(rawHeaders), body },
           options.auth,
         );
-        if (!verdict.ok) return gatewayError(response, 403, verdict.errorType, verdict.message);
+        if (!verdict.ok) {
+          if (verdict.errorType === 'MissingAuthenticationTokenException') return fail(response, 'missingToken');
+          return gatewayError(response, behaviour, behaviour.denied(verdict.errorType, verdict.message));
+        }
         accessKeyId = verdict.accessKeyId;
       }
 
       let path: string;
       try {
-        // API Gateway decodes the path once (`%2F` becomes `/`) before the Lambda sees it.
+        // API Gateway decodes the path once (`%2F` becomes `/`) before the Lambda sees it. An HTTP
+        // API is reported to cut it at a decoded `?` as well: what follows never reaches the function.
         path = decodeURIComponent(rawPath);
+        if (apiType === 'http' && path.includes('?')) path = path.slice(0, path.indexOf('?'));
         parseQuery(rawQuery);
       } catch {
-        return gatewayError(response, 400, 'BadRequestException', 'Invalid percent-encoding in the request URI.');
+        return fail(response, 'badEncoding');
       }
-      const event = toEvent(request, rawHeaders, path, rawQuery, body, accessKeyId, options.accountId);
+      const restEvent = toEvent(request, rawHeaders, path, rawQuery, body, accessKeyId, options.accountId);
+      const event = apiType === 'http' ? asHttpApiEvent(restEvent, rawHeaders, body) : restEvent;
       // Only a large body can take the event past Lambda's limit; sizing the event costs a stringify.
       if (body.length > LAMBDA_MAX_PAYLOAD / 2 && Buffer.byteLength(JSON.stringify(event)) > LAMBDA_MAX_PAYLOAD) {
-        return gatewayError(response, 413, 'RequestEntityTooLargeException', 'Request Entity Too Large');
+        return fail(response, 'invocationTooLarge');
       }
 
       let result: APIGatewayProxyResult | typeof TIMED_OUT;
@@ -232,27 +279,28 @@ export function gatewayListener(options: GatewayOptions): (request: IncomingMess
       } catch (error) {
         // What API Gateway answers when the function itself fails.
         console.error('local gateway: the handler threw', error);
-        return gatewayError(response, 502, 'InternalServerErrorException', 'Internal server error');
+        return fail(response, 'functionFailed');
       }
-      if (result === TIMED_OUT) return gatewayError(response, 504, 'InternalServerErrorException', 'Endpoint request timed out');
+      if (result === TIMED_OUT) return fail(response, 'timedOut');
       const size = serializedSize(result);
       if (size > LAMBDA_MAX_RESPONSE) {
         // Lambda refuses the response (after the function ran, and after any write it made committed)
-        // and API Gateway turns that into a plain 502.
+        // and API Gateway turns that into a plain 5xx.
         console.error(
-          `local gateway: the function's response is ${size} bytes, over Lambda's ${LAMBDA_MAX_RESPONSE}; answering 502 as API Gateway does`,
+          `local gateway: the function's response is ${size} bytes, over Lambda's ${LAMBDA_MAX_RESPONSE}; answering ${behaviour.answers.responseTooLarge.status} as API Gateway does`,
         );
-        return gatewayError(response, 502, 'InternalServerErrorException', 'Internal server error');
+        return fail(response, 'responseTooLarge');
       }
       const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');
       const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
       for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
+      if (apiType === 'http') headers[behaviour.requestIdHeader] = restEvent.requestContext.requestId;
       headers['content-length'] = String(payload.length);
       response.writeHead(result.statusCode, headers);
       response.end(payload);
     } catch (error) {
       console.error('local gateway: request failed', error);
-      if (!response.headersSent) gatewayError(response, 500, 'InternalServerErrorException', 'Internal server error');
+      if (!response.headersSent) fail(response, 'internal');
       else response.destroy();
     }
   };

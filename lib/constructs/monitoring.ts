@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
   ComparisonOperator,
@@ -20,11 +19,12 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { BUSINESS_METRICS, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/observability.ts';
+import type { EndpointMetrics } from '../endpoint.ts';
 import type { ViewEvents } from './view-events.ts';
 
 export interface MonitoringProps {
-  api: RestApi;
-  stageName: string;
+  /** The API Gateway stage's request metrics, REST or HTTP API. */
+  endpoint: EndpointMetrics;
   function: IFunction;
   functionLogGroup: ILogGroup;
   table: ITable;
@@ -81,13 +81,13 @@ export class Monitoring extends Construct {
     const alarm = (name: string, metric: IMetric, threshold: number, description: string, periods = 1) =>
       this.addAlarm(name, { metric, threshold, description, periods });
 
-    const stage = { dimensionsMap: { ApiName: props.api.restApiName, Stage: props.stageName } };
+    const api = props.endpoint;
     const serverErrorRate = new MathExpression({
       label: '5XX rate (%)',
       expression: '100 * errors / MAX([requests, 1])',
       usingMetrics: {
-        errors: props.api.metricServerError({ ...stage, statistic: 'Sum', period: fiveMinutes }),
-        requests: props.api.metricCount({ ...stage, statistic: 'Sum', period: fiveMinutes }),
+        errors: api.serverErrors({ statistic: 'Sum', period: fiveMinutes }),
+        requests: api.requests({ statistic: 'Sum', period: fiveMinutes }),
       },
       period: fiveMinutes,
     });
@@ -163,16 +163,12 @@ export class Monitoring extends Construct {
           new GraphWidget({
             title: 'API requests and errors',
             width: 8,
-            left: [
-              props.api.metricCount({ ...stage, statistic: 'Sum' }),
-              props.api.metricClientError({ ...stage, statistic: 'Sum' }),
-              props.api.metricServerError({ ...stage, statistic: 'Sum' }),
-            ],
+            left: [api.requests({ statistic: 'Sum' }), api.clientErrors({ statistic: 'Sum' }), api.serverErrors({ statistic: 'Sum' })],
           }),
           new GraphWidget({
             title: 'API latency (ms)',
             width: 8,
-            left: [props.api.metricLatency({ ...stage, statistic: 'p50' }), props.api.metricLatency({ ...stage, statistic: 'p99' })],
+            left: [api.latency({ statistic: 'p50' }), api.latency({ statistic: 'p99' })],
           }),
           new GraphWidget({
             title: 'Lambda',

@@ -1,4 +1,5 @@
-import { ACCESS_LOG_FIELDS } from '../../lib/api-stack.ts';
+import type { ApiType } from '../../emulator/gateway/api-types.ts';
+import { HTTP_ACCESS_LOG_FIELDS, REST_ACCESS_LOG_FIELDS } from '../../lib/access-logs.ts';
 import { LARGE_INSTANCE_VIEWS, LARGE_SEARCH_CASE, type CapacityMeasurement, type OperationMeasure } from './capacity.ts';
 import { table } from './stats.ts';
 
@@ -50,6 +51,7 @@ export const WORKLOAD_MIX: [string, number][] = [
 ];
 
 export interface TemplateFacts {
+  apiType: ApiType;
   alarms: { id: string; metrics: number }[];
   dashboards: number;
   secrets: number;
@@ -71,15 +73,17 @@ export function templateFacts(
       ? 1
       : (alarm.Properties!['Metrics'] as { MetricStat?: unknown }[]).filter((m) => m.MetricStat).length,
   }));
-  const memoryOf = (prefix: string) =>
-    of('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))?.[1].Properties?.['MemorySize'] as number;
+  const functionOf = (prefix: string) => of('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))?.[1].Properties;
+  const memoryOf = (prefix: string) => functionOf(prefix)?.['MemorySize'] as number;
+  const traced = functionOf('ServiceHandler')?.['TracingConfig']?.['Mode'] === 'Active';
   return {
+    apiType: of('AWS::ApiGatewayV2::Api').length > 0 ? 'http' : 'rest',
     alarms,
     dashboards: of('AWS::CloudWatch::Dashboard').length,
     secrets: of('AWS::SecretsManager::Secret').length,
     apiMemoryMb: memoryOf('ServiceHandler'),
     publisherMemoryMb: memoryOf('EventsPublisherHandler'),
-    traceSampleRate: of('AWS::XRay::SamplingRule')[0]?.[1].Properties?.['SamplingRule']['FixedRate'] ?? 0.05,
+    traceSampleRate: traced ? (of('AWS::XRay::SamplingRule')[0]?.[1].Properties?.['SamplingRule']['FixedRate'] ?? 0.05) : 0,
     customMetrics: [...customMetrics],
   };
 }
@@ -97,7 +101,7 @@ const POWERTOOLS_LAMBDA_FIELDS =
   ',"cold_start":false,"function_arn":"arn:aws:lambda:us-east-1:123456789012:function:ConnectViewsApi-ServiceHandler5690CF9B-AbCdEfGhIjKl","function_memory_size":"1024","function_name":"ConnectViewsApi-ServiceHandler5690CF9B-AbCdEfGhIjKl","function_request_id":"8f5ec4c4-3c1a-4a3e-9c3c-2d3b4f6a7b8c","xray_trace_id":"1-5759e988-bd862e3fe1be46a994272793"';
 
 /** The access log line of a request: the stage's format with representative values. */
-export function accessLogBytes(operation: OperationMeasure): number {
+export function accessLogBytes(operation: OperationMeasure, apiType: ApiType): number {
   const sample: Record<string, string> = {
     '$context.requestId': '8f5ec4c4-3c1a-4a3e-9c3c-2d3b4f6a7b8c',
     '$context.extendedRequestId': 'AbCdEfGhIjKlMnO=',
@@ -107,7 +111,10 @@ export function accessLogBytes(operation: OperationMeasure): number {
     '$context.requestTime': '29/Nov/2026:10:15:00 +0000',
     '$context.httpMethod': 'POST',
     '$context.resourcePath': '/{proxy+}',
-    '$context.path': `/prod${'x'.repeat(operation.pathBytes)}`,
+    // The REST API's path carries the stage; the HTTP API's $default stage is the root.
+    '$context.path': `${apiType === 'rest' ? '/prod' : ''}${'x'.repeat(operation.pathBytes)}`,
+    '$context.routeKey': '$default',
+    '$context.integration.integrationStatus': '200',
     '$context.protocol': 'HTTP/1.1',
     '$context.status': '200',
     '$context.responseLength': String(operation.responseBytes),
@@ -119,7 +126,8 @@ export function accessLogBytes(operation: OperationMeasure): number {
     '$context.integration.latency': '21',
     '$context.xrayTraceId': '-',
   };
-  const rendered = Object.fromEntries(Object.entries(ACCESS_LOG_FIELDS).map(([key, variable]) => [key, sample[variable] ?? '-']));
+  const fields = apiType === 'rest' ? REST_ACCESS_LOG_FIELDS : HTTP_ACCESS_LOG_FIELDS;
+  const rendered = Object.fromEntries(Object.entries(fields).map(([key, variable]) => [key, sample[variable] ?? '-']));
   return Buffer.byteLength(`${JSON.stringify(rendered)}\n`);
 }
 
@@ -133,7 +141,7 @@ interface PerRequest {
   events: number;
 }
 
-function weightedPerRequest(measurement: CapacityMeasurement): PerRequest {
+function weightedPerRequest(measurement: CapacityMeasurement, apiType: ApiType): PerRequest {
   const byName = new Map(measurement.operations.map((o) => [o.name, o]));
   const total = WORKLOAD_MIX.reduce((sum, [, share]) => sum + share, 0);
   const average = (pick: (o: OperationMeasure) => number) =>
@@ -147,7 +155,7 @@ function weightedPerRequest(measurement: CapacityMeasurement): PerRequest {
     readUnits: average((o) => o.readUnits),
     writeUnits: average((o) => o.writeUnits),
     functionLogBytes: average((o) => o.logBytes) + platform,
-    accessLogBytes: average((o) => accessLogBytes(o)),
+    accessLogBytes: average((o) => accessLogBytes(o, apiType)),
     responseBytes: average((o) => o.responseBytes),
     handlerMs: average((o) => o.handlerMs),
     events: average((o) => o.events),
@@ -158,7 +166,8 @@ type Line = { item: string; monthly: (requests: number) => number; basis: string
 
 export function costModel(measurement: CapacityMeasurement, facts: TemplateFacts) {
   const p = PRICES;
-  const per = weightedPerRequest(measurement);
+  const per = weightedPerRequest(measurement, facts.apiType);
+  const apiPerMillion = facts.apiType === 'rest' ? p.restApiPerMillion : p.httpApiPerMillion;
   const alarmMetrics = facts.alarms.reduce((sum, a) => sum + a.metrics, 0);
   const million = 1_000_000;
   // Billed duration: the handler's time measured locally plus ~2 ms of runtime, rounded up to 1 ms.
@@ -173,9 +182,12 @@ export function costModel(measurement: CapacityMeasurement, facts: TemplateFacts
   const gb = (bytes: number) => bytes / 1024 ** 3;
   const lines: Line[] = [
     {
-      item: 'API Gateway (REST)',
-      monthly: (r) => (r / million) * p.restApiPerMillion,
-      basis: `$${p.restApiPerMillion} per million requests`,
+      item: 'API Gateway',
+      monthly: (r) => (r / million) * apiPerMillion,
+      basis:
+        facts.apiType === 'rest'
+          ? `$${p.restApiPerMillion} per million requests`
+          : `$${p.httpApiPerMillion} per million requests (each 512 KB of a request counts as one: the mix's are all smaller)`,
     },
     {
       item: 'Lambda, API function',
@@ -196,7 +208,10 @@ export function costModel(measurement: CapacityMeasurement, facts: TemplateFacts
     {
       item: 'X-Ray',
       monthly: (r) => ((r * facts.traceSampleRate) / million) * p.xrayPerMillionTraces,
-      basis: `${(facts.traceSampleRate * 100).toFixed(0)}% of requests traced (sampling rule), $${p.xrayPerMillionTraces} per million traces`,
+      basis:
+        facts.traceSampleRate > 0
+          ? `${(facts.traceSampleRate * 100).toFixed(0)}% of requests traced (sampling rule), $${p.xrayPerMillionTraces} per million traces`
+          : 'not traced (an HTTP API has no X-Ray)',
     },
     {
       item: 'Custom metrics',
@@ -255,71 +270,100 @@ export function costModel(measurement: CapacityMeasurement, facts: TemplateFacts
 
 const usd = (value: number) => (value === 0 ? '–' : value < 0.005 ? '< $0.01' : `$${value.toFixed(2)}`);
 
-export function costDocument(measurement: CapacityMeasurement, facts: TemplateFacts, measuredOn: string): string {
-  const model = costModel(measurement, facts);
-  const [zero, oneMillion, hundredMillions] = model.volumes.map(model.totalAt) as [number, number, number];
-  const restShare = (r: number) => ((r / 1_000_000) * PRICES.restApiPerMillion) / model.totalAt(r);
-  const httpSaving = (r: number) => (r / 1_000_000) * (PRICES.restApiPerMillion - PRICES.httpApiPerMillion);
-  const rows = [...model.fixed, ...model.lines].map((line) => [line.item, ...model.volumes.map((v) => usd(line.monthly(v))), line.basis]);
-  const goal = (met: boolean) => (met ? 'met' : '**not met**');
-  // \`-c dashboard=false\` drops the dashboard and the custom metrics only it shows.
+type CostModel = ReturnType<typeof costModel>;
+
+/** What `-c dashboard=false` takes off: the dashboard and the custom metrics only it shows. */
+function withoutDashboardAt(model: CostModel, requests: number): number {
   const dashboardLines = [...model.fixed, ...model.lines].filter((line) => line.item === 'Dashboard' || line.item === 'Custom metrics');
-  const withoutDashboardAt = (r: number) => model.totalAt(r) - dashboardLines.reduce((sum, line) => sum + line.monthly(r), 0);
-  const leanMillion = withoutDashboardAt(1_000_000);
+  return model.totalAt(requests) - dashboardLines.reduce((sum, line) => sum + line.monthly(requests), 0);
+}
+
+/** The same measured inputs, priced behind each API flavour: the REST API (default) and the HTTP API. */
+export function costDocument(measurement: CapacityMeasurement, facts: Record<ApiType, TemplateFacts>, measuredOn: string): string {
+  const rest = costModel(measurement, facts.rest);
+  const http = costModel(measurement, facts.http);
+  const volumes = rest.volumes;
+  const both = (value: (model: CostModel, requests: number) => number) => [
+    ...volumes.map((v) => usd(value(rest, v))),
+    ...volumes.map((v) => usd(value(http, v))),
+  ];
+  const afterFreeTiers = (model: CostModel, r: number) => Math.max(0, model.totalAt(r) - model.freeTiersAt(r));
+  const restLines = [...rest.fixed, ...rest.lines];
+  const httpLines = [...http.fixed, ...http.lines];
+  const rows = restLines.map((line, i) => {
+    const other = httpLines[i]!;
+    const basis = line.basis === other.basis ? line.basis : `REST: ${line.basis}. HTTP: ${other.basis}`;
+    return [line.item, ...volumes.map((v) => usd(line.monthly(v))), ...volumes.map((v) => usd(other.monthly(v))), basis];
+  });
+  const goal = (met: boolean) => (met ? 'met' : '**not met**');
+  const million = 1_000_000;
+  const goalAt = (model: CostModel, r: number, limit: number) =>
+    `${usd(model.totalAt(r))}, ${goal(model.totalAt(r) <= limit)}${model.totalAt(r) <= limit ? '' : ` (${usd(model.totalAt(r) - limit)} over)`}`;
+  const apiShare = (model: CostModel, r: number) => model.lines.find((line) => line.item === 'API Gateway')!.monthly(r) / model.totalAt(r);
+  const httpSaving = (r: number) => (r / million) * (PRICES.restApiPerMillion - PRICES.httpApiPerMillion);
   const largeSearch = measurement.operations.find((o) => o.name === LARGE_SEARCH_CASE);
   const smallSearch = measurement.operations.find((o) => o.name === 'SearchViews (name prefix)');
+  const columns = ['0', '1 million', '100 million'];
   return `# Cost
 
 Written by \`npm run bench\` on ${measuredOn} from measured figures (re-run it after changing the
-store or the stacks). Prices are us-east-1 list prices without free tiers; check your region's.
+store or the stacks; \`npm run bench -- --cost-only\` measures and writes this page alone). Prices are
+us-east-1 list prices without free tiers; check your region's. The same measured inputs are priced
+behind each API Gateway flavour the stacks deploy: the REST API (the default) and the HTTP API
+(\`-c apiType=http\`; what it does without is in [deploy.md](deploy.md#rest-api-or-http-api)).
 
 ## Monthly totals
 
-| Requests a month | 0 | 1 million | 100 million |
-|---|---|---|---|
-| **Total, list prices** | **${usd(zero)}** | **${usd(oneMillion)}** | **${usd(hundredMillions)}** |
-| per million requests | | ${usd(oneMillion - zero)} | ${usd((hundredMillions - zero) / 100)} |
-| Total with the always-free tiers of an otherwise empty account | ${model.volumes.map((v) => usd(Math.max(0, model.totalAt(v) - model.freeTiersAt(v)))).join(' | ')} |
-| Total, list prices, deployed with \`-c dashboard=false\` | ${model.volumes.map((v) => usd(withoutDashboardAt(v))).join(' | ')} |
+| Requests a month | REST API: ${columns.join(' | ')} | HTTP API: ${columns.join(' | ')} |
+|---|---|---|---|---|---|---|
+| **Total, list prices** | ${both((m, v) => m.totalAt(v))
+    .map((cell) => `**${cell}**`)
+    .join(' | ')} |
+| per million requests | | ${usd(rest.totalAt(million) - rest.totalAt(0))} | ${usd((rest.totalAt(100 * million) - rest.totalAt(0)) / 100)} | | ${usd(http.totalAt(million) - http.totalAt(0))} | ${usd((http.totalAt(100 * million) - http.totalAt(0)) / 100)} |
+| Total with the always-free tiers of an otherwise empty account | ${both(afterFreeTiers).join(' | ')} |
+| Total, list prices, deployed with \`-c dashboard=false\` | ${both(withoutDashboardAt).join(' | ')} |
 
-Goals, at list prices: at most $5 a month at zero traffic — ${goal(zero <= 5)}; at most $10 at 1 million
-requests — ${goal(oneMillion <= 10)}${oneMillion <= 10 ? '' : ` (${usd(oneMillion - 10)} over)`}. With the always-free tiers (3 dashboards, 10 alarm metrics and 10
-custom metrics, 5 GB of logs, 1 million Lambda requests and 400,000 GB-seconds, 100,000 traces, 100 GB
-of data transfer a month) the 1-million figure is ${usd(Math.max(0, oneMillion - model.freeTiersAt(1_000_000)))} — ${goal(oneMillion - model.freeTiersAt(1_000_000) <= 10)} — but they are the account's,
-shared with everything else in it. The dashboard alone is ${usd(facts.dashboards * PRICES.dashboardPerMonth)} of the fixed cost: an account that
-has its own dashboards can deploy with \`-c dashboard=false\` (no dashboard, and no custom metrics, which only
-it shows; every alarm stays), and the 1-million figure is then ${usd(leanMillion)} — ${goal(leanMillion <= 10)} at list prices.
+Goals, at list prices: at most $5 a month at zero traffic — REST API ${goalAt(rest, 0, 5)}; HTTP API ${goalAt(http, 0, 5)}.
+At most $10 at 1 million requests — REST API (the default) ${goalAt(rest, million, 10)}; HTTP API ${goalAt(http, million, 10)}.
+With \`-c dashboard=false\` (no dashboard, and no custom metrics, which only it shows; every alarm stays) the
+1-million figures are ${usd(withoutDashboardAt(rest, million))} (REST, ${goal(withoutDashboardAt(rest, million) <= 10)}) and ${usd(withoutDashboardAt(http, million))} (HTTP, ${goal(withoutDashboardAt(http, million) <= 10)}).
+With the always-free tiers (3 dashboards, 10 alarm metrics and 10 custom metrics, 5 GB of logs, 1 million
+Lambda requests and 400,000 GB-seconds, 100,000 traces, 100 GB of data transfer a month) they are
+${usd(afterFreeTiers(rest, million))} and ${usd(afterFreeTiers(http, million))}, but those tiers are the account's, shared with everything else in it.
+The dashboard alone is ${usd(facts.rest.dashboards * PRICES.dashboardPerMonth)} of the fixed cost.
 
-${table(['Item', '0', '1 million', '100 million', 'Basis'], rows)}
+${table(['Item', ...columns.map((c) => `REST ${c}`), ...columns.map((c) => `HTTP ${c}`), 'Basis'], rows)}
 
 Not in the table: DynamoDB storage and point-in-time recovery ($0.25 + $0.20 per GB-month of table
 data: 10,000 views with ten versions each of the measured content are well under 1 GB), the KMS
 requests of the AWS managed table key (DynamoDB caches data keys), SNS email notifications (the first
 1,000 a month are free), Logs Insights queries of the dashboard ($${PRICES.logsInsightsPerGbScanned} per GB scanned: a
 dashboard left auto-refreshing on a wall screen scans the 3-hour window every minute), and the CDK
-bootstrap bucket.
+bootstrap bucket. Data transfer is priced on the responses before compression for both flavours:
+the REST API gzips those of 1 KiB and more for callers that accept it, an HTTP API never does.
 
 ## What dominates, and the levers
 
-- **API Gateway is ${Math.round(restShare(1_000_000) * 100)}% of the bill at 1 million requests and ${Math.round(restShare(100_000_000) * 100)}% at 100 million.**
-  An HTTP API costs $${PRICES.httpApiPerMillion} per million instead of $${PRICES.restApiPerMillion} (${usd(httpSaving(1_000_000))} less at 1 million,
-  ${usd(httpSaving(100_000_000))} at 100 million) and supports IAM authorization, but loses what this stack uses the REST API
-  for: X-Ray tracing of the stage, response compression, execution logs, WAF association, per-method
-  throttling and resource policies; its payload (format 2.0) would also need a second event adapter.
-- **Logs** are the next item: ${Math.round(model.per.functionLogBytes + model.per.accessLogBytes)} bytes per request. \`POWERTOOLS_LOG_LEVEL=WARN\` drops the
+- **API Gateway is ${Math.round(apiShare(rest, million) * 100)}% of the REST flavour's bill at 1 million requests and ${Math.round(apiShare(rest, 100 * million) * 100)}% at 100 million.**
+  The HTTP API costs $${PRICES.httpApiPerMillion} per million instead of $${PRICES.restApiPerMillion} (${usd(httpSaving(million))} less at 1 million,
+  ${usd(httpSaving(100 * million))} at 100 million; ${Math.round(apiShare(http, million) * 100)}% and ${Math.round(apiShare(http, 100 * million) * 100)}% of its bill), with the same IAM authorization and the same
+  event for the handler, and no X-Ray tracing of its own (${usd(rest.lines.find((line) => line.item === 'X-Ray')!.monthly(100 * million))} less at 100 million). It does without
+  WAF, response compression, execution logs, resource policies, per-client throttling and usage plans,
+  and X-Ray: see [deploy.md](deploy.md#rest-api-or-http-api) to choose.
+- **Logs** are the next item: ${Math.round(rest.per.functionLogBytes + rest.per.accessLogBytes)} bytes per request behind the REST API, ${Math.round(http.per.functionLogBytes + http.per.accessLogBytes)} behind the HTTP API. \`POWERTOOLS_LOG_LEVEL=WARN\` drops the
   request line (${Math.round(measurement.operations[0]!.logBytes)} bytes) and with it the per-operation dashboard widgets; Lambda's JSON log format
   with a system log level of WARN drops START/END/REPORT (and the cold-start query); a shorter access
-  log format drops the error fields that make a 403 or 502 diagnosable.
-- **Metrics** are deliberately few: ${facts.customMetrics.length} custom series (${usd(facts.customMetrics.length * PRICES.customMetricPerMonth)} a month at most), no
+  log format drops the error fields that make a 403 or 5xx diagnosable.
+- **Metrics** are deliberately few: ${facts.rest.customMetrics.length} custom series (${usd(facts.rest.customMetrics.length * PRICES.customMetricPerMonth)} a month at most), no
   detailed API Gateway metrics, per-operation latency and errors from Logs Insights over the request
   log. A per-operation metric with an alarm would cost ~$0.50 a month per operation and series.
 - **DynamoDB**: writes dominate (2 units per KB of each item in a transaction); content above 1 KiB is
   stored gzip-compressed, so a 4 KB template costs about one unit per item written.
 - **SearchViews in a large instance**: its first page reads the instance's listing on after it is
-  full, up to 4 MB (eventually consistent reads), so that \`ApproximateTotalCount\` is exact: ${largeSearch ? `${largeSearch.readUnits} read units a first page in an instance of ${LARGE_INSTANCE_VIEWS.toLocaleString('en')} views (measured), against ${smallSearch?.readUnits ?? '?'} in the mix's 22-view instance: at the mix's 5% of requests, all first pages in such an instance, that adds ${usd((0.05 * 1_000_000 * largeSearch.readUnits * PRICES.dynamoPerMillionReadUnits) / 1_000_000)} at 1 million requests a month` : 'not measured'}. Later pages stop reading once full.
-- **X-Ray**: the sampling rule traces ${(facts.traceSampleRate * 100).toFixed(0)}% of requests with no per-second reservoir
+  full, up to 4 MB (eventually consistent reads), so that \`ApproximateTotalCount\` is exact: ${largeSearch ? `${largeSearch.readUnits} read units a first page in an instance of ${LARGE_INSTANCE_VIEWS.toLocaleString('en')} views (measured), against ${smallSearch?.readUnits ?? '?'} in the mix's 22-view instance: at the mix's 5% of requests, all first pages in such an instance, that adds ${usd((0.05 * million * largeSearch.readUnits * PRICES.dynamoPerMillionReadUnits) / million)} at 1 million requests a month` : 'not measured'}. Later pages stop reading once full.
+- **X-Ray** (REST API only): the sampling rule traces ${(facts.rest.traceSampleRate * 100).toFixed(0)}% of requests with no per-second reservoir
   (\`-c traceSampleRate=\`), so tracing is a fixed share of the request cost at any volume.
-- **Lambda**: ${facts.apiMemoryMb} MB; the handler's time is short and mostly waiting on DynamoDB, so a smaller memory
+- **Lambda**: ${facts.rest.apiMemoryMb} MB; the handler's time is short and mostly waiting on DynamoDB, so a smaller memory
   size would lower the price per millisecond but lengthen the CPU-bound parts (validation, hashing).
 
 ## Measured inputs
@@ -330,7 +374,7 @@ single-item calls and queries by DynamoDB's rules); transactions and batch write
 sizes of the items they write, per DynamoDB's rules (DynamoDB Local under-reports them). Function
 log bytes: the request line and any EMF document as written locally, plus ${Buffer.byteLength(LAMBDA_PLATFORM_LINES) + Buffer.byteLength(POWERTOOLS_LAMBDA_FIELDS)} bytes per request of
 what only Lambda writes (START/END/REPORT lines, the Lambda context fields of Powertools). Access log
-bytes: the stage's format rendered with the request's path and representative values. Handler time:
+bytes: each stage's format rendered with the request's path and representative values. Handler time:
 measured against DynamoDB Local on this machine — **an estimate** of Lambda's billed duration.
 
 ${table(
@@ -341,7 +385,7 @@ ${table(
     'Write units',
     'DynamoDB calls',
     'Function log bytes',
-    'Access log bytes',
+    'Access log bytes (REST / HTTP)',
     'Response bytes',
     'Handler ms',
     'Events',
@@ -353,15 +397,15 @@ ${table(
     o.writeUnits,
     o.dynamoCalls,
     o.logBytes,
-    accessLogBytes(o),
+    `${accessLogBytes(o, 'rest')} / ${accessLogBytes(o, 'http')}`,
     o.responseBytes,
     o.handlerMs.toFixed(1),
     o.events,
   ]),
 )}
 
-Weighted by the mix: ${model.per.readUnits.toFixed(2)} read and ${model.per.writeUnits.toFixed(2)} write units, ${Math.round(model.per.functionLogBytes)} function log bytes,
-${Math.round(model.per.accessLogBytes)} access log bytes, ${Math.round(model.per.responseBytes)} response bytes, ${model.per.handlerMs.toFixed(1)} ms of handler time and ${model.per.events.toFixed(3)} events per
-request. Alarms read from the template: ${facts.alarms.map((a) => `${a.id.replace(/[0-9A-F]{8}$/, '')} (${a.metrics})`).join(', ')}.
+Weighted by the mix: ${rest.per.readUnits.toFixed(2)} read and ${rest.per.writeUnits.toFixed(2)} write units, ${Math.round(rest.per.functionLogBytes)} function log bytes,
+${Math.round(rest.per.accessLogBytes)} (REST) or ${Math.round(http.per.accessLogBytes)} (HTTP) access log bytes, ${Math.round(rest.per.responseBytes)} response bytes, ${rest.per.handlerMs.toFixed(1)} ms of handler time and ${rest.per.events.toFixed(3)} events per
+request. Alarms read from the templates (the same in both): ${facts.rest.alarms.map((a) => `${a.id.replace(/[0-9A-F]{8}$/, '')} (${a.metrics})`).join(', ')}.
 `;
 }

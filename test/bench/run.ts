@@ -50,6 +50,7 @@ import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
 import { connectClient } from '../support/service.ts';
 import { BUSINESS_METRICS } from '../../lambda/observability.ts';
 import { measureCapacity } from './capacity.ts';
+import { synthesizeApiTemplate } from '../../lib/templates.ts';
 import { costDocument, templateFacts } from './cost.ts';
 import { LAMBDA_BUNDLE_OPTIONS, measureSecretFetch } from './secret-fetch.ts';
 import { ms, percentile, ratio, table, timeEach } from './stats.ts';
@@ -66,10 +67,6 @@ const SCALE_VERSIONS = quick ? 1000 : 10_000;
 const CONTENTION_SECONDS = quick ? 2 : 6;
 const sections: string[] = [];
 const goals: { what: string; goal: string; measured: string; met: boolean }[] = [];
-/** The synthesized API template (cold start synthesizes it; the cost model reads it). */
-let apiTemplate:
-  | { Resources: Record<string, { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, string> }> }
-  | undefined;
 
 function report(title: string, body: string) {
   console.log(`\n## ${title}\n\n${body}`);
@@ -198,7 +195,6 @@ async function coldStart() {
     });
     if (synth.status !== 0) throw new Error(`cdk synth failed:\n${synth.stdout}${synth.stderr}`);
     const templateJson = JSON.parse(readFileSync(join(out, 'ConnectViewsApi.template.json'), 'utf8'));
-    apiTemplate = templateJson;
     const [, fn] = Object.entries(
       templateJson.Resources as Record<string, { Type: string; Properties: Record<string, any>; Metadata?: Record<string, string> }>,
     ).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('ServiceHandler'))!;
@@ -906,6 +902,33 @@ async function contention(client: ConnectClient) {
 }
 
 // ---------------------------------------------------------------------------------------------
+/**
+ * docs/cost.md, from the measured inputs priced behind both API flavours. On a DynamoDB Local of its
+ * own: after the other sections wrote some 40,000 items with their stream records, the shared one
+ * answers writes several times slower, which would inflate the handler times that stand in for
+ * Lambda's duration.
+ */
+async function writeCostPage() {
+  const measuredOn = `${new Date().toISOString().slice(0, 10)} (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node.js ${process.version}, DynamoDB Local)`;
+  const facts = {
+    rest: templateFacts(synthesizeApiTemplate({ apiType: 'rest' }), BUSINESS_METRICS),
+    http: templateFacts(synthesizeApiTemplate({ apiType: 'http' }), BUSINESS_METRICS),
+  };
+  const costLocal = await startDynamoDbLocal();
+  try {
+    writeFileSync(join(root, 'docs/cost.md'), costDocument(await measureCapacity(costLocal.endpoint), facts, measuredOn));
+  } finally {
+    await costLocal.stop();
+  }
+  console.log('\nWrote docs/cost.md.');
+}
+
+// `--cost-only`: measure the cost model's inputs and write docs/cost.md, nothing else (about a minute).
+if (process.argv.includes('--cost-only')) {
+  await writeCostPage();
+  process.exit(0);
+}
+
 const started = Date.now();
 console.log(`Benchmarks${quick ? ' (quick)' : ''}: starting DynamoDB Local…`);
 const dynamoLocal = await startDynamoDbLocal();
@@ -962,20 +985,7 @@ try {
     runs: quick ? 5 : 15,
   });
   report(secretFetch.title, secretFetch.body);
-  const measuredOn = `${new Date().toISOString().slice(0, 10)} (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node.js ${process.version}, DynamoDB Local)`;
-  // A DynamoDB Local of its own: after the sections above wrote some 40,000 items with their stream
-  // records, the shared one answers writes several times slower, which would inflate the handler
-  // times that stand in for Lambda's duration.
-  const costLocal = await startDynamoDbLocal();
-  try {
-    writeFileSync(
-      join(root, 'docs/cost.md'),
-      costDocument(await measureCapacity(costLocal.endpoint), templateFacts(apiTemplate!, BUSINESS_METRICS), measuredOn),
-    );
-  } finally {
-    await costLocal.stop();
-  }
-  console.log('\nWrote docs/cost.md.');
+  await writeCostPage();
 } finally {
   client.destroy();
   await service.close();

@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { ConnectClient, ListViewsCommand } from '@aws-sdk/client-connect';
 import type { LocalService } from '../../emulator/service.ts';
-import { connectClient, newInstanceId, startTestService } from '../support/service.ts';
+import { assertGatewayErrorType, EXPECTED_GATEWAY_ANSWERS } from '../support/gateway-answers.ts';
+import { connectClient, newInstanceId, startTestService, testApiType } from '../support/service.ts';
 import { send, signRequest, type RawRequest, type RawResponse } from '../support/signed-http.ts';
 import { itWithTools } from '../support/tools.ts';
 
@@ -28,7 +29,7 @@ const SIGNING_NAMES = ['connect', 'execute-api'] as const;
 
 function assertDenied(response: RawResponse, errorType: string, message?: RegExp) {
   assert.equal(response.status, 403, response.text);
-  assert.equal(response.headers.get('x-amzn-errortype'), errorType);
+  assertGatewayErrorType(response, errorType);
   assert.equal(typeof response.json?.['message'], 'string', 'API Gateway words errors as {"message"}');
   if (message) assert.match(String(response.json!['message']), message);
 }
@@ -47,8 +48,11 @@ describe('the local gateway verifies SigV4 like API Gateway with AWS_IAM', () =>
     assert.equal(withQuery.status, 200, withQuery.text);
   });
 
-  it('refuses unsigned requests: MissingAuthenticationTokenException', async () => {
-    assertDenied(await send(service, create(), { sign: false }), 'MissingAuthenticationTokenException', /Missing Authentication Token/);
+  it('refuses unsigned requests: MissingAuthenticationTokenException (REST API), Forbidden (HTTP API)', async () => {
+    const expected = EXPECTED_GATEWAY_ANSWERS[testApiType()].missingToken;
+    const response = await send(service, create(), { sign: false });
+    assertDenied(response, 'MissingAuthenticationTokenException');
+    assert.deepEqual(response.json, { message: expected.message });
   });
 
   for (const signingName of SIGNING_NAMES) {

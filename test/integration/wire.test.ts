@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { MAX_BODY_BYTES } from '#http/request.ts';
 import { createView, failure, uniqueName } from '../support/fixtures.ts';
+import { assertGatewayErrorType } from '../support/gateway-answers.ts';
 import { newInstanceId, useTestService } from '../support/service.ts';
 import { send, type RawResponse } from '../support/signed-http.ts';
 
@@ -119,7 +120,7 @@ describe('restJson1 on the wire', () => {
     );
     const lambdaTooBig = await send(ctx.service, { method: 'PUT', path: `/views/${instanceId}`, body: big(7 * 1024 * 1024) });
     assert.equal(lambdaTooBig.status, 413);
-    assert.ok(lambdaTooBig.headers.get('x-amzn-errortype'));
+    assertGatewayErrorType(lambdaTooBig);
     const gatewayTooBig = await send(ctx.service, { method: 'PUT', path: `/views/${instanceId}`, body: big(11 * 1024 * 1024) });
     assert.equal(gatewayTooBig.status, 413);
     assert.deepEqual((await ctx.client.send(new ListViewsCommand({ InstanceId: instanceId }))).ViewsSummaryList, []);
@@ -128,7 +129,7 @@ describe('restJson1 on the wire', () => {
   it('refuses invalid percent-encoding in the path at the gateway', async () => {
     const response = await send(ctx.service, { method: 'GET', path: '/views/%zz/x' });
     assert.equal(response.status, 400);
-    assert.ok(response.headers.get('x-amzn-errortype'));
+    assertGatewayErrorType(response);
   });
 });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import { ConnectClient, type ConnectClientConfig } from '@aws-sdk/client-connect';
+import { API_TYPES, type ApiType } from '../../emulator/gateway/api-types.ts';
 import { startLocalService, type LocalService, type LocalServiceOptions } from '../../emulator/service.ts';
 import { serviceTemplate } from './iam-template.ts';
 
@@ -22,8 +23,19 @@ export function dynamoEndpoint(): string {
   return endpoint;
 }
 
+/**
+ * The API Gateway the local gateway behaves as in this test file: REST unless the file runs the
+ * suites again as an HTTP API (test/integration/http-api/, which sets VIEWS_API_TYPE=http).
+ */
+export function testApiType(): ApiType {
+  const value = process.env['VIEWS_API_TYPE'] ?? 'rest';
+  if (!API_TYPES.includes(value as ApiType)) throw new Error(`VIEWS_API_TYPE must be ${API_TYPES.join(' or ')}, not ${value}`);
+  return value as ApiType;
+}
+
 export async function startTestService(options: Partial<LocalServiceOptions> = {}): Promise<LocalService> {
   return startLocalService({
+    apiType: testApiType(),
     dynamoEndpoint: dynamoEndpoint(),
     tableName: `views-test-${randomUUID()}`,
     tokenSecret: 'test-pagination-secret-0123456789',

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PURGE_ACTIONS, STORE_ACTIONS } from '#store/permissions.ts';
 import { BUSINESS_METRICS } from '../../lambda/observability.ts';
-import { ACCESS_LOG_FIELDS } from '../../lib/api-stack.ts';
+import { HTTP_ACCESS_LOG_FIELDS, REST_ACCESS_LOG_FIELDS as ACCESS_LOG_FIELDS } from '../../lib/access-logs.ts';
 import { NO_ALARM_DESTINATION_MESSAGE } from '../../lib/settings.ts';
 import { tableParameterNames } from '../../lib/table-parameters.ts';
 import type { CfnTemplate } from '../../emulator/iam/intrinsics.ts';
@@ -497,5 +497,120 @@ describe('purge of deleted views', () => {
       .sort();
     assert.deepEqual(tableActions, [...PURGE_ACTIONS].sort());
     api.hasOutput('PurgeDeadLetterQueueUrl', {});
+  });
+});
+
+describe('API stack, HTTP API flavour (-c apiType=http)', () => {
+  const http = synthesizeService({ apiType: 'http' }).apiTemplate();
+  const httpJson = http.toJSON() as CfnTemplate;
+  const apiId = Object.keys(resources(http, 'AWS::ApiGatewayV2::Api'))[0]!;
+  const stage = () => only(resources(http, 'AWS::ApiGatewayV2::Stage'));
+
+  it('is chosen with apiType; any other value is refused naming the setting, and so is a stage name it would not use', () => {
+    assert.throws(() => synthesizeService({ apiType: 'graphql' }), /apiType must be rest or http, not "graphql"/);
+    assert.throws(() => synthesizeService({ apiType: 'HTTP' }), /apiType must be rest or http/);
+    assert.throws(() => synthesizeService({ apiType: 'http', stageName: 'v1' }), /stageName applies to apiType=rest only/);
+    http.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+    api.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+    assert.equal(resources(http, 'AWS::ApiGatewayV2::Api')[apiId]!.Properties['ProtocolType'], 'HTTP');
+  });
+
+  it('requires SigV4 (AWS_IAM) on every route, each the Lambda proxy with payload format 1.0', () => {
+    const routes = Object.values(resources(http, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+    assert.deepEqual(routes.map((r) => r['RouteKey']).sort(), ['$default', 'POST /search-views']);
+    for (const route of routes) assert.equal(route['AuthorizationType'], 'AWS_IAM', route['RouteKey']);
+    const integration = only(resources(http, 'AWS::ApiGatewayV2::Integration')).Properties;
+    assert.equal(integration['IntegrationType'], 'AWS_PROXY');
+    assert.equal(integration['PayloadFormatVersion'], '1.0', 'the event the handler reads');
+    assert.equal(integration['TimeoutInMillis'], undefined, 'the HTTP API default: its maximum, 30 s');
+    assert.match(JSON.stringify(integration['IntegrationUri']), /ServiceHandler/);
+    const permission = only(resources(http, 'AWS::Lambda::Permission')).Properties;
+    assert.equal(permission['Principal'], 'apigateway.amazonaws.com');
+    assert.match(JSON.stringify(permission['SourceArn']), new RegExp(`"${apiId}"\\},"/\\*/\\*/\\*"`));
+  });
+
+  it('serves the $default stage at the root of its URL, throttled, SearchViews more tightly, deployed automatically', () => {
+    const { Properties: props, DependsOn } = stage();
+    assert.equal(props['StageName'], '$default');
+    assert.equal(props['AutoDeploy'], true);
+    assert.deepEqual(props['DefaultRouteSettings'], { ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 });
+    assert.deepEqual(props['RouteSettings'], { 'POST /search-views': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } });
+    const searchRoute = Object.entries(resources(http, 'AWS::ApiGatewayV2::Route')).find(
+      ([, r]) => r.Properties['RouteKey'] === 'POST /search-views',
+    )![0];
+    assert.ok((DependsOn as string[]).includes(searchRoute), 'the route exists before its settings');
+    const url = JSON.stringify(http.toJSON()['Outputs']['ApiUrl']['Value']);
+    assert.match(url, /"\/"\]\]\}$/, 'no stage in the path');
+    const custom = only(
+      resources(
+        synthesizeService({ apiType: 'http', throttleRateLimit: 7, throttleBurstLimit: 9 }).apiTemplate(),
+        'AWS::ApiGatewayV2::Stage',
+      ),
+    );
+    assert.deepEqual(custom.Properties['RouteSettings'], { 'POST /search-views': { ThrottlingRateLimit: 1, ThrottlingBurstLimit: 1 } });
+  });
+
+  it('writes the access log with the same error-explaining fields, in the HTTP API’s variables', () => {
+    const settings = stage().Properties['AccessLogSettings'];
+    assert.deepEqual(JSON.parse(settings['Format']), HTTP_ACCESS_LOG_FIELDS);
+    const restKeys = Object.keys(ACCESS_LOG_FIELDS).filter((key) => !['resourcePath', 'xrayTraceId'].includes(key));
+    for (const key of restKeys) assert.ok(key in HTTP_ACCESS_LOG_FIELDS, `${key} in both formats`);
+    for (const variable of [
+      '$context.error.message',
+      '$context.error.responseType',
+      '$context.integrationErrorMessage',
+      '$context.identity.user',
+    ])
+      assert.ok(Object.values(HTTP_ACCESS_LOG_FIELDS).includes(variable), variable);
+    assert.match(JSON.stringify(settings['DestinationArn']), /AccessLogs/);
+    for (const group of Object.values(resources(http, 'AWS::Logs::LogGroup'))) assert.equal(group.Properties['RetentionInDays'], 30);
+  });
+
+  it('has none of what an HTTP API cannot use: no X-Ray, no execution log group, no account-wide logging role', () => {
+    http.resourceCountIs('AWS::XRay::SamplingRule', 0);
+    http.resourceCountIs('AWS::ApiGateway::Account', 0);
+    assert.deepEqual(
+      Object.keys(resources(http, 'AWS::Logs::LogGroup')).filter((id) => id.startsWith('ExecutionLogs') || id.startsWith('ApiCloudWatch')),
+      [],
+    );
+    const fn = byId(http, 'AWS::Lambda::Function', 'ServiceHandler').Properties;
+    assert.equal(fn['TracingConfig'], undefined, 'not traced: Lambda’s own sampling cannot be set to a share');
+    assert.equal(fn['Environment']['Variables']['POWERTOOLS_TRACE_ENABLED'], 'false', 'the X-Ray SDK is not loaded');
+    const actions = statementsOf(http, FUNCTION_IDS.api).flatMap((s) => [s.Action].flat());
+    assert.ok(!actions.some((a) => a.startsWith('xray:')), 'may not write traces');
+    const dynamo = statementsOf(http, FUNCTION_IDS.api).find((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))!;
+    assert.deepEqual([dynamo.Action].flat().sort(), [...STORE_ACTIONS].sort(), 'the same DynamoDB grants as behind the REST API');
+  });
+
+  it('raises the same alarms, the 5XX rate from the HTTP API’s own metrics, and shows them on the dashboard', () => {
+    const names = (template: Template) =>
+      Object.keys(resources(template, 'AWS::CloudWatch::Alarm')).map((id) => id.replace(/[0-9A-F]{8}$/, ''));
+    assert.deepEqual(names(http).sort(), names(api).sort());
+    const rate = Object.entries(resources(http, 'AWS::CloudWatch::Alarm')).find(([id]) => id.includes('ApiServerErrorRate'))![1];
+    const stats = (rate.Properties['Metrics'] as { MetricStat?: { Metric: { MetricName: string; Dimensions: unknown } } }[]).flatMap((m) =>
+      m.MetricStat ? [m.MetricStat.Metric] : [],
+    );
+    assert.deepEqual(stats.map((m) => m.MetricName).sort(), ['5xx', 'Count']);
+    for (const metric of stats)
+      assert.deepEqual(metric.Dimensions, [
+        { Name: 'ApiId', Value: { Ref: apiId } },
+        { Name: 'Stage', Value: '$default' },
+      ]);
+    const body = JSON.stringify(only(resources(http, 'AWS::CloudWatch::Dashboard')).Properties['DashboardBody']);
+    for (const metric of ['Count', '4xx', '5xx', 'Latency'])
+      assert.ok(body.includes(`\\"AWS/ApiGateway\\",\\"${metric}\\",\\"ApiId\\"`), metric);
+    assert.doesNotMatch(body, /ApiName/);
+  });
+
+  it('outputs what the REST flavour outputs, under the same names, and scopes the example policies to the $default stage', () => {
+    // RestApi adds an output of its own (ApiEndpoint…); the service's outputs are named alike.
+    const named = (template: Template) => Object.keys(template.toJSON()['Outputs']).filter((id) => !/^ApiEndpoint[0-9A-F]{8}$/.test(id));
+    assert.deepEqual(named(http).sort(), named(api).sort());
+    const instance = JSON.stringify(byId(http, 'AWS::IAM::ManagedPolicy', 'InstanceAccessPolicy').Properties['PolicyDocument']);
+    assert.ok(instance.includes('/$default/*/views/example-instance"'), instance);
+    assert.ok(!instance.includes('search-views'));
+    const search = JSON.stringify(byId(http, 'AWS::IAM::ManagedPolicy', 'SearchAllInstancesPolicy').Properties['PolicyDocument']);
+    assert.match(search, /"\/\$default\/POST\/search-views"\]\]\}/);
+    assert.equal(functionNamed(httpJson, FUNCTION_IDS.api).logicalId.startsWith('ServiceHandler'), true);
   });
 });

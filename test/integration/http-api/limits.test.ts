@@ -1,0 +1,3 @@
+// limits.test.ts again, through the local gateway behaving as the HTTP API of `-c apiType=http`.
+process.env['VIEWS_API_TYPE'] = 'http';
+await import('../limits.test.ts');

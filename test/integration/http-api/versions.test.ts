@@ -1,0 +1,3 @@
+// versions.test.ts again, through the local gateway behaving as the HTTP API of `-c apiType=http`.
+process.env['VIEWS_API_TYPE'] = 'http';
+await import('../versions.test.ts');
