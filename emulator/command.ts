@@ -143,7 +143,8 @@ Amazon Connect Views API, local
   events       ${!views.eventsFile || views.eventsFile === '-' ? 'stdout' : views.eventsFile} (JSON lines, as EventBridge delivers them)
 
 Any AWS SDK or the AWS CLI works with just this endpoint, e.g.
-  AWS_ACCESS_KEY_ID=${views.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${views.credentials.secretAccessKey} aws connect list-views --instance-id ${EXAMPLE_INSTANCE} --endpoint-url ${views.endpoint} --region ${views.region}
+  export AWS_ACCESS_KEY_ID=${views.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${views.credentials.secretAccessKey}
+  aws connect list-views --instance-id ${EXAMPLE_INSTANCE} --endpoint-url ${views.endpoint} --region ${views.region}
 Instances need no creating: any instance id names one (SearchViews wants a UUID, as Amazon Connect does).
 Ctrl-C stops (answering the requests already received first). A line per request: --verbose.`);
 }

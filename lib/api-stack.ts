@@ -54,7 +54,9 @@ export class ViewsApiStack extends Stack {
     Validations.of(tokenSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The secret only authenticates pagination tokens. The function reads it at run time and accepts tokens of the current and the previous version, so it is rotated by putting a new value (docs/operations.md); a rotation Lambda would add cost and nothing else.',
+        'The secret only authenticates pagination tokens. The function reads it at run time and accepts tokens of the ' +
+        'current and the previous version, so it is rotated by putting a new value (docs/operations.md); a rotation ' +
+        'Lambda would add cost and nothing else.',
     });
 
     this.handler = new ServiceFunction(this, 'Service', {
@@ -179,7 +181,8 @@ export class ViewsApiStack extends Stack {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:${partition}:execute-api:${region}:${account}:${apiId}/${this.endpoint.stageName}/*${path}]`,
         reason:
-          'The wildcards are the point: any method on the paths of one instance (its views, versions and tags), on this API and stage only.',
+          'The wildcards are the point: any method on the paths of one instance (its views, versions and tags), on this ' +
+          'API and stage only.',
       });
     }
     return policy;

@@ -81,12 +81,14 @@ export function addRestEndpoint(stack: Stack, { handler, settings }: EndpointPro
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-APIG2',
     reason:
-      'One {proxy+} method serves every operation; the handler validates each request against the official API model and answers InvalidParameterException/InvalidRequestException as Amazon Connect does.',
+      'One {proxy+} method serves every operation; the handler validates each request against the official API model ' +
+      'and answers InvalidParameterException/InvalidRequestException as Amazon Connect does.',
   });
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-APIG3',
     reason:
-      'Every method requires SigV4 (AWS_IAM) and the stage is throttled; a WAF web ACL can be associated with the stage where an account policy requires one (docs/deploy.md).',
+      'Every method requires SigV4 (AWS_IAM) and the stage is throttled; a WAF web ACL can be associated with the stage ' +
+      'where an account policy requires one (docs/deploy.md).',
   });
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-COG4',

@@ -19,7 +19,8 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../emulator/dynamodb-loc
  * DynamoDB Local starts only when a chosen file is beyond the unit tier. It slows every write down
  * by each table with a stream it has ever held (measured here: 1,000 puts take 0.8 s beside one
  * such table and 11.7 s beside forty), and every test file makes such a table, so the files share
- * out over a few instances (DYNAMODB_LOCAL_INSTANCES, default 3; see dynamoEndpoint()).
+ * out over a few instances (DYNAMODB_LOCAL_INSTANCES, default 4: three shared, one for heavy writers;
+ * see dynamoEndpoint()).
  */
 const TIERS = ['unit', 'integration', 'e2e'] as const;
 type Tier = (typeof TIERS)[number];
@@ -41,7 +42,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'views-test-run-'));
 const env: Record<string, string | undefined> = { ...process.env, POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'SILENT' };
 let dynamos: DynamoDbLocal[] = [];
 if (needsDynamoDb) {
-  const instances = Math.max(1, Number(process.env['DYNAMODB_LOCAL_INSTANCES'] ?? 3));
+  // Three shared, and one kept for the files that write thousands of items (test/support/service.ts).
+  const instances = Math.max(1, Number(process.env['DYNAMODB_LOCAL_INSTANCES'] ?? 4));
   // The API stack's template, synthesized once while the JVMs start: every local stack the tests run
   // enforces its functions' IAM roles (test/support/iam-template.ts).
   const templateFile = join(scratch, 'api.template.json');

@@ -65,7 +65,8 @@ export class DataDirLock {
       if (held && isOwnerAlive(held) && (isDynamoDbLocal(held.java) || (held.java === undefined && held.owner !== process.pid))) {
         throw new LocalStartError(
           'data-dir-in-use',
-          `The data folder ${resolve(dir)} is in use by another local service (process ${held.owner}): stop it first, or choose another DATA_DIR.`,
+          `The data folder ${resolve(dir)} is in use by another local service (process ${held.owner}): stop it first, ` +
+            `or choose another DATA_DIR.`,
         );
       }
       if (held && isDynamoDbLocal(held.java)) {

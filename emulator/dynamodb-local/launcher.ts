@@ -65,7 +65,8 @@ exit "$code"
 `;
 
 const JAVA_MISSING =
-  'DynamoDB Local needs Java 17 or later, and no java was found ($JAVA_HOME/bin or PATH): install a JRE (e.g. openjdk-17-jre-headless), or set DYNAMODB_ENDPOINT to a DynamoDB you run yourself.';
+  'DynamoDB Local needs Java 17 or later, and no java was found ($JAVA_HOME/bin or PATH): install a JRE (e.g. ' +
+  'openjdk-17-jre-headless), or set DYNAMODB_ENDPOINT to a DynamoDB you run yourself.';
 
 /** $JAVA_HOME/bin/java, else the first java on PATH; undefined when there is none. */
 export function findJava(env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -287,7 +287,8 @@ export function gatewayListener(options: GatewayOptions): (request: IncomingMess
         // Lambda refuses the response (after the function ran, and after any write it made committed)
         // and API Gateway turns that into a plain 5xx.
         console.error(
-          `local gateway: the function's response is ${size} bytes, over Lambda's ${LAMBDA_MAX_RESPONSE}; answering ${behaviour.answers.responseTooLarge.status} as API Gateway does`,
+          `local gateway: the function's response is ${size} bytes, over Lambda's ${LAMBDA_MAX_RESPONSE}; answering ` +
+            `${behaviour.answers.responseTooLarge.status} as API Gateway does`,
         );
         return fail(response, 'responseTooLarge');
       }

@@ -137,13 +137,15 @@ export async function verifySigV4(request: IncomingSignedRequest, config: SigV4C
     // API Gateway names only the region it got; locally the one expected is worth saying too.
     return reject(
       'InvalidSignatureException',
-      `Credential should be scoped to a valid region, not '${region}'. This service takes signatures for '${config.region}' (the region it was started with).`,
+      `Credential should be scoped to a valid region, not '${region}'. This service takes signatures for ` +
+        `'${config.region}' (the region it was started with).`,
     );
   }
   if (scopeDate !== dateHeader!.slice(0, 8)) {
     return reject(
       'InvalidSignatureException',
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${dateHeader!.slice(0, 8)}'.`,
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != ` +
+        `'${dateHeader!.slice(0, 8)}'.`,
     );
   }
   const skew = signingDate.getTime() - now.getTime();
@@ -207,7 +209,8 @@ export async function verifySigV4(request: IncomingSignedRequest, config: SigV4C
   if (computedSignedHeaders !== signedHeaders.join(';') || !sameSignature(fields.get('Signature')!, computed)) {
     return reject(
       'InvalidSignatureException',
-      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key ' +
+        'and signing method. Consult the service documentation for details.',
     );
   }
   return { ok: true, accessKeyId };

@@ -90,5 +90,8 @@ export class Permissions {
 
 /** What AWS answers when a role may not do something, word for word (the principal is the function's session). */
 export function accessDeniedMessage(principal: string, access: Access): string {
-  return `User: ${principal} is not authorized to perform: ${access.action} on resource: ${access.resource} because no identity-based policy allows the ${access.action} action`;
+  return (
+    `User: ${principal} is not authorized to perform: ${access.action} on resource: ${access.resource} because no ` +
+    `identity-based policy allows the ${access.action} action`
+  );
 }

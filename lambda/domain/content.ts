@@ -152,7 +152,8 @@ export function prepareContent(input: ContentInput, status: ViewStatus): ViewCon
   const bytes = contentBytes(input);
   if (bytes > MAX_CONTENT_BYTES) {
     throw new InvalidParameterException(
-      `Invalid parameter Content: the template and actions must be at most ${MAX_CONTENT_BYTES} bytes (400 KiB) of UTF-8; they are ${bytes} bytes.`,
+      `Invalid parameter Content: the template and actions must be at most ${MAX_CONTENT_BYTES} bytes (400 KiB) of ` +
+        `UTF-8; they are ${bytes} bytes.`,
     );
   }
   const actions = input.Actions ?? [];
@@ -181,7 +182,9 @@ export function prepareContent(input: ContentInput, status: ViewStatus): ViewCon
     inputSchema === undefined ? undefined : responseBytes({ InputSchema: inputSchema, Template: template, Actions: actions });
   if (inputSchema === undefined || returned === undefined || returned > MAX_CONTENT_RESPONSE_BYTES) {
     throw new InvalidRequestException(
-      `Content is too large to be returned: the template, actions and the InputSchema generated from the template's input references take ${returned === undefined ? 'more' : `${returned} bytes`} of a response, and the limit is ${MAX_CONTENT_RESPONSE_BYTES} bytes (4 MiB, within Lambda's 6 MB response limit). Use fewer or shorter input references.`,
+      `Content is too large to be returned: the template, actions and the InputSchema generated from the template's ` +
+        `input references take ${returned === undefined ? 'more' : `${returned} bytes`} of a response, and the limit ` +
+        `is ${MAX_CONTENT_RESPONSE_BYTES} bytes (4 MiB, within Lambda's 6 MB response limit). Use fewer or shorter input references.`,
     );
   }
   return {

@@ -35,7 +35,8 @@ export class PageTokens {
   }
 
   issue(scope: string, position: string): string {
-    return `${Buffer.from(position, 'utf8').toString('base64url')}.${PageTokens.#mac(this.#current, scope, position).toString('base64url')}`;
+    const mac = PageTokens.#mac(this.#current, scope, position);
+    return `${Buffer.from(position, 'utf8').toString('base64url')}.${mac.toString('base64url')}`;
   }
 
   /** The position a token carries, once it is proven to be ours and for this very listing. */

@@ -15,7 +15,8 @@ const PATTERN_OVERRIDES: Record<string, string> = {
 /** Patterns a reader cannot be expected to decode, said in words. */
 const PATTERN_MEANINGS: Record<string, string> = {
   InstanceIdOrArn:
-    "must be the instance's id, a UUID such as 11111111-2222-3333-4444-555555555555, or its instance ARN (SearchViews, like Amazon Connect, takes no other form)",
+    "must be the instance's id, a UUID such as 11111111-2222-3333-4444-555555555555, or its instance ARN (SearchViews, " +
+    'like Amazon Connect, takes no other form)',
 };
 
 const compiled = new Map<string, RegExp>();

@@ -20,7 +20,8 @@ export function decidePublish(head: ViewHead, expectedSha256: string | undefined
   }
   if (expectedSha256 !== undefined && expectedSha256.toLowerCase() !== latest.sha256) {
     throw new ResourceInUseException(
-      `ViewContentSha256 ${expectedSha256} does not match the $LATEST content of view ${head.viewId} (${latest.sha256}): it changed since you read it.`,
+      `ViewContentSha256 ${expectedSha256} does not match the $LATEST content of view ${head.viewId} ` +
+        `(${latest.sha256}): it changed since you read it.`,
       { ResourceId: resourceArn },
     );
   }

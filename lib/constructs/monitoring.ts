@@ -221,7 +221,8 @@ export class Monitoring extends Construct {
             width: 12,
             queryLines: [
               'filter @type = "REPORT"',
-              'stats count(*) as invocations, sum(ispresent(@initDuration)) as coldStarts, pct(@initDuration, 50) as initP50, pct(@duration, 99) as durationP99 by bin(1h)',
+              'stats count(*) as invocations, sum(ispresent(@initDuration)) as coldStarts, pct(@initDuration, 50) as ' +
+                'initP50, pct(@duration, 99) as durationP99 by bin(1h)',
             ],
           }),
         ],

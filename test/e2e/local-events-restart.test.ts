@@ -102,7 +102,8 @@ async function burstThenStop(t: TestContext, signal: 'SIGINT' | 'SIGKILL') {
   const missing = burst.acknowledged.filter((version) => !afterRestart.versions.has(version));
 
   t.diagnostic(
-    `${signal} mid-burst: ${burst.acknowledged.length} versions acknowledged; events before the restart ${burst.acknowledged.filter((v) => before.versions.has(v)).length}, ` +
+    `${signal} mid-burst: ${burst.acknowledged.length} versions acknowledged; ` +
+      `events before the restart ${burst.acknowledged.filter((v) => before.versions.has(v)).length}, ` +
       `after it ${burst.acknowledged.length - missing.length}; ${afterRestart.lines - afterRestart.ids.size} lines repeated an event id; ` +
       `clients' last errors: ${[...new Set(burst.failures)].join(' | ')}`,
   );

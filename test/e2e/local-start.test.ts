@@ -142,7 +142,8 @@ describe('npm start when something is in the way: one line, non-zero exit, nothi
       assert.equal(await run.exited, 1);
       assert.equal(
         run.stderr().trim(),
-        `Port ${port} on 127.0.0.1 is already in use: stop what is listening there, or pick another port (PORT=0 or --port 0 picks a free one).`,
+        `Port ${port} on 127.0.0.1 is already in use: stop what is listening there, ` +
+          'or pick another port (PORT=0 or --port 0 picks a free one).',
       );
       assert.doesNotMatch(run.output(), /Starting DynamoDB Local/);
       assert.deepEqual(dynamoDbLocalsOn(dir), []);

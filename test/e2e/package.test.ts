@@ -54,7 +54,8 @@ before(async () => {
   });
   const installSeconds = (performance.now() - started) / 1000;
   console.log(
-    `# npm pack ${packSeconds.toFixed(1)} s (${(packed.size / 1024).toFixed(0)} KiB, ${packed.files.length} files); npm install into an empty project ${installSeconds.toFixed(1)} s`,
+    `# npm pack ${packSeconds.toFixed(1)} s (${(packed.size / 1024).toFixed(0)} KiB, ${packed.files.length} files); ` +
+      `npm install into an empty project ${installSeconds.toFixed(1)} s`,
   );
 });
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -110,7 +111,8 @@ describe('the package', () => {
       `import { startLocalViews, LocalStartError } from 'connect-views-service';
 const views = await startLocalViews({ port: 0, logLevel: 'SILENT' });
 const endpoint: string = views.endpoint;
-const problem: 'port-in-use' | 'java-missing' | 'java-too-old' | 'data-dir-in-use' | undefined = (undefined as LocalStartError | undefined)?.problem;
+type Problem = 'port-in-use' | 'java-missing' | 'java-too-old' | 'data-dir-in-use' | undefined;
+const problem: Problem = (undefined as LocalStartError | undefined)?.problem;
 // @ts-expect-error: the option is a number
 await startLocalViews({ port: '8080' });
 console.log(endpoint, problem);
@@ -166,7 +168,8 @@ await views.stop();
       });
     });
     const script = `import { ConnectClient, ListViewsCommand } from '@aws-sdk/client-connect';
-const connect = new ConnectClient({ endpoint: process.argv[1], region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const connect = new ConnectClient({ endpoint: process.argv[1], region: 'us-east-1', credentials });
 console.log(JSON.stringify((await connect.send(new ListViewsCommand({ InstanceId: 'ci' }))).ViewsSummaryList));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, endpoint], { cwd: project, env });
     assert.equal(stdout.trim(), '[]');

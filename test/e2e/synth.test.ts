@@ -62,7 +62,7 @@ describe('synthesis', () => {
   });
 
   for (const apiType of API_TYPES) {
-    it(`cdk-nag AwsSolutions finds nothing unacknowledged in the ${apiType.toUpperCase()} API flavour, and every acknowledgement says why`, () => {
+    it(`cdk-nag finds nothing unacknowledged in the ${apiType.toUpperCase()} flavour, and every acknowledgement says why`, () => {
       const { app, data, api } = synthesizeService({ apiType });
       for (const stack of [data, api]) {
         const report = new AwsSolutionsChecks(app).validateScope(stack);
@@ -122,7 +122,8 @@ describe('synthesis', () => {
     assert.equal(map.sourcesContent, undefined, 'the map names sources without carrying their text');
     assert.ok(map.sources.some((source) => source.endsWith('lambda/service.ts')));
     console.log(
-      `# Lambda bundle: ${(bytes / 1024).toFixed(1)} KiB, source map ${(statSync(join(assetDir, 'index.mjs.map')).size / 1024).toFixed(1)} KiB`,
+      `# Lambda bundle: ${(bytes / 1024).toFixed(1)} KiB, ` +
+        `source map ${(statSync(join(assetDir, 'index.mjs.map')).size / 1024).toFixed(1)} KiB`,
     );
 
     // Import it from a directory without node_modules and answer a request that needs no DynamoDB.

@@ -48,7 +48,7 @@ describe('CreateViewVersion under concurrency', () => {
     assert.deepEqual(await listVersions(instanceId, view.Id!), [2, 1]);
   });
 
-  it('racing update-then-publish pairs: every success owns one version with its own content; losers get ResourceInUseException', async () => {
+  it('racing update-then-publish pairs: each success owns a version of its own content; losers get ResourceInUse', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId);
     const workers = 32;

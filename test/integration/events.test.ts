@@ -43,7 +43,8 @@ describe('events from the change stream', () => {
     );
     const v2 = (await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }))).View!;
     await ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 }));
-    await failure(ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 }))); // already gone: no event
+    // Already gone: no event.
+    await failure(ctx.client.send(new DeleteViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewVersion: 1 })));
     await ctx.client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: view.Id }));
 
     // Every change committed so far is handled once flush resolves: no waiting on time.

@@ -67,7 +67,8 @@ for (const apiType of API_TYPES) {
       assert.equal(invoked, false);
     });
 
-    it(`answers ${expected.responseTooLarge.status} {"message": "${expected.responseTooLarge.message}"} for a function response over Lambda’s 6 MB, measured as Lambda serializes it`, async () => {
+    const tooLarge = `${expected.responseTooLarge.status} {"message": "${expected.responseTooLarge.message}"}`;
+    it(`answers ${tooLarge} for a function response over Lambda’s 6 MB, measured as Lambda serializes it`, async () => {
       let body = '';
       const { url } = await gateway(async () => result(body), undefined, apiType);
       body = bodyFor(LAMBDA_MAX_RESPONSE);
@@ -85,7 +86,8 @@ for (const apiType of API_TYPES) {
       assert.equal((await call(url)).status, expected.responseTooLarge.status);
     });
 
-    it(`answers ${expected.timedOut.status} {"message": "${expected.timedOut.message}"} when the function outlasts the integration timeout`, async () => {
+    const timedOut = `${expected.timedOut.status} {"message": "${expected.timedOut.message}"}`;
+    it(`answers ${timedOut} when the function outlasts the integration timeout`, async () => {
       let release = () => {};
       const { url } = await gateway(
         () =>

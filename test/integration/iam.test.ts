@@ -63,7 +63,7 @@ describe('IAM of the handler’s role, as the synthesized template grants it', (
     assert.deepEqual([...used].sort(), grantedDynamoDbActions(template, FUNCTION_IDS.api), 'used = granted');
   });
 
-  it('refuses a ConditionCheck item the role is not granted: a repeated tag then fails as on AWS, logged as a missing permission', async () => {
+  it('refuses a ConditionCheck item the role lacks: a repeated tag fails as on AWS, logged as a missing permission', async () => {
     const capture = captureLogLines();
     const { service, client } = await serviceWith(
       withoutAction(template, FUNCTION_IDS.api, 'dynamodb:ConditionCheckItem'),

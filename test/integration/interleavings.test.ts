@@ -313,7 +313,7 @@ describe('UpdateViewMetadata (rename) between its read and its write: the new li
     );
   });
 
-  it('the same rename made meanwhile: it succeeds, the name being the view’s own by then (a failed claim beside a failed guard is a race)', async () => {
+  it('the same rename made meanwhile: it succeeds, the name being the view’s own by then (claim and guard failing = a race)', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { name: 'one' });
     const hook = interleaver.next('saveMetadata', () => rename(instanceId, view.Id!, 'two'));

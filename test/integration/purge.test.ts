@@ -103,7 +103,7 @@ describe('DeleteView and the purge of what it leaves', () => {
     assert.equal(await store.purgeView(instanceId, view.Id!, Date.now() + 1000), true, 'purging a purged view is done at once');
   });
 
-  it('the purge worker, given the delete’s own request as the stream delivers it, finishes a large view over as many invocations as it takes', async (t) => {
+  it('the purge worker, given the delete’s request as the stream delivers it, finishes a large view over invocations', async (t) => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { template: template('a') });
     await seedVersions(instanceId, view.Id!, 2500);

@@ -385,7 +385,7 @@ describe('SearchViews: bounded work and a count across pages', () => {
     );
   });
 
-  it('ApproximateTotalCount estimates from the instance view count when the listing outgrows a page’s reads, and is exact on the last page', async () => {
+  it('ApproximateTotalCount estimates from the view count when the listing outgrows a page’s reads; exact on the last page', async () => {
     const instance = randomUUID();
     // 1,200 views whose 4,000-character descriptions make about 250 listing items per 1 MB query
     // page: more than one page's SEARCH_MAX_QUERIES queries can read.

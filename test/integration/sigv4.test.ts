@@ -212,7 +212,8 @@ from botocore.config import Config
 url, instance = sys.argv[1], sys.argv[2]
 c = boto3.client('connect', endpoint_url=url, region_name='us-east-1', aws_access_key_id='test', aws_secret_access_key='test',
                  config=Config(retries={'max_attempts': 1}))
-view = c.create_view(InstanceId=instance, Name='from boto3', Status='PUBLISHED', Content={'Template': '{"a":"$.x"}', 'Actions': ['Go']})['View']
+view = c.create_view(InstanceId=instance, Name='from boto3', Status='PUBLISHED',
+                     Content={'Template': '{"a":"$.x"}', 'Actions': ['Go']})['View']
 version = c.create_view_version(InstanceId=instance, ViewId=view['Arn'], VersionDescription='py')['View']
 described = c.describe_view(InstanceId=instance, ViewId=view['Id'] + ':1')['View']
 listed = c.list_view_versions(InstanceId=instance, ViewId=view['Id'])['ViewVersionSummaryList']

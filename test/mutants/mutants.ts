@@ -121,8 +121,12 @@ export const MUTANTS: Mutant[] = [
   {
     name: 'name-claim-not-exclusive',
     file: PLAN,
-    find: "Item: { ...listingKey(listing), kind: 'listing', ...listingAttributes(listing) },\n        ConditionExpression: 'attribute_not_exists(#pk)',",
-    replace: `Item: { ...listingKey(listing), kind: 'listing', ...listingAttributes(listing) },\n        ConditionExpression: '${weaken('attribute_not_exists(#pk)')}',`,
+    find:
+      "Item: { ...listingKey(listing), kind: 'listing', ...listingAttributes(listing) }, " +
+      "ConditionExpression: 'attribute_not_exists(#pk)',",
+    replace:
+      "Item: { ...listingKey(listing), kind: 'listing', ...listingAttributes(listing) }, " +
+      `ConditionExpression: '${weaken('attribute_not_exists(#pk)')}',`,
     tests: [interleavings],
   },
   {
@@ -151,14 +155,15 @@ export const MUTANTS: Mutant[] = [
     file: PLAN,
     find: "if (set.length === 0 && remove.length === 0 && add.length === 0) return { purpose: 'head', item: { ConditionCheck: target } };",
     replace:
-      "if (set.length === 0 && remove.length === 0 && add.length === 0) return { purpose: 'head', item: { Update: { ...target, UpdateExpression: 'SET #pk = #pk' } } };",
+      'if (set.length === 0 && remove.length === 0 && add.length === 0) ' +
+      "return { purpose: 'head', item: { Update: { ...target, UpdateExpression: 'SET #pk = #pk' } } };",
     tests: [plans],
   },
   {
     name: 'version-deletion-not-required-to-exist',
     file: PLAN,
-    find: "ConditionExpression: 'attribute_exists(#pk)',\n          ExpressionAttributeNames: { '#pk': PARTITION_KEY },\n        },\n      },\n    },\n  ];",
-    replace: `ConditionExpression: '${weaken('attribute_exists(#pk)')}',\n          ExpressionAttributeNames: { '#pk': PARTITION_KEY },\n        },\n      },\n    },\n  ];`,
+    find: "ConditionExpression: 'attribute_exists(#pk)', ExpressionAttributeNames: { '#pk': PARTITION_KEY }, }, }, }, ];",
+    replace: `ConditionExpression: '${weaken('attribute_exists(#pk)')}', ExpressionAttributeNames: { '#pk': PARTITION_KEY } } } } ];`,
     tests: [interleavings],
   },
   {

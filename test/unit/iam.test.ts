@@ -48,7 +48,8 @@ describe('IAM policy evaluation', () => {
     assert.equal(permissions.without('dynamodb:GetItem').allows({ action: 'dynamodb:GetItem', resource: table }), false);
     assert.equal(
       accessDeniedMessage('arn:aws:sts::1:assumed-role/R/F', { action: 'dynamodb:GetItem', resource: table }),
-      `User: arn:aws:sts::1:assumed-role/R/F is not authorized to perform: dynamodb:GetItem on resource: ${table} because no identity-based policy allows the dynamodb:GetItem action`,
+      `User: arn:aws:sts::1:assumed-role/R/F is not authorized to perform: dynamodb:GetItem on resource: ${table} ` +
+        'because no identity-based policy allows the dynamodb:GetItem action',
     );
   });
 });

@@ -214,7 +214,7 @@ describe('API stack', () => {
     }
   });
 
-  it('configures the API handler with its table, the token secret’s name (never its value) and Powertools settings, inside API Gateway’s timeout', () => {
+  it('configures the API handler: its table, the token secret’s name (never its value), Powertools, a timeout inside 29 s', () => {
     const fn = byId(api, 'AWS::Lambda::Function', 'ServiceHandler').Properties;
     assert.ok(fn['Timeout'] < 29, 'returns before API Gateway’s 29 s integration timeout');
     const env = fn['Environment']['Variables'];

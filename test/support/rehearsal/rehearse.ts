@@ -162,7 +162,8 @@ export function rehearseDeployment(apiType: ApiType): void {
       accountId,
       functionTimeoutMs: api.fn.timeoutSeconds * 1000,
       handler: async (event, context) => {
-        const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)};Parent=${randomUUID().replaceAll('-', '').slice(0, 16)};Sampled=1`;
+        const hex = (length: number) => randomUUID().replaceAll('-', '').slice(0, length);
+        const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${hex(24)};Parent=${hex(16)};Sampled=1`;
         const { result, error } = await api.process.invoke(event, {
           remainingMs: context.getRemainingTimeInMillis(),
           ...(api.fn.tracing === 'Active' ? { traceId } : {}),
