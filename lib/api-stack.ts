@@ -127,7 +127,7 @@ export class ViewsApiStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.endpoint.url, description: 'Endpoint for the SDKs (sign for execute-api)' });
     new CfnOutput(this, 'InstanceAccessPolicyArn', {
       value: this.instanceAccessPolicy.managedPolicyArn,
-      description: `Grants execute-api:Invoke on instance ${settings.exampleInstanceId} only (not SearchViews: see SearchAllInstancesPolicyArn)`,
+      description: `Grants execute-api:Invoke on instance ${settings.exampleInstanceId} only (SearchViews: SearchAllInstancesPolicyArn)`,
     });
     new CfnOutput(this, 'SearchAllInstancesPolicyArn', {
       value: this.searchAllInstancesPolicy.managedPolicyArn,
