@@ -22,6 +22,21 @@ function errorName(error: unknown): string {
   return (error as Error).name;
 }
 
+/**
+ * Sends as a careful caller does: a view written by so many requests at once that one could not get its
+ * write in within the service's retry budget answers ResourceInUseException, "retry the request" (docs/api.md).
+ * On a loaded machine that budget can run out; what must never happen is a lost update.
+ */
+async function sendRetryingInUse<T>(send: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (errorName(error) !== 'ResourceInUseException' || attempt >= attempts) throw error;
+    }
+  }
+}
+
 describe('CreateViewVersion under concurrency', () => {
   it('N concurrent publishers of the same base mint exactly one version and all get it', async () => {
     const instanceId = newInstanceId();
@@ -193,17 +208,16 @@ describe('mixed writers on one view', () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { name: 'mixed-0' });
     const rounds = 6;
+    const send = (command: any) => sendRetryingInUse(() => ctx.client.send(command));
     const tagKeys: string[] = [];
     const work: Promise<unknown>[] = [];
     for (let i = 0; i < rounds; i++) {
       const tagKey = `k${i}`;
       tagKeys.push(tagKey);
-      work.push(ctx.client.send(new TagResourceCommand({ resourceArn: view.Arn, tags: { [tagKey]: String(i) } })));
+      work.push(send(new TagResourceCommand({ resourceArn: view.Arn, tags: { [tagKey]: String(i) } })));
+      work.push(send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: `description ${i}` })));
       work.push(
-        ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Description: `description ${i}` })),
-      );
-      work.push(
-        ctx.client.send(
+        send(
           new UpdateViewContentCommand({
             InstanceId: instanceId,
             ViewId: view.Id,
@@ -212,8 +226,8 @@ describe('mixed writers on one view', () => {
           }),
         ),
       );
-      work.push(ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
-      work.push(ctx.client.send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Name: `mixed-${i + 1}` })));
+      work.push(send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id })));
+      work.push(send(new UpdateViewMetadataCommand({ InstanceId: instanceId, ViewId: view.Id, Name: `mixed-${i + 1}` })));
     }
     await Promise.all(work);
 
