@@ -1,5 +1,6 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { AWS_CLIENT_DEFAULTS } from './aws-clients.ts';
 
 /** The HMAC keys of NextTokens: the current one signs, both verify. */
 export interface PageTokenKeys {
@@ -48,7 +49,7 @@ export class SecretPageTokenKeys implements PageTokenKeySource {
     this.#maxAge = options.maxAgeSeconds ?? 300;
     this.#minRefreshIntervalMs = (options.minRefreshIntervalSeconds ?? 30) * 1000;
     this.#now = options.now ?? Date.now;
-    const client = new SecretsManagerClient(options.clientConfig ?? {});
+    const client = new SecretsManagerClient({ ...AWS_CLIENT_DEFAULTS, ...options.clientConfig });
     this.#current = new SecretsProvider({ awsSdkV3Client: client });
     this.#previous = new SecretsProvider({ awsSdkV3Client: client });
   }

@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { EVENT_SOURCE, type ViewEvent } from '#domain/events.ts';
 import { missingPermission } from '../access-denied.ts';
+import { AWS_CLIENT_DEFAULTS } from '../aws-clients.ts';
 import { eventOf } from './outbox.ts';
 
 /**
@@ -65,7 +66,7 @@ export function createStreamHandler(client: EventBridgeClient, busName: string, 
 
 /** The Lambda entry point. EVENT_BUS_NAME: the bus (default: the account's default bus). */
 export const handler = createStreamHandler(
-  new EventBridgeClient({}),
+  new EventBridgeClient(AWS_CLIENT_DEFAULTS),
   process.env['EVENT_BUS_NAME'] ?? 'default',
   new Logger({ serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'connect-views-events' }),
 );

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 export class FakeSecretsManager {
   readonly stages = new Map<string, string>();
   readonly reads: string[] = [];
+  /** A stage whose reads fail: with an error type and status, or by never answering (`hang`). */
+  readonly failures = new Map<string, { type: string; status: number } | 'hang'>();
   readonly secretId: string;
   #server: Server | undefined;
 
@@ -33,6 +35,13 @@ export class FakeSecretsManager {
         this.reads.push(stage);
         const value = input.SecretId === this.secretId ? this.stages.get(stage) : undefined;
         response.setHeader('content-type', 'application/x-amz-json-1.1');
+        const failure = this.failures.get(stage);
+        if (failure === 'hang') return;
+        if (failure) {
+          response.statusCode = failure.status;
+          response.end(JSON.stringify({ __type: failure.type, message: `injected: ${failure.type}` }));
+          return;
+        }
         if (value === undefined) {
           response.statusCode = 400;
           response.end(
@@ -59,6 +68,7 @@ export class FakeSecretsManager {
   }
 
   async stop() {
+    this.#server?.closeAllConnections();
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()));
   }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { AWS_CLIENT_DEFAULTS } from '../../lambda/aws-clients.ts';
 import { SecretPageTokenKeys } from '../../lambda/page-token-keys.ts';
 import { clientConfigFor, FakeSecretsManager } from '../support/fake-secrets-manager.ts';
 
@@ -52,6 +53,33 @@ describe('NextToken keys from Secrets Manager', () => {
     assert.equal(secrets.reads.length, 0);
     now += 30_000;
     assert.deepEqual(await keys.keys({ refresh: true }), { current: 'a-third-key-much-later!!', previous: 'the-key-after-rotation!!' });
+  });
+
+  it('takes only “not found” for “never rotated”: any other failure to read AWSPREVIOUS surfaces and is not remembered', async () => {
+    const failures = [
+      { type: 'ThrottlingException', status: 400 },
+      { type: 'AccessDeniedException', status: 400 },
+      { type: 'InternalServiceError', status: 500 },
+      'hang' as const,
+    ];
+    for (const failure of failures) {
+      secrets.stages.clear();
+      secrets.rotate('the-key-before-rotation');
+      secrets.rotate('the-key-after-rotation!!');
+      secrets.failures.set('AWSPREVIOUS', failure);
+      // The service's own timeouts, shortened: a read that never answers must end as a failure too.
+      const requestHandler = { ...AWS_CLIENT_DEFAULTS.requestHandler, requestTimeout: 300 };
+      const keys = new SecretPageTokenKeys(secretId, { clientConfig: { ...clientConfigFor(endpoint), requestHandler } });
+      const label = typeof failure === 'string' ? 'a read that never answers' : failure.type;
+      await assert.rejects(keys.keys(), `${label} surfaces`);
+      secrets.failures.clear();
+      // Had the failure been taken for "never rotated", the previous key would now be missing for minutes.
+      assert.deepEqual(
+        await keys.keys(),
+        { current: 'the-key-after-rotation!!', previous: 'the-key-before-rotation' },
+        `after ${label}, the previous key is read again`,
+      );
+    }
   });
 
   it('fails loudly when the secret cannot be read', async () => {
