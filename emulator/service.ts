@@ -47,6 +47,8 @@ export interface LocalServiceOptions {
   chunkBytes?: number;
   /** Runs between a write's decision and its transaction (tests of interleavings; see StoreOptions). */
   beforeWrite?: StoreOptions['beforeWrite'];
+  /** The service's clock (epoch ms) for what it writes: times, expiries. Tests move it forward. */
+  clock?: () => number;
   functionTimeoutMs?: number;
   /** API Gateway's integration timeout (REST 29 s, HTTP 30 s); shorter in tests of it. */
   integrationTimeoutMs?: number;
@@ -105,7 +107,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const documentClient = options.documentClient ?? createDocumentClient({ endpoint: options.dynamoEndpoint, region, credentials });
   const admin = localDynamoClient(options.dynamoEndpoint, region);
   await ensureTable(admin, options.tableName);
-  const storeOptions: StoreOptions = options.chunkBytes ? { chunkBytes: options.chunkBytes } : {};
+  const storeOptions: StoreOptions = {
+    ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  };
   const table = { region, accountId, tableName: options.tableName };
   if (options.iam) guardDynamoDb(documentClient, localGuard(options.iam, 'api', table));
   const store = new ViewStore(documentClient, options.tableName, {

@@ -10,8 +10,10 @@ import {
   versionDeletes,
   versionPuts,
   viewCountChange,
+  OUTBOX_TTL_SECONDS,
   type Action,
 } from '#store/write-plan.ts';
+import { CLIENT_TOKEN_TTL_SECONDS } from '#operations/create-view.ts';
 import { refFromStored } from '#store/items.ts';
 
 /** The transaction plans, without a database: which items each change touches, and on what condition. */
@@ -245,6 +247,27 @@ describe('transaction plans', () => {
     assert.equal(body(published)['Item']['kind'], 'event');
     assert.equal(body(published)['Item']['expiresAt'], Date.parse(event.detail.time) / 1000 + 2 * 24 * 3600);
     assert.deepEqual([body(purge)['Item']['kind'], body(purge)['Item']['instanceId'], body(purge)['Item']['viewId']], ['purge', 'i', 'v']);
+  });
+
+  it('writes every expiry in epoch seconds (what DynamoDB TTL reads), at its documented horizon', () => {
+    // A time with milliseconds, so that seconds and milliseconds cannot be told apart by luck.
+    const now = Date.UTC(2026, 11, 4, 10, 0, 0, 750);
+    const seconds = Math.floor(now / 1000);
+    const published = outboxEvent(TABLE, { ...event, detail: { ...event.detail, time: new Date(now).toISOString() } });
+    assert.equal(body(published)['Item']['expiresAt'], seconds + OUTBOX_TTL_SECONDS, 'an event: two days after it happened');
+    assert.equal(
+      body(purgeRequest(TABLE, 'i', 'v', 'p1', now))['Item']['expiresAt'],
+      seconds + OUTBOX_TTL_SECONDS,
+      'a purge request: two days',
+    );
+    const token = { tokenHash: 'h', viewId: 'v', fingerprint: 'f', expiresAt: seconds + CLIENT_TOKEN_TTL_SECONDS };
+    const put = body(clientTokenPut(TABLE, 'i', token, now));
+    assert.equal(put['Item']['expiresAt'], seconds + 24 * 3600, 'a ClientToken: 24 hours');
+    // The claim may replace a record that expired by the same clock, in the same unit.
+    assert.equal(put['ConditionExpression'], 'attribute_not_exists(#pk) OR #ttl < :now');
+    assert.equal(put['ExpressionAttributeValues'][':now'], seconds);
+    assert.equal(OUTBOX_TTL_SECONDS, 2 * 24 * 3600);
+    assert.equal(CLIENT_TOKEN_TTL_SECONDS, 24 * 3600);
   });
 
   it('versions: record and chunks only if absent; a deletion requires the record to exist', () => {
