@@ -412,6 +412,33 @@ describe('SearchViews: bounded work and a count across pages', () => {
     assert.ok(Math.max(...queries) <= SEARCH_MAX_QUERIES, `at most ${SEARCH_MAX_QUERIES} listing queries a page: ${queries.join(', ')}`);
     assert.ok(Math.abs(counts[0]! - 400) <= 40, `the first page, which cannot read the whole listing, estimates 400: ${counts.join(', ')}`);
     assert.equal(counts.at(-1), 400, 'exact on the last page');
+    // Every page in between estimates from what all the pages before it read, not from its own reads alone.
+    const tolerance = 40;
+    assert.ok(
+      counts.every((count) => Math.abs(count - 400) <= tolerance),
+      `every page within ${tolerance} of 400: ${counts.join(', ')}`,
+    );
+
+    // A long walk of small pages: each page reads little, so the estimate rests on the earlier pages' reads.
+    const small: number[] = [];
+    let found = 0;
+    token = undefined;
+    do {
+      const page = await search(
+        { SearchCriteria: stringCondition('match'), MaxResults: 20, ...(token ? { NextToken: token } : {}) },
+        instance,
+      );
+      small.push(page.ApproximateTotalCount!);
+      found += page.Views!.length;
+      token = page.NextToken;
+    } while (token);
+    assert.equal(found, 400);
+    assert.ok(small.length >= 20, `a long walk: ${small.length} pages`);
+    assert.ok(
+      small.every((count) => Math.abs(count - 400) <= tolerance),
+      `every one of ${small.length} pages of 20 within ${tolerance} of 400: ${small.join(', ')}`,
+    );
+    assert.equal(small.at(-1), 400, 'exact on the last page');
   });
 
   it('the first page counts on after it is full, across query pages, to an exact ApproximateTotalCount', async () => {

@@ -2,20 +2,26 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
+  CreateViewCommand,
   CreateViewVersionCommand,
+  DeleteViewCommand,
   DeleteViewVersionCommand,
   DescribeViewCommand,
+  ListViewsCommand,
   ListViewVersionsCommand,
   UpdateViewContentCommand,
   type ConnectClient,
 } from '@aws-sdk/client-connect';
-import { createView, template } from '../support/fixtures.ts';
+import type { ViewStore } from '#store/view-store.ts';
+import { createView, listAllVersions, template, uniqueName } from '../support/fixtures.ts';
 import { newInstanceId, useTestService } from '../support/service.ts';
 
 /**
  * Model-based test: random sequences of content writes, publishes (with no, current or stale sha),
- * version deletions and reads run against the real service and a ten-line model of the version
- * rules; every answer must be the model's.
+ * version deletions, other views created and deleted in the instance, and reads run against the
+ * real service and a ten-line model of the version rules; every answer must be the model's. After
+ * every command, each count the store keeps is checked against a recount: the view's version count
+ * against its versions listed, the instance's view count against its views listed.
  */
 const ctx = useTestService();
 
@@ -29,12 +35,26 @@ interface Model {
   /** The highest version while it exists (cleared when it is deleted). */
   highest?: number;
   shaOf: Map<number, string>;
+  /** The instance's other views (beside the one whose versions are modelled). */
+  others: string[];
 }
 
 interface Real {
   client: ConnectClient;
+  store: ViewStore;
   instanceId: string;
   viewId: string;
+}
+
+/** The counts the store keeps (it reads them in one request, where a recount would take many), recounted. */
+async function checkCounts(model: Model, real: Real, after: string) {
+  const head = await real.store.readHead(real.instanceId, real.viewId);
+  const listed = await listAllVersions(real.client, real.instanceId, real.viewId, 2);
+  assert.equal(head!.versions, listed.length, `after ${after}: the view's version count = its versions`);
+  assert.equal(listed.length, model.versions.size);
+  const { ViewsSummaryList } = await real.client.send(new ListViewsCommand({ InstanceId: real.instanceId }));
+  assert.equal(ViewsSummaryList!.length, 1 + model.others.length);
+  assert.equal(await real.store.readViewCount(real.instanceId), ViewsSummaryList!.length, `after ${after}: the view count = its views`);
 }
 
 async function errorName(promise: Promise<unknown>): Promise<string> {
@@ -66,6 +86,7 @@ class UpdateContent implements fc.AsyncCommand<Model, Real> {
     model.shaOf.set(this.k, View!.ViewContentSha256!);
     model.saved = this.k;
     if (this.status === 'PUBLISHED') model.latest = this.k;
+    await checkCounts(model, real, this.toString());
   }
   toString = () => `update(${this.k}, ${this.status})`;
 }
@@ -109,6 +130,7 @@ class Publish implements fc.AsyncCommand<Model, Real> {
       assert.equal(View!.Version, model.counter, 'a new version takes the next number ever minted');
     }
     assert.equal(View!.Content!.Template, template(model.latest));
+    await checkCounts(model, real, this.toString());
   }
   toString = () => `publish(${this.precondition})`;
 }
@@ -133,8 +155,35 @@ class DeleteVersion implements fc.AsyncCommand<Model, Real> {
     assert.equal(outcome, 'success');
     model.versions.delete(version);
     if (model.highest === version) delete model.highest;
+    await checkCounts(model, real, this.toString());
   }
   toString = () => `deleteVersion(#${this.pick})`;
+}
+
+class CreateOther implements fc.AsyncCommand<Model, Real> {
+  check = () => true;
+  async run(model: Model, real: Real) {
+    const { View } = await real.client.send(
+      new CreateViewCommand({ InstanceId: real.instanceId, Name: uniqueName('other'), Status: 'SAVED', Content: { Template: '{}' } }),
+    );
+    model.others.push(View!.Id!);
+    await checkCounts(model, real, this.toString());
+  }
+  toString = () => 'createOther';
+}
+
+class DeleteOther implements fc.AsyncCommand<Model, Real> {
+  readonly pick: number;
+  constructor(pick: number) {
+    this.pick = pick;
+  }
+  check = (model: Readonly<Model>) => model.others.length > 0;
+  async run(model: Model, real: Real) {
+    const [viewId] = model.others.splice(this.pick % model.others.length, 1);
+    await real.client.send(new DeleteViewCommand({ InstanceId: real.instanceId, ViewId: viewId }));
+    await checkCounts(model, real, this.toString());
+  }
+  toString = () => `deleteOther(#${this.pick})`;
 }
 
 class ReadBack implements fc.AsyncCommand<Model, Real> {
@@ -169,6 +218,8 @@ describe('the version rules against a model', () => {
       fc.constantFrom('none' as const, 'current' as const, 'stale' as const).map((p) => new Publish(p)),
       fc.nat(12).map((pick) => new DeleteVersion(pick)),
       fc.constant(new ReadBack()),
+      fc.constant(new CreateOther()),
+      fc.nat(8).map((pick) => new DeleteOther(pick)),
     ];
     let runs = 0;
     let steps = 0;
@@ -177,10 +228,11 @@ describe('the version rules against a model', () => {
         runs++;
         const instanceId = newInstanceId();
         const view = await createView(ctx.client, instanceId, { status: 'SAVED', template: template(0), actions: ['Go'] });
-        const model: Model = { saved: 0, counter: 0, versions: new Map(), shaOf: new Map([[0, view.ViewContentSha256!]]) };
-        await fc.asyncModelRun(() => ({ model, real: { client: ctx.client, instanceId, viewId: view.Id! } }), sequence);
+        const model: Model = { saved: 0, counter: 0, versions: new Map(), shaOf: new Map([[0, view.ViewContentSha256!]]), others: [] };
+        const real: Real = { client: ctx.client, store: ctx.service.store, instanceId, viewId: view.Id! };
+        await fc.asyncModelRun(() => ({ model, real }), sequence);
         steps += [...sequence].length;
-        await new ReadBack().run(model, { client: ctx.client, instanceId, viewId: view.Id! });
+        await new ReadBack().run(model, real);
       }),
       { numRuns: 80 },
     );
