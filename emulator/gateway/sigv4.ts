@@ -64,7 +64,8 @@ function parseAmzDate(value: string): Date | undefined {
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
   const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  // Date.UTC rolls month 13 or hour 25 over into a real date; a date that does not read back as sent is malformed.
+  return Number.isNaN(date.getTime()) || amzDate(date) !== value ? undefined : date;
 }
 
 function amzDate(date: Date): string {
