@@ -43,7 +43,7 @@ async function expiring(): Promise<Map<string, number[]>> {
 }
 
 describe('expiries', () => {
-  it('every item with an expiry has it in epoch seconds at its horizon: ClientTokens 24 hours, events and purge requests two days', async () => {
+  it('writes every expiry in epoch seconds at its horizon: ClientTokens 24 hours, events and purge requests two days', async () => {
     clock = Date.UTC(2026, 11, 4, 10, 0, 0, 750);
     const seconds = Math.floor(clock / 1000);
     const instanceId = randomUUID();
