@@ -123,6 +123,39 @@ describe('CreateViewVersion', () => {
     assert.equal(same.Version, 1);
   });
 
+  it('checks ViewContentSha256 against $LATEST, not the $SAVED draft beside it', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { template: template('a') });
+    const published = await publish(instanceId, view.Id!, 'published');
+    const draft = (
+      await ctx.client.send(
+        new UpdateViewContentCommand({
+          InstanceId: instanceId,
+          ViewId: view.Id,
+          Status: 'SAVED',
+          Content: { Template: template('draft'), Actions: ['Go'] },
+        }),
+      )
+    ).View!;
+    assert.notEqual(draft.ViewContentSha256, published.ViewContentSha256, 'the draft differs from what is published');
+
+    const error = await failure(
+      ctx.client.send(
+        new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: draft.ViewContentSha256 }),
+      ),
+    );
+    assert.equal(error.name, 'ResourceInUseException', 'the draft’s sha is not $LATEST’s');
+    assert.deepEqual(await allVersions(instanceId, view.Id!), []);
+
+    const v1 = (
+      await ctx.client.send(
+        new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, ViewContentSha256: published.ViewContentSha256 }),
+      )
+    ).View!;
+    assert.equal(v1.Version, 1);
+    assert.equal(v1.Content!.Template, template('published'), 'the version is of $LATEST, not of the draft');
+  });
+
   it('needs something published', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { status: 'SAVED' });
