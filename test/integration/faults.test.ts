@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import {
   CreateViewCommand,
@@ -11,6 +12,11 @@ import {
   type ConnectClient,
 } from '@aws-sdk/client-connect';
 import type { LocalService } from '../../emulator/service.ts';
+import { AWS_CLIENT_DEFAULTS } from '../../lambda/aws-clients.ts';
+import { createDocumentClient } from '#store/client.ts';
+import { DynamoIo } from '#store/dynamo-io.ts';
+import { StoreFault } from '#store/errors.ts';
+import { key } from '#store/keys.ts';
 import { InstrumentedDynamo } from '../support/instrumented-dynamo.ts';
 import { createView, failure, template, uniqueName } from '../support/fixtures.ts';
 import { connectClient, dynamoEndpoint, newInstanceId, startTestService } from '../support/service.ts';
@@ -164,5 +170,35 @@ describe('DynamoDB faults', () => {
       once.send(new UpdateViewContentCommand({ InstanceId: instanceId, ViewId: view.Id, Status: 'SAVED', Content: { Template: '{}' } })),
     );
     assert.equal(endless.name, 'ResourceInUseException', 'a conflict that never clears is reported, after a bounded number of tries');
+  });
+});
+
+describe('a DynamoDB that stops answering', () => {
+  it('fails the call after the client’s request timeout instead of hanging until the Lambda timeout', async () => {
+    // Accepts connections and reads requests, never answers: what a stalled endpoint looks like.
+    const sockets = new Set<Socket>();
+    const stalled = createServer((socket) => {
+      sockets.add(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    const { port } = stalled.address() as AddressInfo;
+    const client = createDocumentClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'stall', secretAccessKey: 'stall' },
+      maxAttempts: 1,
+    });
+    const started = performance.now();
+    try {
+      await assert.rejects(new DynamoIo(client, 'stalled').get(key('VIEW#i#v', 'HEAD')), StoreFault);
+      const seconds = (performance.now() - started) / 1000;
+      const { requestTimeout } = AWS_CLIENT_DEFAULTS.requestHandler;
+      assert.ok(seconds >= requestTimeout / 1000 - 0.5 && seconds < requestTimeout / 1000 + 3, `failed after ${seconds.toFixed(1)} s`);
+    } finally {
+      client.destroy();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => stalled.close(resolve));
+    }
   });
 });
