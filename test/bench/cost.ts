@@ -96,9 +96,13 @@ export function templateFacts(
 const LAMBDA_PLATFORM_LINES =
   'START RequestId: 8f5ec4c4-3c1a-4a3e-9c3c-2d3b4f6a7b8c Version: $LATEST\n' +
   'END RequestId: 8f5ec4c4-3c1a-4a3e-9c3c-2d3b4f6a7b8c\n' +
-  'REPORT RequestId: 8f5ec4c4-3c1a-4a3e-9c3c-2d3b4f6a7b8c\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 1024 MB\tMax Memory Used: 98 MB\t\n';
+  'REPORT RequestId: 8f5ec4c4-3c1a-4a3e-9c3c-2d3b4f6a7b8c\tDuration: 12.34 ms\tBilled Duration: 13 ms\t' +
+  'Memory Size: 1024 MB\tMax Memory Used: 98 MB\t\n';
 const POWERTOOLS_LAMBDA_FIELDS =
-  ',"cold_start":false,"function_arn":"arn:aws:lambda:us-east-1:123456789012:function:ConnectViewsApi-ServiceHandler5690CF9B-AbCdEfGhIjKl","function_memory_size":"1024","function_name":"ConnectViewsApi-ServiceHandler5690CF9B-AbCdEfGhIjKl","function_request_id":"8f5ec4c4-3c1a-4a3e-9c3c-2d3b4f6a7b8c","xray_trace_id":"1-5759e988-bd862e3fe1be46a994272793"';
+  ',"cold_start":false,' +
+  '"function_arn":"arn:aws:lambda:us-east-1:123456789012:function:ConnectViewsApi-ServiceHandler5690CF9B-AbCdEfGhIjKl",' +
+  '"function_memory_size":"1024","function_name":"ConnectViewsApi-ServiceHandler5690CF9B-AbCdEfGhIjKl",' +
+  '"function_request_id":"8f5ec4c4-3c1a-4a3e-9c3c-2d3b4f6a7b8c","xray_trace_id":"1-5759e988-bd862e3fe1be46a994272793"';
 
 /** The access log line of a request: the stage's format with representative values. */
 export function accessLogBytes(operation: OperationMeasure, apiType: ApiType): number {
@@ -193,7 +197,9 @@ export function costModel(measurement: CapacityMeasurement, facts: TemplateFacts
       item: 'Lambda, API function',
       monthly: (r) =>
         (r / million) * p.lambdaPerMillionRequests + r * (billedMs / 1000) * (facts.apiMemoryMb / 1024) * p.lambdaArmPerGbSecond,
-      basis: `$${p.lambdaPerMillionRequests} per million + ${billedMs} ms billed (estimate: ${per.handlerMs.toFixed(1)} ms measured locally + 2 ms) at ${facts.apiMemoryMb} MB arm64`,
+      basis:
+        `$${p.lambdaPerMillionRequests} per million + ${billedMs} ms billed (estimate: ${per.handlerMs.toFixed(1)} ms measured ` +
+        `locally + 2 ms) at ${facts.apiMemoryMb} MB arm64`,
     },
     {
       item: 'DynamoDB on demand',
@@ -203,7 +209,10 @@ export function costModel(measurement: CapacityMeasurement, facts: TemplateFacts
     {
       item: 'CloudWatch Logs',
       monthly: (r) => gb(logBytes(r)) * (p.logsIngestPerGb + p.logsStorePerGbMonth * 0.15),
-      basis: `${Math.round(per.functionLogBytes + per.accessLogBytes)} bytes per request (function ${Math.round(per.functionLogBytes)}, access log ${Math.round(per.accessLogBytes)}) + ${publisherLogBytes} per event; $${p.logsIngestPerGb}/GB ingested, stored compressed 30 days`,
+      basis:
+        `${Math.round(per.functionLogBytes + per.accessLogBytes)} bytes per request (function ${Math.round(per.functionLogBytes)}, ` +
+        `access log ${Math.round(per.accessLogBytes)}) + ${publisherLogBytes} per event; ` +
+        `$${p.logsIngestPerGb}/GB ingested, stored compressed 30 days`,
     },
     {
       item: 'X-Ray',
@@ -227,7 +236,9 @@ export function costModel(measurement: CapacityMeasurement, facts: TemplateFacts
           events * (publisherMs / 1000) * (facts.publisherMemoryMb / 1024) * p.lambdaArmPerGbSecond
         );
       },
-      basis: `${per.events.toFixed(3)} events per request; $${p.eventBridgePerMillion} per million events, one publisher invocation each (~${publisherMs} ms at ${facts.publisherMemoryMb} MB, estimate); stream reads by Lambda are free`,
+      basis:
+        `${per.events.toFixed(3)} events per request; $${p.eventBridgePerMillion} per million events, ` +
+        `one publisher invocation each (~${publisherMs} ms at ${facts.publisherMemoryMb} MB, estimate); stream reads by Lambda are free`,
     },
     {
       item: 'Secrets Manager API',
@@ -237,7 +248,9 @@ export function costModel(measurement: CapacityMeasurement, facts: TemplateFacts
     {
       item: 'Data transfer out',
       monthly: (r) => gb(r * per.responseBytes) * p.dataTransferOutPerGb,
-      basis: `${Math.round(per.responseBytes)} response bytes per request before gzip, $${p.dataTransferOutPerGb}/GB (the account's first 100 GB a month are free)`,
+      basis:
+        `${Math.round(per.responseBytes)} response bytes per request before gzip, $${p.dataTransferOutPerGb}/GB (the account's ` +
+        `first 100 GB a month are free)`,
     },
   ];
   const fixed: Line[] = [
@@ -298,13 +311,15 @@ export function costDocument(measurement: CapacityMeasurement, facts: Record<Api
   const goal = (met: boolean) => (met ? 'met' : '**not met**');
   const million = 1_000_000;
   const goalAt = (model: CostModel, r: number, limit: number) =>
-    `${usd(model.totalAt(r))}, ${goal(model.totalAt(r) <= limit)}${model.totalAt(r) <= limit ? '' : ` (${usd(model.totalAt(r) - limit)} over)`}`;
+    `${usd(model.totalAt(r))}, ` +
+    `${goal(model.totalAt(r) <= limit)}${model.totalAt(r) <= limit ? '' : ` (${usd(model.totalAt(r) - limit)} over)`}`;
   const apiShare = (model: CostModel, r: number) => model.lines.find((line) => line.item === 'API Gateway')!.monthly(r) / model.totalAt(r);
   const httpSaving = (r: number) => (r / million) * (PRICES.restApiPerMillion - PRICES.httpApiPerMillion);
   const largeSearch = measurement.operations.find((o) => o.name === LARGE_SEARCH_CASE);
   const smallSearch = measurement.operations.find((o) => o.name === 'SearchViews (name prefix)');
   const columns = ['0', '1 million', '100 million'];
-  return `# Cost
+  return (
+    `# Cost
 
 Written by \`npm run bench\` on ${measuredOn} from measured figures (re-run it after changing the
 store or the stacks; \`npm run bench -- --cost-only\` measures and writes this page alone). Prices are
@@ -317,19 +332,23 @@ behind each API Gateway flavour the stacks deploy: the REST API (the default) an
 | Requests a month | REST API: ${columns.join(' | ')} | HTTP API: ${columns.join(' | ')} |
 |---|---|---|---|---|---|---|
 | **Total, list prices** | ${both((m, v) => m.totalAt(v))
-    .map((cell) => `**${cell}**`)
-    .join(' | ')} |
-| per million requests | | ${usd(rest.totalAt(million) - rest.totalAt(0))} | ${usd((rest.totalAt(100 * million) - rest.totalAt(0)) / 100)} | | ${usd(http.totalAt(million) - http.totalAt(0))} | ${usd((http.totalAt(100 * million) - http.totalAt(0)) / 100)} |
+      .map((cell) => `**${cell}**`)
+      .join(' | ')} |
+| per million requests | | ${usd(rest.totalAt(million) - rest.totalAt(0))} ` +
+    `| ${usd((rest.totalAt(100 * million) - rest.totalAt(0)) / 100)} | | ${usd(http.totalAt(million) - http.totalAt(0))} ` +
+    `| ${usd((http.totalAt(100 * million) - http.totalAt(0)) / 100)} |
 | Total with the always-free tiers of an otherwise empty account | ${both(afterFreeTiers).join(' | ')} |
 | Total, list prices, deployed with \`-c dashboard=false\` | ${both(withoutDashboardAt).join(' | ')} |
 
 Goals, at list prices: at most $5 a month at zero traffic — REST API ${goalAt(rest, 0, 5)}; HTTP API ${goalAt(http, 0, 5)}.
 At most $10 at 1 million requests — REST API (the default) ${goalAt(rest, million, 10)}; HTTP API ${goalAt(http, million, 10)}.
 With \`-c dashboard=false\` (no dashboard, and no custom metrics, which only it shows; every alarm stays) the
-1-million figures are ${usd(withoutDashboardAt(rest, million))} (REST, ${goal(withoutDashboardAt(rest, million) <= 10)}) and ${usd(withoutDashboardAt(http, million))} (HTTP, ${goal(withoutDashboardAt(http, million) <= 10)}).
+1-million figures are ${usd(withoutDashboardAt(rest, million))} (REST, ${goal(withoutDashboardAt(rest, million) <= 10)}) ` +
+    `and ${usd(withoutDashboardAt(http, million))} (HTTP, ${goal(withoutDashboardAt(http, million) <= 10)}).
 With the always-free tiers (3 dashboards, 10 alarm metrics and 10 custom metrics, 5 GB of logs, 1 million
 Lambda requests and 400,000 GB-seconds, 100,000 traces, 100 GB of data transfer a month) they are
-${usd(afterFreeTiers(rest, million))} and ${usd(afterFreeTiers(http, million))}, but those tiers are the account's, shared with everything else in it.
+${usd(afterFreeTiers(rest, million))} and ${usd(afterFreeTiers(http, million))}, but those tiers are the account's, ` +
+    `shared with everything else in it.
 The dashboard alone is ${usd(facts.rest.dashboards * PRICES.dashboardPerMonth)} of the fixed cost.
 
 ${table(['Item', ...columns.map((c) => `REST ${c}`), ...columns.map((c) => `HTTP ${c}`), 'Basis'], rows)}
@@ -344,24 +363,39 @@ the REST API gzips those of 1 KiB and more for callers that accept it, an HTTP A
 
 ## What dominates, and the levers
 
-- **API Gateway is ${Math.round(apiShare(rest, million) * 100)}% of the REST flavour's bill at 1 million requests and ${Math.round(apiShare(rest, 100 * million) * 100)}% at 100 million.**
-  The HTTP API costs $${PRICES.httpApiPerMillion} per million instead of $${PRICES.restApiPerMillion} (${usd(httpSaving(million))} less at 1 million,
-  ${usd(httpSaving(100 * million))} at 100 million; ${Math.round(apiShare(http, million) * 100)}% and ${Math.round(apiShare(http, 100 * million) * 100)}% of its bill), with the same IAM authorization and the same
-  event for the handler, and no X-Ray tracing of its own (${usd(rest.lines.find((line) => line.item === 'X-Ray')!.monthly(100 * million))} less at 100 million). It does without
+- **API Gateway is ${Math.round(apiShare(rest, million) * 100)}% of the REST flavour's bill at 1 million requests ` +
+    `and ${Math.round(apiShare(rest, 100 * million) * 100)}% at 100 million.**
+  The HTTP API costs $${PRICES.httpApiPerMillion} per million instead of $${PRICES.restApiPerMillion} ` +
+    `(${usd(httpSaving(million))} less at 1 million,
+  ${usd(httpSaving(100 * million))} at 100 million; ${Math.round(apiShare(http, million) * 100)}% ` +
+    `and ${Math.round(apiShare(http, 100 * million) * 100)}% of its bill), with the same IAM authorization and the same
+  event for the handler, and no X-Ray tracing of its own ` +
+    `(${usd(rest.lines.find((line) => line.item === 'X-Ray')!.monthly(100 * million))} less at 100 million). It does without
   WAF, response compression, execution logs, resource policies, per-client throttling and usage plans,
   and X-Ray: see [deploy.md](deploy.md#rest-api-or-http-api) to choose.
-- **Logs** are the next item: ${Math.round(rest.per.functionLogBytes + rest.per.accessLogBytes)} bytes per request behind the REST API, ${Math.round(http.per.functionLogBytes + http.per.accessLogBytes)} behind the HTTP API. \`POWERTOOLS_LOG_LEVEL=WARN\` drops the
-  request line (${Math.round(measurement.operations[0]!.logBytes)} bytes) and with it the per-operation dashboard widgets; Lambda's JSON log format
+- **Logs** are the next item: ${Math.round(rest.per.functionLogBytes + rest.per.accessLogBytes)} bytes per request behind the REST ` +
+    `API, ${Math.round(http.per.functionLogBytes + http.per.accessLogBytes)} behind the HTTP API. \`POWERTOOLS_LOG_LEVEL=WARN\` drops the
+  request line (${Math.round(measurement.operations[0]!.logBytes)} bytes) and with it the per-operation dashboard widgets; ` +
+    `Lambda's JSON log format
   with a system log level of WARN drops START/END/REPORT (and the cold-start query); a shorter access
   log format drops the error fields that make a 403 or 5xx diagnosable.
-- **Metrics** are deliberately few: ${facts.rest.customMetrics.length} custom series (${usd(facts.rest.customMetrics.length * PRICES.customMetricPerMonth)} a month at most), no
+- **Metrics** are deliberately few: ${facts.rest.customMetrics.length} custom series ` +
+    `(${usd(facts.rest.customMetrics.length * PRICES.customMetricPerMonth)} a month at most), no
   detailed API Gateway metrics, per-operation latency and errors from Logs Insights over the request
   log. A per-operation metric with an alarm would cost ~$0.50 a month per operation and series.
 - **DynamoDB**: writes dominate (2 units per KB of each item in a transaction); content above 1 KiB is
   stored gzip-compressed, so a 4 KB template costs about one unit per item written.
 - **SearchViews in a large instance**: its first page reads the instance's listing on after it is
-  full, up to 4 MB (eventually consistent reads), so that \`ApproximateTotalCount\` is exact: ${largeSearch ? `${largeSearch.readUnits} read units a first page in an instance of ${LARGE_INSTANCE_VIEWS.toLocaleString('en')} views (measured), against ${smallSearch?.readUnits ?? '?'} in the mix's 22-view instance: at the mix's 5% of requests, all first pages in such an instance, that adds ${usd((0.05 * million * largeSearch.readUnits * PRICES.dynamoPerMillionReadUnits) / million)} at 1 million requests a month` : 'not measured'}. Later pages stop reading once full.
-- **X-Ray** (REST API only): the sampling rule traces ${(facts.rest.traceSampleRate * 100).toFixed(0)}% of requests with no per-second reservoir
+  full, up to 4 MB (eventually consistent reads), so that \`ApproximateTotalCount\` is exact: ` +
+    (largeSearch
+      ? `${largeSearch.readUnits} read units a first page in an instance of ${LARGE_INSTANCE_VIEWS.toLocaleString('en')} views ` +
+        `(measured), against ${smallSearch?.readUnits ?? '?'} in the mix's 22-view instance: at the mix's 5% of requests, ` +
+        `all first pages in such an instance, that ` +
+        `adds ${usd((0.05 * million * largeSearch.readUnits * PRICES.dynamoPerMillionReadUnits) / million)} at 1 million requests a month`
+      : 'not measured') +
+    `. Later pages stop reading once full.
+- **X-Ray** (REST API only): the sampling rule traces ${(facts.rest.traceSampleRate * 100).toFixed(0)}% ` +
+    `of requests with no per-second reservoir
   (\`-c traceSampleRate=\`), so tracing is a fixed share of the request cost at any volume.
 - **Lambda**: ${facts.rest.apiMemoryMb} MB; the handler's time is short and mostly waiting on DynamoDB, so a smaller memory
   size would lower the price per millisecond but lengthen the CPU-bound parts (validation, hashing).
@@ -372,7 +406,8 @@ Content of the measured views: a ${measurement.templateBytes.toLocaleString('en'
 Read and write units: \`ReturnConsumedCapacity: TOTAL\` on every DynamoDB call (DynamoDB Local answers
 single-item calls and queries by DynamoDB's rules); transactions and batch writes computed from the
 sizes of the items they write, per DynamoDB's rules (DynamoDB Local under-reports them). Function
-log bytes: the request line and any EMF document as written locally, plus ${Buffer.byteLength(LAMBDA_PLATFORM_LINES) + Buffer.byteLength(POWERTOOLS_LAMBDA_FIELDS)} bytes per request of
+log bytes: the request line and any EMF document as written locally, ` +
+    `plus ${Buffer.byteLength(LAMBDA_PLATFORM_LINES) + Buffer.byteLength(POWERTOOLS_LAMBDA_FIELDS)} bytes per request of
 what only Lambda writes (START/END/REPORT lines, the Lambda context fields of Powertools). Access log
 bytes: each stage's format rendered with the request's path and representative values. Handler time:
 measured against DynamoDB Local on this machine — **an estimate** of Lambda's billed duration.
@@ -404,8 +439,13 @@ ${table(
   ]),
 )}
 
-Weighted by the mix: ${rest.per.readUnits.toFixed(2)} read and ${rest.per.writeUnits.toFixed(2)} write units, ${Math.round(rest.per.functionLogBytes)} function log bytes,
-${Math.round(rest.per.accessLogBytes)} (REST) or ${Math.round(http.per.accessLogBytes)} (HTTP) access log bytes, ${Math.round(rest.per.responseBytes)} response bytes, ${rest.per.handlerMs.toFixed(1)} ms of handler time and ${rest.per.events.toFixed(3)} events per
-request. Alarms read from the templates (the same in both): ${facts.rest.alarms.map((a) => `${a.id.replace(/[0-9A-F]{8}$/, '')} (${a.metrics})`).join(', ')}.
-`;
+Weighted by the mix: ${rest.per.readUnits.toFixed(2)} read and ${rest.per.writeUnits.toFixed(2)} write ` +
+    `units, ${Math.round(rest.per.functionLogBytes)} function log bytes,
+${Math.round(rest.per.accessLogBytes)} (REST) or ${Math.round(http.per.accessLogBytes)} (HTTP) access log ` +
+    `bytes, ${Math.round(rest.per.responseBytes)} response bytes, ${rest.per.handlerMs.toFixed(1)} ms of handler time ` +
+    `and ${rest.per.events.toFixed(3)} events per
+request. Alarms read from the templates ` +
+    `(the same in both): ${facts.rest.alarms.map((a) => `${a.id.replace(/[0-9A-F]{8}$/, '')} (${a.metrics})`).join(', ')}.
+`
+  );
 }

@@ -103,6 +103,10 @@ export async function heavyRequests(
   return {
     title: 'Heaviest requests',
     worstMs,
-    body: `What the costliest requests a caller can make cost the handler (its own latency, from its request log line), each once, on this machine with DynamoDB Local. SearchViews' condition bounds are checked before anything walks the request; content whose InputSchema would outgrow the response limit is refused while the schema is being generated.\n\n${table(['Request', 'Answer', 'Handler (ms)'], rows)}`,
+    body:
+      `What the costliest requests a caller can make cost the handler (its own latency, from its request log line), each once, ` +
+      `on this machine with DynamoDB Local. SearchViews' condition bounds are checked before anything walks the request; ` +
+      `content whose InputSchema would outgrow the response limit is refused while the schema is being ` +
+      `generated.\n\n${table(['Request', 'Answer', 'Handler (ms)'], rows)}`,
   };
 }

