@@ -92,6 +92,25 @@ describe('content rules', () => {
     assert.match(error.message, /409600 bytes/);
   });
 
+  it('counts every action’s bytes together with the template’s', () => {
+    const template = JSON.stringify({ t: 'x'.repeat(MAX_CONTENT_BYTES - 8 - 10) });
+    assert.doesNotThrow(() => prepareContent({ Template: template, Actions: ['Approve', 'Yes'] }, 'PUBLISHED'), '10 bytes of actions fit');
+    const error = errorOf(() => prepareContent({ Template: template, Actions: ['Approve', 'Yes', 'X'] }, 'PUBLISHED'));
+    assert.equal(error.errorType, 'InvalidParameterException', 'the eleventh byte, in the last action, does not');
+    assert.match(error.message, /they are 409601 bytes/);
+  });
+
+  it('gives up on an input schema as soon as it is sure to outgrow the bound, and never sooner', () => {
+    // A hundred paths at the top, then each made an object: the schema grows with every one of them.
+    const references: Record<string, string> = {};
+    for (let i = 0; i < 100; i++) references[`flat${i}`] = `$.a${String(i).padStart(2, '0')}`;
+    for (let i = 0; i < 100; i++) references[`nested${i}`] = `$.a${String(i).padStart(2, '0')}.b`;
+    const full = generateInputSchema(references);
+    assert.ok(full.length > 4000, `the whole schema is ${full.length} bytes`);
+    assert.equal(generateInputSchema(references, full.length), full, 'a bound the schema meets exactly is met');
+    for (const bound of [200, 1200, 2500]) assert.equal(generateInputSchema(references, bound), undefined, `bound ${bound}`);
+  });
+
   it('refuses templates nested deeper than the limit instead of overflowing the stack', () => {
     const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
     assert.doesNotThrow(() => prepareContent({ Template: `{"a":${deep(MAX_TEMPLATE_DEPTH - 1)}}` }, 'PUBLISHED'));

@@ -26,6 +26,21 @@ describe('NextToken keys from Secrets Manager', () => {
     assert.equal(secrets.reads.length, 2, 'neither the value nor the absence is read again within the max age');
   });
 
+  it('remembers that there is no previous key for the max age (300 s), then asks again', async () => {
+    secrets.stages.clear();
+    secrets.rotate('the-very-first-key-value');
+    let now = 5_000_000;
+    const keys = source(() => now);
+    await keys.keys();
+    secrets.reads.length = 0;
+    now += 299_000;
+    await keys.keys();
+    assert.equal(secrets.reads.length, 0, 'the absence still holds 299 s later');
+    now += 2_000;
+    await keys.keys();
+    assert.ok(secrets.reads.includes('AWSPREVIOUS'), 'asked again once the max age is over');
+  });
+
   it('reads AWSCURRENT and AWSPREVIOUS as two values, not one cached under the secret’s name', async () => {
     secrets.stages.clear();
     secrets.rotate('the-key-before-rotation');
