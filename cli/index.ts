@@ -1,0 +1,61 @@
+/**
+ * Views as code, as a library: the functions behind `connect-views`, for scripts and for tools
+ * built on it (a studio). Talks to Connect only through @aws-sdk/client-connect.
+ */
+export {
+  targetFromOptions,
+  parseInstance,
+  signingNameFor,
+  explainSdkError,
+  TargetError,
+  type Target,
+  type TargetOptions,
+} from './target.ts';
+export {
+  readView,
+  listAllViews,
+  listAllVersions,
+  highestVersion,
+  resolveView,
+  parseQualifier,
+  qualifiedId,
+  sameContent,
+  templateTextOf,
+  contentFromTemplateText,
+  ViewNotFoundError,
+  type Qualifier,
+  type ViewContentData,
+  type ViewSnapshot,
+  type ViewRef,
+  type ListViewsOptions,
+} from './view-content.ts';
+export { structuralDiff, renderDiff, jsonPointer, type DiffEntry, type DiffSubject, type RenderOptions } from './structural-diff.ts';
+export { lintView, lintViewText, lintFile, lintContent, hasErrors, RULES, type Finding, type Severity, type RuleInfo } from './lint.ts';
+export {
+  publishGuarded,
+  cutVersionGuarded,
+  rollbackGuarded,
+  ChangedSinceReadError,
+  VersionNotFoundError,
+  type Guard,
+  type WriteResult,
+  type VersionResult,
+  type RollbackResult,
+} from './guarded-writes.ts';
+export {
+  serializeViewFile,
+  parseViewFile,
+  viewFileNames,
+  viewFileFromSnapshots,
+  publishedContent,
+  savedContent,
+  readViewDir,
+  writeViewDir,
+  ViewFileError,
+  VIEW_FILE_SUFFIX,
+  type ViewFile,
+  type LoadedViewFile,
+  type WriteDirResult,
+} from './view-files.ts';
+export { canonicalJson, prettyJson } from './json.ts';
+export { mapLimit, settleLimit } from './concurrency.ts';
