@@ -29,3 +29,11 @@ export function prettyJson(value: unknown): string {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+function escapeSegment(segment: string | number): string {
+  return String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+export function jsonPointer(segments: readonly (string | number)[]): string {
+  return segments.map((segment) => `/${escapeSegment(segment)}`).join('');
+}

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isPlainObject } from './json.ts';
-import { jsonPointer } from './structural-diff.ts';
+import { isPlainObject, jsonPointer } from './json.ts';
 
 /**
  * `lint`: what Connect refuses, or accepts and then renders wrong, found before publishing. Each

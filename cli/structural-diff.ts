@@ -1,5 +1,8 @@
 import diff from 'microdiff';
 import pc from 'picocolors';
+import { jsonPointer } from './json.ts';
+
+export { jsonPointer };
 
 /** What two states of a view are compared on. `template` is the parsed object, never the escaped string. */
 export interface DiffSubject {
@@ -12,6 +15,8 @@ export interface DiffSubject {
   /** Compared only when both sides have it: a file has none (the service derives it). */
   inputSchema?: unknown;
   tags?: Record<string, string>;
+  /** A view file's unpublished draft (`$SAVED`), compared when either side has one. */
+  draft?: unknown;
 }
 
 export interface DiffEntry {
@@ -20,14 +25,6 @@ export interface DiffEntry {
   path: string;
   before?: unknown;
   after?: unknown;
-}
-
-function escapeSegment(segment: string | number): string {
-  return String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
-}
-
-export function jsonPointer(segments: readonly (string | number)[]): string {
-  return segments.map((segment) => `/${escapeSegment(segment)}`).join('');
 }
 
 function comparable(subject: DiffSubject, withSchema: boolean): Record<string, unknown> {
@@ -39,6 +36,7 @@ function comparable(subject: DiffSubject, withSchema: boolean): Record<string, u
   if (subject.templateText !== undefined) value['templateText'] = subject.templateText;
   if (withSchema && subject.inputSchema !== undefined) value['inputSchema'] = subject.inputSchema;
   value['tags'] = subject.tags ?? {};
+  if (subject.draft !== undefined) value['draft'] = subject.draft;
   return value;
 }
 

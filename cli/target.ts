@@ -104,7 +104,7 @@ export function targetFromOptions(options: TargetOptions): Target {
 export function explainSdkError(error: unknown): string | undefined {
   const message = (error as Error | undefined)?.message ?? '';
   const name = (error as Error | undefined)?.name ?? '';
-  if (/region is missing/i.test(message)) {
+  if (/region is missing|region="" is not a valid/i.test(message)) {
     return 'No AWS region: pass --region, set AWS_REGION, or name a profile with a region (--profile).';
   }
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {

@@ -21,7 +21,7 @@ function importsOf(text: string): string[] {
 }
 
 describe('cli/ boundaries', () => {
-  const files = sources('cli');
+  const files = [...sources('cli'), 'bin/connect-views.ts'];
 
   it('imports only its own modules, Node built-ins and the packages it is allowed', () => {
     assert.ok(files.length > 5);
