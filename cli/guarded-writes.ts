@@ -1,5 +1,5 @@
 import { CreateViewVersionCommand, UpdateViewContentCommand, type ConnectClient, type ViewStatus } from '@aws-sdk/client-connect';
-import { readView, templateTextOf, type ViewContentData } from './view-content.ts';
+import { highestVersion, readView, templateTextOf, type ViewContentData } from './view-content.ts';
 
 /**
  * Writes that refuse to act on a view that moved since it was read.
@@ -138,7 +138,11 @@ export async function rollbackGuarded(
     effectiveGuard = { expectedSha: saved?.sha ?? '', since: 'it was read' };
   }
   const written = await publishGuarded(client, instanceId, viewId, target.content, effectiveGuard);
-  const version = await cutVersionGuarded(client, instanceId, viewId, written.sha, `Rollback to version ${toVersion}`);
+  // Known before cutting: Connect answers unchanged content with the highest version, cutting nothing.
+  const highest = await highestVersion(client, instanceId, viewId);
+  const version = await cutVersionGuarded(client, instanceId, viewId, written.sha, `Rollback to version ${toVersion}`, {
+    ...(highest === undefined ? {} : { knownHighest: highest }),
+  });
   return { ...version, from: toVersion };
 }
 

@@ -59,3 +59,16 @@ export {
 } from './view-files.ts';
 export { canonicalJson, prettyJson } from './json.ts';
 export { mapLimit, settleLimit } from './concurrency.ts';
+export {
+  readInstanceViews,
+  pullViews,
+  type InstanceView,
+  type PullOptions,
+  type PullResult,
+  type ReadInstanceOptions,
+  type Progress,
+} from './pull.ts';
+export { planViews, planDirectory, hasChanges, type Plan, type PlanEntry, type PlanOptions, type ChangeKind } from './plan.ts';
+export { applyPlan, type ApplyOptions, type ApplyOutcome, type ApplyResult, type ApplyStep } from './apply.ts';
+export { planPromotion, applyPromotion, arnMap, type Promotion, type ArnMap } from './promote.ts';
+export { viewHistory, diffView, loadDiffSide, rollbackView, DiffSideError, type HistoryRow, type ViewHistory } from './history.ts';
