@@ -161,7 +161,8 @@ function renderFindings(findings: Finding[], color: boolean): string {
   return findings
     .map(
       (f) =>
-        `${f.file ?? ''}${f.pointer ? `#${f.pointer}` : ''}  ${f.severity === 'error' ? c.red('error') : c.yellow('warning')}  ${f.rule}  ${f.message}`,
+        `${f.file ?? ''}${f.pointer ? `#${f.pointer}` : ''}  ${f.severity === 'error' ? c.red('error') : c.yellow('warning')}  ` +
+        `${f.rule}  ${f.message}`,
     )
     .join('\n');
 }
@@ -171,7 +172,8 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
   const color = pc.isColorSupported && Boolean(io.stdout.isTTY);
   const program = new Command('connect-views')
     .description(
-      'Views as code for Amazon Connect (and any endpoint that speaks its Views API): pull, plan, apply, promote, diff, roll back, lint.\n' +
+      'Views as code for Amazon Connect (and any endpoint that speaks its Views API):\n' +
+        'pull, plan, apply, promote, diff, roll back, lint.\n' +
         'Targets are picked as the AWS CLI picks them: --instance-id (id or ARN), --region, --profile, --endpoint-url;\n' +
         'credentials from the default provider chain. Docs: docs/views-as-code.md.',
     )
@@ -213,7 +215,8 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
       program
         .command('plan')
         .description(
-          'what apply would change, view by view, matched by name.\nExit code: 0 no changes, 2 changes, 1 error (like terraform plan -detailed-exitcode).',
+          'what apply would change, view by view, matched by name.\n' +
+            'Exit code: 0 no changes, 2 changes, 1 error (like terraform plan -detailed-exitcode).',
         ),
     ),
   )
@@ -235,7 +238,8 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
       program
         .command('apply')
         .description(
-          'carry out the plan: create and update views (each write guarded by the sha read when planned), optionally cut versions and prune.\n' +
+          'carry out the plan: create and update views (each write guarded by the sha read when planned),\n' +
+            'optionally cut versions and prune.\n' +
             'Exit code: 0 done (or nothing to do), 1 if any view failed.',
         ),
     ),
@@ -349,7 +353,8 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
         const time = row.time ? row.time.toISOString().replace('.000Z', 'Z') : '';
         print(
           io,
-          `${row.label.padEnd(8)} ${time.padEnd(24)} ${row.sha.slice(0, 12)}  ${row.description ?? ''}${row.marks.length ? `  [${row.marks.join(', ')}]` : ''}`,
+          `${row.label.padEnd(8)} ${time.padEnd(24)} ${row.sha.slice(0, 12)}  ${row.description ?? ''}` +
+            `${row.marks.length ? `  [${row.marks.join(', ')}]` : ''}`,
         );
       }
     });
@@ -388,7 +393,8 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
       print(
         io,
         result.created
-          ? `${result.view.name}: published version ${options.to}'s content as version ${result.version} ("Rollback to version ${options.to}").`
+          ? `${result.view.name}: published version ${options.to}'s content as version ${result.version} ` +
+              `("Rollback to version ${options.to}").`
           : `${result.view.name}: version ${result.version} already holds version ${options.to}'s content; nothing new cut.`,
       );
     });

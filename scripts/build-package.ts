@@ -34,7 +34,12 @@ const bakedTemplate: Plugin = {
 };
 
 await build({
-  entryPoints: { index: 'emulator/index.ts', cli: 'bin/local.ts', 'connect-views': 'bin/connect-views.ts', 'views-as-code': 'cli/index.ts' },
+  entryPoints: {
+    index: 'emulator/index.ts',
+    cli: 'bin/local.ts',
+    'connect-views': 'bin/connect-views.ts',
+    'views-as-code': 'cli/index.ts',
+  },
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -78,7 +83,8 @@ try {
   copyFileSync(join(declarations, 'emulator/iam/intrinsics.d.ts'), 'dist/template.d.ts');
   // The library's declarations import each other as './x.ts' (resolved to x.d.ts beside them).
   mkdirSync('dist/views-as-code');
-  for (const file of readdirSync(join(declarations, 'cli'))) copyFileSync(join(declarations, 'cli', file), join('dist/views-as-code', file));
+  for (const file of readdirSync(join(declarations, 'cli')))
+    copyFileSync(join(declarations, 'cli', file), join('dist/views-as-code', file));
   const library = readFileSync('dist/views-as-code/index.d.ts', 'utf8').replaceAll("from './", "from './views-as-code/");
   writeFileSync('dist/views-as-code.d.ts', library);
   rmSync('dist/views-as-code/index.d.ts');

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CreateViewVersionCommand, DescribeViewCommand, UpdateViewContentCommand } from '@aws-sdk/client-connect';
+import { Writable } from 'node:stream';
 import { applyPlan } from '../../cli/apply.ts';
+import { main } from '../../cli/command.ts';
 import { diffView, rollbackView, viewHistory } from '../../cli/history.ts';
 import { planDirectory, type Plan } from '../../cli/plan.ts';
 import { pullViews } from '../../cli/pull.ts';
@@ -53,7 +55,7 @@ async function seed(instanceId: string) {
 }
 
 describe('views as code against the emulator', () => {
-  it('round trip: pull A, apply to an empty B, pull B gives byte-identical files (a $SAVED draft included); pulls are deterministic', async () => {
+  it('round trip: pull A, apply to an empty B, pull B: identical bytes (a $SAVED draft included); pulls are deterministic', async () => {
     const a = newInstanceId();
     const b = newInstanceId();
     await seed(a);
@@ -104,7 +106,7 @@ describe('views as code against the emulator', () => {
     );
   });
 
-  it('an edit made between plan and apply is not overwritten: that view stops with "changed since the plan", the others are applied', async () => {
+  it('an edit between plan and apply is not overwritten: that view stops, "changed since the plan"; the others are applied', async () => {
     const instanceId = newInstanceId();
     const views = await Promise.all(
       ['one', 'two', 'three'].map((name) => createView(ctx.client, instanceId, { name, template: card(name), actions: ['Next'] })),
@@ -299,5 +301,47 @@ describe('views as code against the emulator', () => {
     assert.equal(noDir.code, 1);
     assert.equal(noDir.stderr.trim().split('\n').length, 1, noDir.stderr);
     assert.match(noDir.stderr, /no such file or directory/);
+  });
+
+  it('the command on a terminal: one progress line on stderr, rewritten in place and cleared at the end', async () => {
+    const instanceId = newInstanceId();
+    for (let i = 0; i < 5; i++)
+      await createView(ctx.client, instanceId, { name: `tty-${i}`, template: card(String(i)), actions: ['Next'] });
+    let stderr = '';
+    let stdout = '';
+    const terminal = (write: (text: string) => void) =>
+      Object.assign(
+        new Writable({
+          write(chunk, _encoding, done) {
+            write(chunk.toString());
+            done();
+          },
+        }),
+        { isTTY: true },
+      );
+    const saved = { id: process.env['AWS_ACCESS_KEY_ID'], secret: process.env['AWS_SECRET_ACCESS_KEY'] };
+    process.env['AWS_ACCESS_KEY_ID'] = ctx.service.accessKeyId;
+    process.env['AWS_SECRET_ACCESS_KEY'] = ctx.service.secretAccessKey;
+    try {
+      const code = await main(['pull', '--dir', newDir(), ...targetArgs(ctx.service, instanceId)], {
+        stdout: terminal((text) => (stdout += text)),
+        stderr: terminal((text) => (stderr += text)),
+        stdinIsTTY: true,
+      });
+      assert.equal(code, 0);
+    } finally {
+      for (const [name, value] of [
+        ['AWS_ACCESS_KEY_ID', saved.id],
+        ['AWS_SECRET_ACCESS_KEY', saved.secret],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    assert.ok(stderr.startsWith('\r\u001b[K0/5'), JSON.stringify(stderr));
+    assert.ok(stderr.includes('\r\u001b[K5/5'), JSON.stringify(stderr));
+    assert.ok(stderr.endsWith('\r\u001b[K'), 'the line is cleared at the end');
+    assert.doesNotMatch(stderr, /\n/, 'one line, never a new one');
+    assert.match(stdout, /^Pulled 5 views into /);
   });
 });

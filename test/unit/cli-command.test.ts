@@ -59,8 +59,10 @@ describe('connect-views command line', () => {
     assert.equal(failed.code, 1);
     assert.equal(
       failed.stdout,
-      `${bad}#/template/Title  error  embedded-reference  "Hi $.Name" holds a $. reference inside a longer string: it renders literally and declares no input\n` +
-        `${warned}#/actions/0  warning  unused-action  "Unused" is declared but nothing in the template raises it: its flow branch can never be taken\n` +
+      `${bad}#/template/Title  error  embedded-reference  ` +
+        '"Hi $.Name" holds a $. reference inside a longer string: it renders literally and declares no input\n' +
+        `${warned}#/actions/0  warning  unused-action  ` +
+        '"Unused" is declared but nothing in the template raises it: its flow branch can never be taken\n' +
         'Lint: 1 errors, 1 warnings in 2 files.\n',
     );
     const passed = await run(['lint', '--json', warned]);
