@@ -7,6 +7,7 @@ import { CreateViewVersionCommand, DescribeViewCommand, UpdateViewContentCommand
 import { Writable } from 'node:stream';
 import { applyPlan } from '../../cli/apply.ts';
 import { main } from '../../cli/command.ts';
+import { ChangedSinceReadError, cutVersionGuarded, publishGuarded, rollbackGuarded } from '../../cli/guarded-writes.ts';
 import { diffView, rollbackView, viewHistory } from '../../cli/history.ts';
 import { planDirectory, type Plan } from '../../cli/plan.ts';
 import { pullViews } from '../../cli/pull.ts';
@@ -343,5 +344,75 @@ describe('views as code against the emulator', () => {
     assert.ok(stderr.endsWith('\r\u001b[K'), 'the line is cleared at the end');
     assert.doesNotMatch(stderr, /\n/, 'one line, never a new one');
     assert.match(stdout, /^Pulled 5 views into /);
+  });
+
+  it('guarded writes: a publish and a rollback refuse a view that moved; a version is never cut of content someone else wrote', async () => {
+    const instanceId = newInstanceId();
+    const view = await createView(ctx.client, instanceId, { name: 'guarded', template: card('v1'), actions: ['Next'] });
+    await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    const content = { template: JSON.parse(card('mine')), actions: ['Next'] };
+    const describe = async (qualifier: string) =>
+      (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${qualifier}` }))).View!;
+
+    const stale = await publishGuarded(ctx.client, instanceId, view.Id!, content, {
+      expectedSha: 'f'.repeat(64),
+      since: 'it was loaded',
+    }).then(
+      () => assert.fail('wrote over a view that moved'),
+      (error: unknown) => error,
+    );
+    assert.ok(stale instanceof ChangedSinceReadError);
+    assert.match(stale.message, /^changed since it was loaded: its content is now [0-9a-f]{12}, not ffffffffffff$/);
+    assert.equal((await describe('$SAVED')).Content!.Template, card('v1'), 'nothing written');
+
+    const written = await publishGuarded(ctx.client, instanceId, view.Id!, content, { expectedSha: view.ViewContentSha256! });
+    // Someone publishes between this tool's write and its version.
+    await ctx.client.send(
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: view.Id,
+        Status: 'PUBLISHED',
+        Content: { Template: card('theirs'), Actions: ['Next'] },
+      }),
+    );
+    await assert.rejects(cutVersionGuarded(ctx.client, instanceId, view.Id!, written.sha, 'mine'), ChangedSinceReadError);
+    assert.deepEqual(
+      (await viewHistory(localTarget(ctx.service, instanceId), view.Id!)).rows.map((row) => row.label),
+      ['$SAVED', '$LATEST', '1'],
+      'no version of their content under my description',
+    );
+
+    await assert.rejects(rollbackGuarded(ctx.client, instanceId, view.Id!, 1, { expectedSha: written.sha }), ChangedSinceReadError);
+    assert.equal((await describe('$LATEST')).Content!.Template, card('theirs'));
+    await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id, VersionDescription: 'theirs' }));
+    const rolled = await rollbackGuarded(ctx.client, instanceId, view.Id!, 1);
+    assert.deepEqual([rolled.version, rolled.created], [3, true]);
+    const again = await rollbackGuarded(ctx.client, instanceId, view.Id!, 1);
+    assert.deepEqual([again.version, again.created], [3, false], 'the newest version already holds that content: nothing new is cut');
+  });
+
+  it('the command signs for execute-api when told (what the deployed API Gateway accepts)', async () => {
+    const instanceId = newInstanceId();
+    await createView(ctx.client, instanceId, { name: 'signed', template: card('s'), actions: ['Next'] });
+    const pulled = await runCommand(ctx.service, [
+      'pull',
+      '--dir',
+      newDir(),
+      '--signing-name',
+      'execute-api',
+      ...targetArgs(ctx.service, instanceId),
+    ]);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    const wrong = await runCommand(ctx.service, [
+      'pull',
+      '--dir',
+      newDir(),
+      '--signing-name',
+      'lambda',
+      ...targetArgs(ctx.service, instanceId),
+    ]);
+    assert.equal(wrong.code, 1);
+    assert.equal(wrong.stderr.trim().split('\n').length, 1, wrong.stderr);
+    assert.match(wrong.stderr, /^connect-views: InvalidSignatureException: /);
   });
 });
