@@ -114,6 +114,14 @@ async function confirm(io: Io, question: string): Promise<boolean> {
   }
 }
 
+/** A --version the API would refuse fails before anything is written, not after the content is. */
+async function checkVersionDescription(description: string | undefined): Promise<void> {
+  if (description === undefined) return;
+  const { descriptionProblem } = await import('./lint.ts');
+  const problem = descriptionProblem(description);
+  if (problem) throw new Expected(`--version: ${problem}`);
+}
+
 function print(io: Io, text: string): void {
   io.stdout.write(`${text}\n`);
 }
@@ -251,6 +259,7 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
     .option('--yes', 'do not ask before pruning (required for --prune when not on a terminal)')
     .action(async (options) => {
       if (!options.dir === !options.plan) throw new Expected('apply needs --dir or --plan (one of them)');
+      await checkVersionDescription(options.version);
       const target = await makeTarget(flagsWithPrefix(options, ''));
       const [{ planDirectory }, { applyPlan }] = await Promise.all([import('./plan.ts'), import('./apply.ts')]);
       const progress = progressLine(io);
@@ -296,6 +305,7 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
     .option('--yes', 'do not ask (required when not on a terminal)')
     .option('--json', 'print the plan as JSON instead of text')
     .action(async (options) => {
+      await checkVersionDescription(options.version);
       const source = await makeTarget(flagsWithPrefix(options, 'from'));
       const target = await makeTarget(flagsWithPrefix(options, 'to'));
       const [{ planPromotion, applyPromotion, arnMap }, { hasChanges }, { renderDiff }] = await Promise.all([

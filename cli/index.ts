@@ -30,7 +30,18 @@ export {
   type ListViewsOptions,
 } from './view-content.ts';
 export { structuralDiff, renderDiff, jsonPointer, type DiffEntry, type DiffSubject, type RenderOptions } from './structural-diff.ts';
-export { lintView, lintViewText, lintFile, lintContent, hasErrors, RULES, type Finding, type Severity, type RuleInfo } from './lint.ts';
+export {
+  lintView,
+  lintViewText,
+  lintFile,
+  lintContent,
+  hasErrors,
+  descriptionProblem,
+  RULES,
+  type Finding,
+  type Severity,
+  type RuleInfo,
+} from './lint.ts';
 export {
   publishGuarded,
   cutVersionGuarded,

@@ -299,6 +299,11 @@ function stringRule(rule: string, pointer: string, value: unknown, max: number, 
   return [];
 }
 
+/** Why a description (of a view or a version) would be refused by the API, or undefined when it is fine. */
+export function descriptionProblem(value: string): string | undefined {
+  return stringRule('description', '', value, DESCRIPTION_MAX, DESCRIPTION_PATTERN, 'a description')[0]?.message;
+}
+
 /**
  * Every rule on a view file's parsed JSON (what `pull` writes). A draft's findings are warnings: a
  * draft is saved, not published, and Connect checks it only when it is published.

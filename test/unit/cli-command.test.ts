@@ -48,6 +48,9 @@ describe('connect-views command line', () => {
     assert.equal((await run(['nope'])).code, 1);
     const both = await run(['apply', '--instance-id', 'i', '--region', 'us-east-1']);
     assert.deepEqual([both.code, both.stderr], [1, 'connect-views: apply needs --dir or --plan (one of them)\n']);
+    const badVersion = await run(['apply', '--instance-id', 'i', '--region', 'us-east-1', '--dir', work, '--version', 'PR #42']);
+    assert.equal(badVersion.code, 1);
+    assert.match(badVersion.stderr, /^connect-views: --version: a description has characters the API does not take/);
   });
 
   it('lint exits 1 on errors, 0 on warnings only, and prints file#pointer, severity, rule and reason', async () => {
