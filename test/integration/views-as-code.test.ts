@@ -346,7 +346,7 @@ describe('views as code against the emulator', () => {
     assert.match(stdout, /^Pulled 5 views into /);
   });
 
-  it('guarded writes: a publish and a rollback refuse a view that moved; a version is never cut of content someone else wrote', async () => {
+  it('guarded writes: publish and rollback refuse a view that moved; a version is never cut of content someone else wrote', async () => {
     const instanceId = newInstanceId();
     const view = await createView(ctx.client, instanceId, { name: 'guarded', template: card('v1'), actions: ['Next'] });
     await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
