@@ -478,7 +478,8 @@ export async function main(
       (err as NodeJS.ErrnoException)?.code === 'ENOENT' ||
       error instanceof SyntaxError
     ) {
-      io.stderr.write(`connect-views: ${err.name && !EXPECTED_ERRORS.has(err.name) ? `${err.name}: ` : ''}${err.message}\n`);
+      const prefix = err.name && err.name !== 'Error' && !EXPECTED_ERRORS.has(err.name) ? `${err.name}: ` : '';
+      io.stderr.write(`connect-views: ${prefix}${err.message}\n`);
     } else io.stderr.write(`connect-views: unexpected failure\n${err?.stack ?? String(error)}\n`);
     return 1;
   }
