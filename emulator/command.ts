@@ -22,6 +22,7 @@ export const USAGE = `Usage: connect-views-local [options]   (each option also a
   --signing-names LIST      SIGNING_NAMES      services a signature may be scoped to (default connect,execute-api)
   --verbose                 POWERTOOLS_LOG_LEVEL=INFO   a JSON log line per request (default: problems only)
   --api-type rest|http      API_TYPE           the API Gateway to behave as: its timeout and error answers (default rest)
+  --strict-publish          STRICT_PUBLISH=1   refuse to publish content that fails connect-views lint's error rules (default off)
                             LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY   the one accepted credential (test / test)
                             PAGINATION_TOKEN_SECRET                        HMAC key of NextTokens (random per start)
 
@@ -39,6 +40,7 @@ const OPTIONS = {
   'signing-names': { type: 'string' },
   verbose: { type: 'boolean' },
   'api-type': { type: 'string' },
+  'strict-publish': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -90,6 +92,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env)
     ...(signingNames?.length ? { signingNames } : {}),
     apiType: apiType as ApiType,
     logLevel,
+    ...(flags['strict-publish'] || ['1', 'true'].includes(env['STRICT_PUBLISH'] ?? '') ? { strictPublish: true } : {}),
   };
 
   // Signals are handled from the start: a Ctrl-C that comes while starting, or just as the banner
@@ -140,7 +143,9 @@ Amazon Connect Views API, local
   credentials  access key "${views.credentials.accessKeyId}", secret "${views.credentials.secretAccessKey}"
   account      ${views.accountId}   (in view ARNs)
   DynamoDB     ${views.dynamoEndpoint}, table ${views.tableName}${dynamoEndpoint ? '' : ' (DynamoDB Local listens on all interfaces)'}
-  events       ${!views.eventsFile || views.eventsFile === '-' ? 'stdout' : views.eventsFile} (JSON lines, as EventBridge delivers them)
+  events       ${!views.eventsFile || views.eventsFile === '-' ? 'stdout' : views.eventsFile} (JSON lines, as EventBridge delivers them)${
+    options.strictPublish ? '\n  strict       publishing refuses content that fails connect-views lint' : ''
+  }
 
 Any AWS SDK or the AWS CLI works with just this endpoint, e.g.
   export AWS_ACCESS_KEY_ID=${views.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${views.credentials.secretAccessKey}

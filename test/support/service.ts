@@ -9,7 +9,7 @@ import { serviceTemplate } from './iam-template.ts';
  * Files that write thousands of items: DynamoDB Local slows every write down by each table with a
  * stream it has ever held, so these get the instance test/run.ts keeps apart from the others.
  */
-const HEAVY_WRITERS = ['test/integration/purge.test.ts'];
+const HEAVY_WRITERS = ['test/integration/purge.test.ts', 'test/integration/views-as-code-scale.test.ts'];
 
 /**
  * Integration tests run against the local gateway + handler + DynamoDB Local that `npm test`

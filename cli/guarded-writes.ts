@@ -1,0 +1,154 @@
+import { CreateViewVersionCommand, UpdateViewContentCommand, type ConnectClient, type ViewStatus } from '@aws-sdk/client-connect';
+import { highestVersion, readView, templateTextOf, type ViewContentData } from './view-content.ts';
+
+/**
+ * Writes that refuse to act on a view that moved since it was read.
+ *
+ * UpdateViewContent has no condition in the Connect API, so the guard is a read just before the
+ * write: the alias's ViewContentSha256 must still be the one expected. A write can still land
+ * between that read and this write (the window is one round trip); CreateViewVersion is then
+ * guarded for real, by Connect itself, with the sha this write produced: a version is never cut
+ * of content someone else wrote.
+ */
+
+/** The view moved since it was read (planned, loaded): nothing was written. */
+export class ChangedSinceReadError extends Error {
+  override name = 'ChangedSinceReadError';
+  readonly viewId: string;
+  readonly expectedSha: string;
+  readonly actualSha: string | undefined;
+  constructor(viewId: string, expectedSha: string, actualSha: string | undefined, since = 'the plan') {
+    super(
+      `changed since ${since}: its content is ${actualSha ? `now ${actualSha.slice(0, 12)}` : 'gone'}, not ${expectedSha.slice(0, 12)}`,
+    );
+    this.viewId = viewId;
+    this.expectedSha = expectedSha;
+    this.actualSha = actualSha;
+  }
+}
+
+export interface Guard {
+  /** The ViewContentSha256 the alias had when it was read. */
+  expectedSha: string;
+  /**
+   * The alias the sha was read from. Default `$SAVED`: every content write (saved or published)
+   * replaces it, so it moves on any edit; `$LATEST` only on a publish.
+   */
+  alias?: '$SAVED' | '$LATEST';
+  /** What the sha was read at, for the message: `the plan` (default), `it was loaded`, … */
+  since?: string;
+}
+
+export interface WriteResult {
+  /** `$LATEST`'s sha after the write (a SAVED write leaves it as it was, and gives the draft's). */
+  sha: string;
+  arn: string;
+}
+
+async function checkGuard(client: ConnectClient, instanceId: string, viewId: string, guard: Guard): Promise<void> {
+  const current = await readView(client, instanceId, viewId, guard.alias ?? '$SAVED');
+  if (current?.sha !== guard.expectedSha) throw new ChangedSinceReadError(viewId, guard.expectedSha, current?.sha, guard.since);
+}
+
+/**
+ * UpdateViewContent (PUBLISHED unless told otherwise) after checking the view still has the
+ * expected content. Throws ChangedSinceReadError, writing nothing, when it moved.
+ */
+export async function publishGuarded(
+  client: ConnectClient,
+  instanceId: string,
+  viewId: string,
+  content: ViewContentData,
+  guard: Guard,
+  options: { status?: ViewStatus } = {},
+): Promise<WriteResult> {
+  await checkGuard(client, instanceId, viewId, guard);
+  const { View } = await client.send(
+    new UpdateViewContentCommand({
+      InstanceId: instanceId,
+      ViewId: viewId,
+      Status: options.status ?? 'PUBLISHED',
+      Content: { Template: templateTextOf(content), Actions: content.actions },
+    }),
+  );
+  return { sha: View!.ViewContentSha256!, arn: View!.Arn! };
+}
+
+export interface VersionResult {
+  version: number;
+  sha: string;
+  /** False when `$LATEST` already was the highest version: Connect returned it and cut nothing. */
+  created: boolean;
+}
+
+/**
+ * CreateViewVersion of exactly the content with this sha: Connect refuses it
+ * (ResourceInUseException) when `$LATEST` is anything else, which is turned into
+ * ChangedSinceReadError. Unchanged content returns the highest version.
+ */
+export async function cutVersionGuarded(
+  client: ConnectClient,
+  instanceId: string,
+  viewId: string,
+  writtenSha: string,
+  description?: string,
+  options: { knownHighest?: number } = {},
+): Promise<VersionResult> {
+  try {
+    const { View } = await client.send(
+      new CreateViewVersionCommand({
+        InstanceId: instanceId,
+        ViewId: viewId,
+        ViewContentSha256: writtenSha,
+        ...(description ? { VersionDescription: description } : {}),
+      }),
+    );
+    const version = View!.Version!;
+    return { version, sha: View!.ViewContentSha256!, created: options.knownHighest === undefined ? true : version > options.knownHighest };
+  } catch (error) {
+    if ((error as Error).name === 'ResourceInUseException') {
+      throw new ChangedSinceReadError(viewId, writtenSha, undefined, 'this tool wrote it (someone published in between)');
+    }
+    throw error;
+  }
+}
+
+export interface RollbackResult extends VersionResult {
+  /** The version whose content was published again. */
+  from: number;
+}
+
+/**
+ * Publishes version N's content again and cuts a new version "Rollback to version N": history is
+ * never rewritten. Guarded like apply: without a guard, `$SAVED` is read first and must not move
+ * before the write.
+ */
+export async function rollbackGuarded(
+  client: ConnectClient,
+  instanceId: string,
+  viewId: string,
+  toVersion: number,
+  guard?: Guard,
+): Promise<RollbackResult> {
+  const target = await readView(client, instanceId, viewId, toVersion);
+  if (!target) throw new VersionNotFoundError(viewId, toVersion);
+  let effectiveGuard = guard;
+  if (!effectiveGuard) {
+    const saved = await readView(client, instanceId, viewId, '$SAVED');
+    effectiveGuard = { expectedSha: saved?.sha ?? '', since: 'it was read' };
+  }
+  const written = await publishGuarded(client, instanceId, viewId, target.content, effectiveGuard);
+  // Known before cutting: Connect answers unchanged content with the highest version, cutting nothing.
+  const highest = await highestVersion(client, instanceId, viewId);
+  const version = await cutVersionGuarded(client, instanceId, viewId, written.sha, `Rollback to version ${toVersion}`, {
+    ...(highest === undefined ? {} : { knownHighest: highest }),
+  });
+  return { ...version, from: toVersion };
+}
+
+export class VersionNotFoundError extends Error {
+  override name = 'VersionNotFoundError';
+  constructor(viewId: string, version: number) {
+    super(`${viewId} has no version ${version}`);
+  }
+}
