@@ -59,3 +59,4 @@ export {
 } from './view-files.ts';
 export { canonicalJson, prettyJson } from './json.ts';
 export { mapLimit, settleLimit } from './concurrency.ts';
+export { startStudio, type Studio, type StudioOptions } from './studio/server.ts';
