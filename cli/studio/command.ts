@@ -10,7 +10,7 @@ interface StudioFlags {
   profile?: string;
   endpointUrl?: string;
   signingName?: string;
-  port: number;
+  port?: number;
   open: boolean;
 }
 
@@ -45,7 +45,7 @@ export function studioCommand(): Command {
     .option('--profile <name>', 'AWS profile for credentials and region')
     .option('--endpoint-url <url>', 'Connect endpoint: the self-hosted API or the local emulator')
     .option('--signing-name <name>', 'SigV4 service name (execute-api is chosen by itself for an API Gateway host)')
-    .option('--port <n>', 'port on 127.0.0.1 (default: a free one)', portNumber, 0)
+    .option('--port <n>', 'port on 127.0.0.1 (default: a free one)', portNumber)
     .option('--no-open', 'print the address but do not open a browser')
     .addHelpText(
       'after',
@@ -65,7 +65,7 @@ and never to another web page (docs/studio.md). Ctrl-C stops it.`,
         });
         // One read before serving: no credentials, no region or a wrong endpoint is said here, once, not on every page.
         await target.client.send(new ListViewsCommand({ InstanceId: target.instanceId, MaxResults: 1 }));
-        const studio = await startStudio({ target, port: flags.port });
+        const studio = await startStudio({ target, port: flags.port ?? 0 });
         console.log(`Views studio for instance ${target.instanceId}\n  ${studio.url}\nCtrl-C stops it.`);
         if (flags.open) openBrowser(studio.url);
         const stop = () => {

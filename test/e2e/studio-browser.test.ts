@@ -24,9 +24,8 @@ import { inCi } from '../support/tools.ts';
  * origin that tries to drive the studio and changes nothing. Writes the screenshots in docs/studio/
  * and prints the first paint and the bytes the first load transfers (docs/studio.md; never asserted).
  */
-const CHROMIUM = [process.env['CHROMIUM_PATH'], '/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-  (path): path is string => !!path && existsSync(path),
-);
+const CHROMIUM_PATHS = process.env['CHROMIUM_PATH'] ? [process.env['CHROMIUM_PATH']] : ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
+const CHROMIUM = CHROMIUM_PATHS.find((path) => existsSync(path));
 /**
  * The little of the DOM the functions run in the page use (tsconfig has no DOM library). Functions,
  * not strings: the studio's Content-Security-Policy refuses to evaluate a string.
