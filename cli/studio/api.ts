@@ -188,12 +188,16 @@ export class StudioApi {
   /** Every view (both types), those matching `query` in name or description when one is given. */
   async listViews(query = ''): Promise<ViewList> {
     const q = query.trim().slice(0, SEARCH_VALUE_MAX);
-    if (this.#searchRefused === undefined) {
+    let note = this.#searchRefused;
+    if (note === undefined) {
       try {
         return { views: await this.#search(q), source: 'SearchViews' };
       } catch (error) {
         if (!searchUnavailable(error)) throw error;
-        this.#searchRefused = `SearchViews answered ${(error as Error).name}: the studio lists the views and filters them itself`;
+        note = `SearchViews answered ${(error as Error).name}: the studio lists the views and filters them itself`;
+        // A refused filter (some text the target will not take) is not a refused operation: only
+        // when the plain search fails too is SearchViews given up for this target.
+        if (!q || !(await this.#searchAnswers())) this.#searchRefused = note;
       }
     }
     const folded = q.toLowerCase();
@@ -207,7 +211,16 @@ export class StudioApi {
         if (view.Description !== undefined) row.description = view.Description;
         return row;
       });
-    return { views, source: 'ListViews', note: this.#searchRefused! };
+    return { views, source: 'ListViews', note };
+  }
+
+  async #searchAnswers(): Promise<boolean> {
+    try {
+      await this.#client.send(new SearchViewsCommand({ InstanceId: this.#instance, MaxResults: 1 }));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async #search(q: string): Promise<ViewRow[]> {
