@@ -111,7 +111,8 @@ export const TIMELINE_DETAILS = 20;
 /** Connect's view APIs throttle at a few requests a second: the studio keeps this many in flight. */
 const CONCURRENCY = 4;
 const SEARCH_VALUE_MAX = 255;
-const VIEW_ID = /^[A-Za-z0-9_:.$/-]{1,500}$/;
+/** A bare view id (Connect's are UUIDs): never a qualifier or an ARN, so a write cannot be aimed at `:$LATEST` or a version. */
+const VIEW_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 function iso(date: Date | undefined): string | undefined {
   return date ? date.toISOString() : undefined;

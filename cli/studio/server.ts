@@ -23,6 +23,8 @@ export interface StudioOptions {
   token?: string;
   /** Where failures that are the studio's own (not Connect's answers) are told. */
   log?: (message: string) => void;
+  /** The folder of index.html, app.js and studio.css; default `assets/` beside this module (a bundle names its copy). */
+  assetsDir?: URL;
 }
 
 export interface Studio {
@@ -50,8 +52,7 @@ function asset(type: string, body: Buffer): Asset {
   return { type, body, gzipped: gzipSync(body), etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
 }
 
-async function loadAssets(csrfToken: string): Promise<{ index: Asset; files: Map<string, Asset> }> {
-  const dir = new URL('./assets/', import.meta.url);
+async function loadAssets(csrfToken: string, dir: URL): Promise<{ index: Asset; files: Map<string, Asset> }> {
   const html = (await readFile(new URL('index.html', dir), 'utf8')).replace('{{CSRF_TOKEN}}', csrfToken);
   const files = new Map<string, Asset>();
   for (const [path, { file, type }] of Object.entries(ASSETS)) files.set(path, asset(type, await readFile(new URL(file, dir))));
@@ -162,7 +163,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   if ((options.host ?? '127.0.0.1') !== '127.0.0.1') throw new Error('The studio listens on 127.0.0.1 only.');
   const config: GuardConfig = { port: options.port ?? 0, accessToken: options.token ?? newSecret(), csrfToken: newSecret() };
   const api = new StudioApi(options.target);
-  const assets = await loadAssets(config.csrfToken);
+  const assets = await loadAssets(config.csrfToken, options.assetsDir ?? new URL('./assets/', import.meta.url));
   const log = options.log ?? ((message: string) => console.error(message));
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -219,16 +220,13 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     const refused = refusal({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers }, config);
     if (refused) {
       // A refused request's body is never read: drop it with the connection.
-      sendJson(
-        request,
-        response,
-        refused.status,
-        { error: refused.message, code: 'Refused' },
-        {
-          ...(refused.allow ? { allow: refused.allow } : {}),
-          connection: 'close',
-        },
-      );
+      const extra = { ...(refused.allow ? { allow: refused.allow } : {}), connection: 'close' };
+      if (pathOf(request.url ?? '/').startsWith('/api/')) {
+        sendJson(request, response, refused.status, { error: refused.message, code: 'Refused' }, extra);
+      } else {
+        // A person who opened the page without the token reads words, not JSON.
+        send(request, response, refused.status, 'text/plain; charset=utf-8', Buffer.from(`${refused.message}\n`), extra);
+      }
       return;
     }
     route(request, response).catch((error: unknown) => {

@@ -256,6 +256,20 @@ describe('studio in a browser', () => {
     assert.equal((await describeView('$LATEST')).ViewContentSha256, (await describeView('$SAVED')).ViewContentSha256);
   });
 
+  it('cuts a version with a description, from the keyboard alone', async (t) => {
+    if (!needsChromium(t)) return;
+    await page.getByRole('button', { name: 'Reload the view' }).click();
+    await page.getByText('The draft is what is published.').waitFor();
+    await page.getByRole('button', { name: 'Cut a version…' }).focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirm-input');
+    await page.keyboard.type('Greeting by name');
+    // Enter in the field confirms (Cancel is not the form's submit button).
+    await page.keyboard.press('Enter');
+    await page.getByText('Version 3 cut.').waitFor();
+    assert.equal((await describeView('3')).VersionDescription, 'Greeting by name');
+  });
+
   it('rolls back to a version, which is cut as a new one', async (t) => {
     if (!needsChromium(t)) return;
     await page.getByRole('button', { name: 'Reload the view' }).click();
@@ -263,10 +277,10 @@ describe('studio in a browser', () => {
     await page.selectOption('#rollback-to', '1');
     await page.getByRole('button', { name: 'Roll back…' }).click();
     await page.getByRole('button', { name: 'Roll back', exact: true }).click();
-    await page.getByText("Rolled back: version 3 holds version 1's content.").waitFor();
+    await page.getByText("Rolled back: version 4 holds version 1's content.").waitFor();
     const latest = await describeView('$LATEST');
     assert.deepEqual(JSON.parse(latest.Content!.Template!), JSON.parse(v1));
-    assert.equal((await describeView('3')).VersionDescription, 'Rollback to version 1');
+    assert.equal((await describeView('4')).VersionDescription, 'Rollback to version 1');
   });
 
   it('says "changed since you loaded this page" when the view moved, and writes nothing', async (t) => {
@@ -286,7 +300,7 @@ describe('studio in a browser', () => {
     await page.getByRole('button', { name: 'Roll back', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'changed since you loaded this page' }).waitFor();
     assert.equal((await describeView('$LATEST')).ViewContentSha256, before);
-    assert.equal(await versionCount(), 3);
+    assert.equal(await versionCount(), 4);
   });
 
   it('refuses a page on another origin that tries to drive it, and a rebound DNS name', async (t) => {
@@ -352,6 +366,6 @@ describe('studio in a browser', () => {
     }
     assert.equal((await describeView('$SAVED')).ViewContentSha256, saved.ViewContentSha256);
     assert.notEqual((await describeView('$LATEST')).ViewContentSha256, saved.ViewContentSha256, 'the draft was published');
-    assert.equal(await versionCount(), 3);
+    assert.equal(await versionCount(), 4);
   });
 });

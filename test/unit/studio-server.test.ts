@@ -5,7 +5,8 @@ import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import { CSRF_HEADER } from '../../cli/studio/guards.ts';
-import { startStudio, type Studio } from '../../cli/studio/server.ts';
+import { ChangedSinceReadError } from '../../cli/guarded-writes.ts';
+import { answerFor, startStudio, type Studio } from '../../cli/studio/server.ts';
 import type { Target } from '../../cli/target.ts';
 import { raw, session } from '../support/studio-http.ts';
 
@@ -185,6 +186,42 @@ describe('studio server (stub Connect)', () => {
     });
     assert.equal(fresh.status, 200, fresh.text);
     assert.equal(stub.state.latest, '{"Head":{"Title":"edited elsewhere"}}');
+  });
+
+  it('tells a person without the token what to do in words, and refuses a write aimed at a qualifier', async () => {
+    const page = await raw(port, {});
+    assert.equal(page.status, 401);
+    assert.match(String(page.headers['content-type']), /^text\/plain/);
+    assert.match(page.text, /open the address it printed/);
+    const qualified = await raw(port, {
+      method: 'POST',
+      path: `/api/views/${encodeURIComponent('view-1:$LATEST')}/publish`,
+      headers: writeHeaders(),
+      body: JSON.stringify({ expectedSha: sha(stub.state.saved) }),
+    });
+    assert.equal(qualified.status, 400);
+    assert.match(String(qualified.json()['error']), /not a view id/);
+  });
+
+  it('says each failure in words, with the status that says whose it is', () => {
+    const moved = answerFor(new ChangedSinceReadError('v', 'a'.repeat(64), 'b'.repeat(64), 'you loaded this page'));
+    assert.equal(moved.status, 409);
+    assert.match(moved.body.error, /changed since you loaded this page \(its content is now bbbbbbbbbbbb…\): nothing was written/);
+    const connectError = (name: string, status: number) =>
+      Object.assign(new Error(`${name} said so`), { name, $metadata: { httpStatusCode: status } });
+    assert.equal(answerFor(connectError('ThrottlingException', 429)).status, 429);
+    assert.equal(answerFor(connectError('ResourceNotFoundException', 404)).status, 404);
+    assert.equal(answerFor(connectError('ResourceInUseException', 409)).status, 409);
+    const denied = answerFor(connectError('AccessDeniedException', 403));
+    assert.deepEqual(denied, {
+      status: 502,
+      body: { error: 'Connect answered AccessDeniedException: AccessDeniedException said so', code: 'AccessDeniedException' },
+    });
+    const noCredentials = answerFor(
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+    );
+    assert.match(noCredentials.body.error, /No AWS credentials/);
+    assert.equal(answerFor(new TypeError('x is undefined')).status, 500);
   });
 
   it('listens on loopback only', async () => {

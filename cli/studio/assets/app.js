@@ -238,7 +238,7 @@ function viewsScreen(params) {
               onclick: () => {
                 state.dir = sorted && state.dir === 'asc' ? 'desc' : 'asc';
                 state.sort = key;
-                void render().catch((error) => problem.replaceChildren(errorBox(error)));
+                render().catch((error) => problem.replaceChildren(errorBox(error)));
               },
             },
             text,
@@ -269,7 +269,7 @@ function viewsScreen(params) {
     );
     const go = (page) => () => {
       state.page = page;
-      void render();
+      render().catch((error) => problem.replaceChildren(errorBox(error)));
     };
     pager.replaceChildren(
       ...(pages > 1
@@ -356,6 +356,8 @@ function contentPanel(state) {
 }
 
 const dialog = document.getElementById('confirm');
+// Cancel is not a submit button: Enter in the description field must confirm, not cancel.
+document.getElementById('confirm-cancel').addEventListener('click', () => dialog.close('cancel'));
 
 /** A confirmation in a modal <dialog> (Esc cancels); resolves to the description typed, or false. */
 function confirmAction({ title, text, ok, askDescription = false }) {
