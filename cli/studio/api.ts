@@ -1,6 +1,6 @@
 import { SearchViewsCommand, type View, type ViewSearchCriteria } from '@aws-sdk/client-connect';
 import { mapLimit } from '../concurrency.ts';
-import { cutVersionGuarded, publishGuarded, rollbackGuarded } from '../guarded-writes.ts';
+import { ChangedSinceReadError, cutVersionGuarded, publishGuarded, rollbackGuarded } from '../guarded-writes.ts';
 import { lintView, type Finding } from '../lint.ts';
 import { structuralDiff, type DiffEntry } from '../structural-diff.ts';
 import type { Target } from '../target.ts';
@@ -362,6 +362,8 @@ export class StudioApi {
     const expectedSha = shaOf(body, 'expectedSha');
     const saved = await readView(this.#client, this.#instance, id, '$SAVED');
     if (!saved) throw new NotFoundError(`view ${id} has no draft ($SAVED)`);
+    // The content published must be the very draft the page showed, not merely one read since.
+    if (saved.sha !== expectedSha) throw new ChangedSinceReadError(id, expectedSha, saved.sha, 'you loaded this page');
     const result = await publishGuarded(this.#client, this.#instance, id, saved.content, {
       expectedSha,
       alias: '$SAVED',
