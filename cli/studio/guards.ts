@@ -116,6 +116,9 @@ export function refusal(facts: RequestFacts, config: GuardConfig): Refusal | und
   // another port on 127.0.0.1 is "same-site", so only same-origin and typed-in ("none") pass.
   const site = header(facts, 'sec-fetch-site');
   if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    if (header(facts, 'sec-fetch-mode') === 'navigate') {
+      return { status: 403, message: 'A link from another site does not open the studio: paste the address into the address bar.' };
+    }
     return { status: 403, message: `Requests from another site (Sec-Fetch-Site: ${site}) are refused.` };
   }
   if (!hasAccess(facts, config)) {

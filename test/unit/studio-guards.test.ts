@@ -76,6 +76,10 @@ describe('studio request guards', () => {
     for (const site of ['cross-site', 'same-site']) {
       assert.equal(refusal(request({ headers: { 'sec-fetch-site': site } }), config)?.status, 403, site);
     }
+    // A link followed from another site: refused too, in words a person can act on.
+    const followed = refusal(request({ url: '/', headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' } }), config);
+    assert.equal(followed?.status, 403);
+    assert.match(followed!.message, /paste the address/);
   });
 
   it('takes writes only by POST, with JSON and the CSRF token', () => {
