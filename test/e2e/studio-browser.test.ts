@@ -303,6 +303,19 @@ describe('studio in a browser', () => {
     assert.equal(await versionCount(), 4);
   });
 
+  it('shows a hostile template as text: no markup or script from a view runs in the page', async (t) => {
+    if (!needsChromium(t)) return;
+    const hostile = await createView(ctx.client, instanceId, {
+      name: 'Markup',
+      template: JSON.stringify({ Head: { Title: '<img src=x onerror="window.pwned=1">' }, '<b onmouseover=alert(1)>': 'x' }),
+    });
+    await page.goto(`http://127.0.0.1:${studio.port}/#/views/${hostile.Id}`);
+    await page.getByRole('heading', { level: 1, name: 'Markup' }).waitFor();
+    assert.match((await page.locator('.content').textContent()) ?? '', /Title: "<img src=x onerror=\\"window.pwned=1\\">"/);
+    assert.equal(await page.locator('main img, main b').count(), 0);
+    assert.equal(await page.evaluate(() => (globalThis as { pwned?: number }).pwned), undefined);
+  });
+
   it('refuses a page on another origin that tries to drive it, and a rebound DNS name', async (t) => {
     if (!needsChromium(t)) return;
     const saved = await describeView('$SAVED');
