@@ -75,6 +75,8 @@ function show(title, ...content) {
 // ---- Router: the hash names the screen, so each is linkable. ----
 
 let leaving = () => {};
+/** Counts screens shown: an answer that arrives after its screen was left is dropped. */
+let screens = 0;
 
 function parseHash() {
   const [path, search = ''] = location.hash.replace(/^#/, '').split('?');
@@ -85,6 +87,7 @@ function parseHash() {
 function route() {
   leaving();
   leaving = () => {};
+  screens++;
   const { parts, params } = parseHash();
   if (parts[0] === 'views' && parts.length === 2) return viewScreen(parts[1]);
   if (parts[0] === 'views' && parts[2] === 'compare' && parts.length === 5) return compareScreen(parts[1], parts[3], parts[4]);
@@ -197,11 +200,17 @@ function viewsScreen(params) {
     }
   }
 
+  // Each render has a number: one that finishes after a newer one started (a slow page of version
+  // counts, then a keystroke) or after the screen was left draws nothing and leaves the address alone.
+  let renders = 0;
   async function render() {
+    const generation = ++renders;
+    const current = () => generation === renders;
     const list = state.list;
     let rows = list.views;
     const needsAll = state.sort === 'versions' || (list.source === 'ListViews' && ['lastModified', 'tags'].includes(state.sort));
     if (needsAll) await fill(rows);
+    if (!current()) return;
     const factor = state.dir === 'asc' ? 1 : -1;
     rows = [...rows].sort((a, b) => factor * compareValues(rowValue(a, state.sort), rowValue(b, state.sort)));
     const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
@@ -211,9 +220,9 @@ function viewsScreen(params) {
     drawTable(visible, rows.length, pages);
     try {
       await fill(visible);
-      drawTable(visible, rows.length, pages);
+      if (current()) drawTable(visible, rows.length, pages);
     } catch (error) {
-      problem.replaceChildren(errorBox(error));
+      if (current()) problem.replaceChildren(errorBox(error));
     }
   }
 
@@ -301,6 +310,7 @@ function viewsScreen(params) {
   leaving = () => {
     clearTimeout(timer);
     controller?.abort();
+    renders++;
     document.removeEventListener('keydown', slash);
   };
   void load();
@@ -379,13 +389,15 @@ function confirmAction({ title, text, ok, askDescription = false }) {
 async function viewScreen(id) {
   setCrumbs({ text: 'Views', href: '#/views' }, { text: id });
   main.replaceChildren(h('p', { role: 'status' }, 'Loading the view…'));
+  const mine = screens;
   let page;
   try {
     page = await api(`/api/views/${enc(id)}`);
   } catch (error) {
-    show('View not loaded', errorBox(error), h('p', {}, h('a', { href: '#/views' }, 'Back to the views')));
+    if (mine === screens) show('View not loaded', errorBox(error), h('p', {}, h('a', { href: '#/views' }, 'Back to the views')));
     return;
   }
+  if (mine !== screens) return;
   const head = page.latest ?? page.saved;
   setCrumbs({ text: 'Views', href: '#/views' }, { text: head.name });
   const highest = page.versions[0]?.version;
@@ -676,13 +688,15 @@ function sidePanel(title, subject, entries) {
 async function compareScreen(id, a, b) {
   setCrumbs({ text: 'Views', href: '#/views' }, { text: id, href: `#/views/${enc(id)}` }, { text: 'Compare' });
   main.replaceChildren(h('p', { role: 'status' }, 'Comparing…'));
+  const mine = screens;
   let answer;
   try {
     answer = await api(`/api/views/${enc(id)}/compare?a=${enc(a)}&b=${enc(b)}`);
   } catch (error) {
-    show('Compare', errorBox(error), h('p', {}, h('a', { href: `#/views/${enc(id)}` }, 'Back to the view')));
+    if (mine === screens) show('Compare', errorBox(error), h('p', {}, h('a', { href: `#/views/${enc(id)}` }, 'Back to the view')));
     return;
   }
+  if (mine !== screens) return;
   setCrumbs({ text: 'Views', href: '#/views' }, { text: answer.a.name, href: `#/views/${enc(id)}` }, { text: 'Compare' });
   const choices = ['$LATEST', '$SAVED', ...answer.versions.map(String)];
   const selector = (name, text, current) =>
