@@ -4,6 +4,7 @@ import type { ApplyResult } from './apply.ts';
 import type { Finding } from './lint.ts';
 import type { Plan } from './plan.ts';
 import type { Target, TargetOptions } from './target.ts';
+import { studioCommand } from './studio/command.ts';
 
 /**
  * `connect-views`: the command over the library. Only commander and picocolors load up front; the
@@ -449,6 +450,7 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
       exit.code = errors > 0 ? 1 : 0;
     });
 
+  program.addCommand(studioCommand());
   return program;
 }
 

@@ -83,3 +83,4 @@ export { planViews, planDirectory, hasChanges, type Plan, type PlanEntry, type P
 export { applyPlan, type ApplyOptions, type ApplyOutcome, type ApplyResult, type ApplyStep } from './apply.ts';
 export { planPromotion, applyPromotion, arnMap, type Promotion, type ArnMap } from './promote.ts';
 export { viewHistory, diffView, loadDiffSide, rollbackView, DiffSideError, type HistoryRow, type ViewHistory } from './history.ts';
+export { startStudio, type Studio, type StudioOptions } from './studio/server.ts';

@@ -150,6 +150,7 @@ Amazon Connect Views API, local
 Any AWS SDK or the AWS CLI works with just this endpoint, e.g.
   export AWS_ACCESS_KEY_ID=${views.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${views.credentials.secretAccessKey}
   aws connect list-views --instance-id ${EXAMPLE_INSTANCE} --endpoint-url ${views.endpoint} --region ${views.region}
+  npx connect-views studio --instance-id ${EXAMPLE_INSTANCE} --endpoint-url ${views.endpoint} --region ${views.region}   (in a browser)
 Instances need no creating: any instance id names one (SearchViews wants a UUID, as Amazon Connect does).
 Ctrl-C stops (answering the requests already received first). A line per request: --verbose.`);
 }

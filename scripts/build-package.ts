@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -33,6 +33,25 @@ const bakedTemplate: Plugin = {
   },
 };
 
+// The studio's page, held in the bundle: a file beside a bundled chunk would have to be found from
+// wherever the chunk lands.
+const studioAssets = Object.fromEntries(
+  readdirSync('cli/studio/assets').map((file) => [file, readFileSync(join('cli/studio/assets', file)).toString('base64')]),
+);
+const bakedStudioAssets: Plugin = {
+  name: 'baked-studio-assets',
+  setup(plugins) {
+    plugins.onResolve({ filter: /(^|\/)asset-files\.ts$/ }, () => ({ path: 'studio-assets', namespace: 'baked-assets' }));
+    plugins.onLoad({ filter: /.*/, namespace: 'baked-assets' }, () => ({
+      contents:
+        `const files = ${JSON.stringify(studioAssets)};\n` +
+        'export const readAssetFile = async (file) => { if (!(file in files)) throw new Error("no studio file " + file); ' +
+        "return Buffer.from(files[file], 'base64'); };",
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: {
     index: 'emulator/index.ts',
@@ -55,7 +74,7 @@ await build({
   keepNames: true,
   legalComments: 'eof',
   logLevel: 'warning',
-  plugins: [bakedTemplate],
+  plugins: [bakedTemplate, bakedStudioAssets],
 });
 
 // The API's declarations: tsc emits them for everything the API reaches (the whole type check is
@@ -82,9 +101,7 @@ try {
   copyFileSync(join(declarations, 'emulator/errors.d.ts'), 'dist/errors.d.ts');
   copyFileSync(join(declarations, 'emulator/iam/intrinsics.d.ts'), 'dist/template.d.ts');
   // The library's declarations import each other as './x.ts' (resolved to x.d.ts beside them).
-  mkdirSync('dist/views-as-code');
-  for (const file of readdirSync(join(declarations, 'cli')))
-    copyFileSync(join(declarations, 'cli', file), join('dist/views-as-code', file));
+  cpSync(join(declarations, 'cli'), 'dist/views-as-code', { recursive: true });
   const library = readFileSync('dist/views-as-code/index.d.ts', 'utf8').replaceAll("from './", "from './views-as-code/");
   writeFileSync('dist/views-as-code.d.ts', library);
   rmSync('dist/views-as-code/index.d.ts');

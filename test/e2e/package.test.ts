@@ -212,6 +212,23 @@ console.log(lintView({ name: 'ok', actions: [], template: {} }).length);`;
     assert.equal(stdout.trim(), '0');
   });
 
+  it('serves the studio’s page from the installed package (its files held in the bundle)', async () => {
+    const bin = join(project, 'node_modules/.bin/connect-views');
+    assert.match((await run(bin, ['studio', '--help'], { cwd: project, env })).stdout, /--no-open/);
+    // The page's files, fetched with the token the studio hands out; no Connect call is needed for them.
+    const script = `import { startStudio } from 'connect-views-service/views-as-code';
+const studio = await startStudio({ target: { client: { send: async () => ({}), destroy() {} }, instanceId: 'i' }, log() {} });
+const page = await fetch(studio.url, { redirect: 'manual' });
+const cookie = page.headers.get('set-cookie').split(';')[0];
+const html = await (await fetch(new URL('/', studio.url), { headers: { cookie } })).text();
+const app = await fetch(new URL('/assets/app.js', studio.url), { headers: { cookie } });
+console.log(JSON.stringify({ html: html.includes('/assets/app.js'), app: app.status, type: app.headers.get('content-type') }));
+await studio.close();`;
+    const node22 = join(project, 'node_modules/.bin/node');
+    const { stdout } = await run(node22, ['--input-type=module', '-e', script], { cwd: project, env });
+    assert.deepEqual(JSON.parse(stdout.trim()), { html: true, app: 200, type: 'text/javascript; charset=utf-8' });
+  });
+
   it('stops when the npx that started it is killed (npm passes no signal on to it)', async () => {
     const npx = spawn('npx', ['connect-views-local', '--port', '0', '--data-dir', 'memory'], {
       cwd: project,

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { Command, InvalidArgumentError } from 'commander';
+
+interface StudioFlags {
+  instanceId: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  signingName?: string;
+  port?: number;
+  open: boolean;
+}
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port number (0 picks a free one)');
+  return port;
+}
+
+/**
+ * The system's own opener: `open` (the npm package) brings six dependencies for what is one spawn
+ * on each platform. Failing to open is not an error: the address is printed.
+ */
+export function openBrowser(url: string, platform: NodeJS.Platform = process.platform): void {
+  const [command, args] =
+    platform === 'darwin' ? ['open', [url]] : platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(command, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => console.error('Could not open a browser: open the address above.'));
+    child.unref();
+  } catch {
+    console.error('Could not open a browser: open the address above.');
+  }
+}
+
+/** `connect-views studio`: registered by cli/command.ts with `program.addCommand(studioCommand())`. */
+export function studioCommand(): Command {
+  return new Command('studio')
+    .description('see every view, its versions and what changed between them, in the browser (served on 127.0.0.1)')
+    .requiredOption('--instance-id <id>', 'the Connect instance: its id or its instance ARN')
+    .option('--region <region>', "AWS region (default: the instance ARN's, then AWS_REGION, then the profile's)")
+    .option('--profile <name>', 'AWS profile for credentials and region')
+    .option('--endpoint-url <url>', 'Connect endpoint: the self-hosted API or the local emulator')
+    .option('--signing-name <name>', 'SigV4 service name (execute-api is chosen by itself for an API Gateway host)')
+    .option('--port <n>', 'port on 127.0.0.1 (default: a free one)', portNumber)
+    .option('--no-open', 'print the address but do not open a browser')
+    .addHelpText(
+      'after',
+      `
+The address it prints holds a random access token: anyone with it can read and publish views with
+your credentials until the studio stops. The studio answers only on 127.0.0.1, only to that token,
+and never to another web page (docs/studio.md). Ctrl-C stops it.`,
+    )
+    .action(async (flags: StudioFlags) => {
+      // Loaded when the studio starts, not when any command's --help is printed: the SDK takes time to load.
+      const [{ ListViewsCommand }, { explainSdkError, targetFromOptions, TargetError }, { startStudio }] = await Promise.all([
+        import('@aws-sdk/client-connect'),
+        import('../target.ts'),
+        import('./server.ts'),
+      ]);
+      try {
+        const target = targetFromOptions({
+          instanceId: flags.instanceId,
+          ...(flags.region ? { region: flags.region } : {}),
+          ...(flags.profile ? { profile: flags.profile } : {}),
+          ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
+          ...(flags.signingName ? { signingName: flags.signingName } : {}),
+        });
+        // One read before serving: no credentials, no region or a wrong endpoint is said here, once, not on every page.
+        await target.client.send(new ListViewsCommand({ InstanceId: target.instanceId, MaxResults: 1 }));
+        const studio = await startStudio({ target, port: flags.port ?? 0 });
+        console.log(`Views studio for instance ${target.instanceId}\n  ${studio.url}\nCtrl-C stops it.`);
+        if (flags.open) openBrowser(studio.url);
+        const stop = () => {
+          void studio.close().then(() => {
+            target.client.destroy();
+            process.exit(0);
+          });
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      } catch (error) {
+        const taken = (error as { code?: string }).code === 'EADDRINUSE';
+        const message = taken
+          ? `port ${flags.port} is taken: choose another with --port, or leave it out for a free one.`
+          : error instanceof TargetError
+            ? error.message
+            : (explainSdkError(error) ?? (error as Error).message);
+        console.error(`studio: ${message}`);
+        process.exitCode = 1;
+      }
+    });
+}
