@@ -25,7 +25,8 @@ import { inCi } from '../support/tools.ts';
  * list, filter, open a view, compare, publish, roll back, the keyboard, and a page on another
  * origin that tries to drive the studio and changes nothing. Takes the screenshots docs/studio.md
  * shows (into docs/studio/ with UPDATE_SCREENSHOTS=1, elsewhere into a temporary folder, so that a
- * test run leaves the working tree as it was: the view's page shows times that change) and prints the first paint and the bytes the first load transfers (docs/studio.md; never asserted).
+ * test run leaves the working tree as it was: the view's page shows times that change) and prints
+ * the first paint and the bytes the first load transfers (docs/studio.md; never asserted).
  */
 const CHROMIUM_PATHS = process.env['CHROMIUM_PATH'] ? [process.env['CHROMIUM_PATH']] : ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
 const CHROMIUM = CHROMIUM_PATHS.find((path) => existsSync(path));
