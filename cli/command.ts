@@ -23,6 +23,7 @@ const EXPECTED_ERRORS = new Set([
   'DiffSideError',
   'VersionNotFoundError',
   'ChangedSinceReadError',
+  'UnpublishedDraftError',
   'CredentialsProviderError',
   'Expected',
 ]);
@@ -397,10 +398,11 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
   )
     .argument('<view>', 'view name, id or ARN')
     .requiredOption('--to <n>', 'the version to roll back to', positiveInt)
+    .option('--discard-draft', 'roll back even though $SAVED holds an unpublished draft, which is lost (refused otherwise)')
     .action(async (ref, options) => {
       const target = await makeTarget(flagsWithPrefix(options, ''));
       const { rollbackView } = await import('./history.ts');
-      const result = await rollbackView(target, ref, options.to);
+      const result = await rollbackView(target, ref, options.to, { discardDraft: Boolean(options.discardDraft) });
       print(
         io,
         result.created

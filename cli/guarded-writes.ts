@@ -121,7 +121,8 @@ export interface RollbackResult extends VersionResult {
 /**
  * Publishes version N's content again and cuts a new version "Rollback to version N": history is
  * never rewritten. Guarded like apply: without a guard, `$SAVED` is read first and must not move
- * before the write.
+ * before the write. Publishing replaces `$SAVED` too, so an unpublished draft (`$SAVED` other than
+ * `$LATEST`) would be lost with no version holding it: refused unless `discardDraft`.
  */
 export async function rollbackGuarded(
   client: ConnectClient,
@@ -129,14 +130,20 @@ export async function rollbackGuarded(
   viewId: string,
   toVersion: number,
   guard?: Guard,
+  options: { discardDraft?: boolean } = {},
 ): Promise<RollbackResult> {
   const target = await readView(client, instanceId, viewId, toVersion);
   if (!target) throw new VersionNotFoundError(viewId, toVersion);
-  let effectiveGuard = guard;
-  if (!effectiveGuard) {
-    const saved = await readView(client, instanceId, viewId, '$SAVED');
-    effectiveGuard = { expectedSha: saved?.sha ?? '', since: 'it was read' };
+  const saved = await readView(client, instanceId, viewId, '$SAVED');
+  // A draft that appeared since the caller read the view is a change since then, said as such.
+  if (guard && (guard.alias ?? '$SAVED') === '$SAVED' && saved?.sha !== guard.expectedSha) {
+    throw new ChangedSinceReadError(viewId, guard.expectedSha, saved?.sha, guard.since);
   }
+  if (!options.discardDraft) {
+    const latest = await readView(client, instanceId, viewId, '$LATEST');
+    if (saved && latest && saved.sha !== latest.sha) throw new UnpublishedDraftError(viewId, saved.sha, latest.sha);
+  }
+  const effectiveGuard = guard ?? { expectedSha: saved?.sha ?? '', since: 'it was read' };
   const written = await publishGuarded(client, instanceId, viewId, target.content, effectiveGuard);
   // Known before cutting: Connect answers unchanged content with the highest version, cutting nothing.
   const highest = await highestVersion(client, instanceId, viewId);
@@ -150,5 +157,18 @@ export class VersionNotFoundError extends Error {
   override name = 'VersionNotFoundError';
   constructor(viewId: string, version: number) {
     super(`${viewId} has no version ${version}`);
+  }
+}
+
+/** A rollback would overwrite a draft that was never published (and so is in no version). */
+export class UnpublishedDraftError extends Error {
+  override name = 'UnpublishedDraftError';
+  readonly viewId: string;
+  constructor(viewId: string, savedSha: string, latestSha: string) {
+    super(
+      `${viewId} has an unpublished draft ($SAVED ${savedSha.slice(0, 12)}, $LATEST ${latestSha.slice(0, 12)}) that a rollback ` +
+        'would replace, and no version holds it: publish it or save it elsewhere first, or discard it on purpose (--discard-draft).',
+    );
+    this.viewId = viewId;
   }
 }

@@ -116,7 +116,12 @@ export async function diffView(target: Target, ref: string, a: string, b: string
 }
 
 /** `rollback VIEW --to N`. */
-export async function rollbackView(target: Target, ref: string, toVersion: number): Promise<RollbackResult & { view: ViewRef }> {
+export async function rollbackView(
+  target: Target,
+  ref: string,
+  toVersion: number,
+  options: { discardDraft?: boolean } = {},
+): Promise<RollbackResult & { view: ViewRef }> {
   const view = await resolveView(target.client, target.instanceId, ref);
-  return { ...(await rollbackGuarded(target.client, target.instanceId, view.id, toVersion)), view };
+  return { ...(await rollbackGuarded(target.client, target.instanceId, view.id, toVersion, undefined, options)), view };
 }

@@ -48,6 +48,7 @@ export {
   rollbackGuarded,
   ChangedSinceReadError,
   VersionNotFoundError,
+  UnpublishedDraftError,
   type Guard,
   type WriteResult,
   type VersionResult,

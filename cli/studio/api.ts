@@ -395,11 +395,17 @@ export class StudioApi {
     const expectedSha = shaOf(body, 'expectedSha');
     const to = (body as Record<string, unknown>)['to'];
     if (typeof to !== 'number' || !Number.isInteger(to) || to < 1) throw new BadRequestError('"to" must be a version number');
-    const result = await rollbackGuarded(this.#client, this.#instance, id, to, {
-      expectedSha,
-      alias: '$SAVED',
-      since: 'you loaded this page',
-    });
+    const discardDraft = (body as Record<string, unknown>)['discardDraft'];
+    if (discardDraft !== undefined && typeof discardDraft !== 'boolean') throw new BadRequestError('"discardDraft" must be true or false');
+    // The guard is on the $SAVED the page showed: the draft discarded is the one the person saw and confirmed.
+    const result = await rollbackGuarded(
+      this.#client,
+      this.#instance,
+      id,
+      to,
+      { expectedSha, alias: '$SAVED', since: 'you loaded this page' },
+      { discardDraft: discardDraft === true },
+    );
     return { version: result.version, from: result.from };
   }
 }

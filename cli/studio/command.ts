@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 
 interface StudioFlags {
@@ -15,6 +18,24 @@ function portNumber(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port number (0 picks a free one)');
   return port;
+}
+
+const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/**
+ * As Jupyter does: the browser is opened on a file only this user can read, which sends it on to
+ * the address, so the token never appears on a command line (every user of the machine can list
+ * those). Removed when the studio stops.
+ */
+export async function openerFile(url: string): Promise<{ path: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'connect-views-studio-'));
+  const path = join(dir, 'open.html');
+  const href = escapeAttribute(url);
+  const html =
+    `<!doctype html>\n<meta charset="utf-8">\n<meta http-equiv="refresh" content="0;url=${href}">\n` +
+    `<title>Views studio</title>\n<p><a href="${href}">Open the views studio</a></p>\n`;
+  await writeFile(path, html, { mode: 0o600 });
+  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /**
@@ -70,9 +91,10 @@ and never to another web page (docs/studio.md). Ctrl-C stops it.`,
         await target.client.send(new ListViewsCommand({ InstanceId: target.instanceId, MaxResults: 1 }));
         const studio = await startStudio({ target, port: flags.port ?? 0 });
         console.log(`Views studio for instance ${target.instanceId}\n  ${studio.url}\nCtrl-C stops it.`);
-        if (flags.open) openBrowser(studio.url);
+        const opener = flags.open ? await openerFile(studio.url) : undefined;
+        if (opener) openBrowser(opener.path);
         const stop = () => {
-          void studio.close().then(() => {
+          void Promise.all([studio.close(), opener?.remove()]).then(() => {
             target.client.destroy();
             process.exit(0);
           });

@@ -6,13 +6,14 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
  * the request, so that each refusal can be shown on a forged request without a server.
  */
 
-/** What the checks need of the studio: its port and its two secrets. */
+/** What the checks need of the studio: its port and its secret. */
 export interface GuardConfig {
   port: number;
-  /** In the printed address; kept by the browser as an HttpOnly cookie after the first load. */
+  /**
+   * In the printed address's fragment (never sent to a server); the page keeps it in its own
+   * origin's storage and sends it in the X-Studio-Token header on every API request.
+   */
   accessToken: string;
-  /** Given to the page inside its HTML, sent back in a header on every write. */
-  csrfToken: string;
 }
 
 /** The parts of a request the checks read (node:http's IncomingMessage has them). */
@@ -30,19 +31,18 @@ export interface Refusal {
   allow?: string;
 }
 
-export const CSRF_HEADER = 'x-csrf-token';
+/**
+ * The access token's header. A header, not a cookie: a browser sends cookies for 127.0.0.1 to every
+ * port of it (cookies are not kept apart by port), so any other local server the user browses to
+ * would receive a cookie; a header is sent only by the script that sets it, and the studio's storage
+ * is readable by its own origin (scheme, host and port) alone. No ambient credential also means no
+ * forged request from another page can carry the token: it is the CSRF token too.
+ */
+export const TOKEN_HEADER = 'x-studio-token';
 
-/** 32 random bytes, URL-safe: unguessable, and fine in a query string and a cookie. */
+/** 32 random bytes, URL-safe: unguessable, and fine in an address and a header. */
 export function newSecret(): string {
   return randomBytes(32).toString('base64url');
-}
-
-/**
- * Cookies are not kept apart by port, so two studios on one machine (or an old one whose port is
- * reused) would overwrite one another's cookie under one name.
- */
-export function cookieName(port: number): string {
-  return `connect_views_studio_${port}`;
 }
 
 function header(facts: RequestFacts, name: string): string | undefined {
@@ -56,16 +56,6 @@ export function sameSecret(given: string | undefined, expected: string): boolean
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function cookieValue(facts: RequestFacts, name: string): string | undefined {
-  const cookies = header(facts, 'cookie');
-  if (!cookies) return undefined;
-  for (const part of cookies.split(';')) {
-    const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
-  }
-  return undefined;
 }
 
 /** The hosts the studio answers to: a DNS name rebound to 127.0.0.1 still carries its own name here. */
@@ -82,19 +72,17 @@ export function pathOf(url: string): string {
   return index === -1 ? url : url.slice(0, index);
 }
 
-export function queryToken(url: string): string | undefined {
-  const index = url.indexOf('?');
-  if (index === -1) return undefined;
-  return new URLSearchParams(url.slice(index + 1)).get('token') ?? undefined;
-}
-
-/** Whether the request carries the access token: the cookie, or `?token=` on a load of the page. */
+/** Whether the request carries the access token in its header. */
 export function hasAccess(facts: RequestFacts, config: GuardConfig): boolean {
-  if (sameSecret(cookieValue(facts, cookieName(config.port)), config.accessToken)) return true;
-  return facts.method === 'GET' && pathOf(facts.url) === '/' && sameSecret(queryToken(facts.url), config.accessToken);
+  return sameSecret(header(facts, TOKEN_HEADER), config.accessToken);
 }
 
-/** The API's write endpoints: POST only, with the CSRF token and a JSON body. */
+/** The page and its files: they hold no secret, and any of them may be fetched without the token. */
+export function isPagePath(path: string): boolean {
+  return path === '/' || path === '/favicon.ico' || path.startsWith('/assets/');
+}
+
+/** The API's write endpoints: POST only, with a JSON body (and the token, as every API request). */
 export function isWritePath(path: string): boolean {
   return /^\/api\/views\/[^/]+\/(publish|versions|rollback)$/.test(path);
 }
@@ -108,6 +96,13 @@ export function refusal(facts: RequestFacts, config: GuardConfig): Refusal | und
   if (!host || !allowedHosts(config.port).includes(host.toLowerCase())) {
     return { status: 403, message: `This studio answers only to http://127.0.0.1:${config.port}, not to the host "${host ?? ''}".` };
   }
+  const path = pathOf(facts.url);
+  const reading = facts.method === 'GET' || facts.method === 'HEAD';
+  // The page holds no secret and acts only on the user's clicks, so it opens from anywhere: a
+  // bookmark, the printed address, or the file `connect-views studio` opens the browser on.
+  // A frame is no such opening (and the page refuses to be framed anyway).
+  const opened = header(facts, 'sec-fetch-mode') === 'navigate' && header(facts, 'sec-fetch-dest') === 'document';
+  if (path === '/' && reading && opened) return undefined;
   const origin = header(facts, 'origin');
   if (origin !== undefined && !allowedOrigins(config.port).includes(origin)) {
     return { status: 403, message: `Requests from another site (${origin}) are refused: open the studio from the address it printed.` };
@@ -116,40 +111,36 @@ export function refusal(facts: RequestFacts, config: GuardConfig): Refusal | und
   // another port on 127.0.0.1 is "same-site", so only same-origin and typed-in ("none") pass.
   const site = header(facts, 'sec-fetch-site');
   if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-    if (header(facts, 'sec-fetch-mode') === 'navigate') {
-      return { status: 403, message: 'A link from another site does not open the studio: paste the address into the address bar.' };
-    }
     return { status: 403, message: `Requests from another site (Sec-Fetch-Site: ${site}) are refused.` };
+  }
+  if (isPagePath(path)) {
+    if (!reading) return { status: 405, message: `${facts.method} is not answered here: the studio's page takes GET.`, allow: 'GET, HEAD' };
+    return undefined;
   }
   if (!hasAccess(facts, config)) {
     return {
       status: 401,
-      message: 'This studio needs its access token: open the address it printed (http://127.0.0.1:PORT/?token=…) in this browser.',
+      message: 'This studio needs its access token: open the address it printed (http://127.0.0.1:PORT/#token=…) in this browser.',
     };
   }
-  const path = pathOf(facts.url);
   if (isWritePath(path)) {
     if (facts.method !== 'POST') return { status: 405, message: 'This endpoint changes a view: it takes POST only.', allow: 'POST' };
     const type = header(facts, 'content-type')?.split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/json') {
       return { status: 415, message: `A write takes a JSON body (content-type application/json), not ${type ?? 'none'}.` };
     }
-    if (!sameSecret(header(facts, CSRF_HEADER), config.csrfToken)) {
-      return { status: 403, message: "A write needs the page's CSRF token (header X-CSRF-Token): reload the page and try again." };
-    }
     return undefined;
   }
-  if (facts.method !== 'GET' && facts.method !== 'HEAD') {
-    return { status: 405, message: `${facts.method} is not answered here: the studio's pages and reads take GET.`, allow: 'GET, HEAD' };
+  if (!reading) {
+    return { status: 405, message: `${facts.method} is not answered here: the studio's reads take GET.`, allow: 'GET, HEAD' };
   }
   return undefined;
 }
 
 /**
  * Headers on every answer, refusals included: the page runs only its own script (no inline script,
- * so an injected string cannot run), is never framed, sends no Referer (the first load's address
- * holds the token) and is never stored. No Access-Control-* header is ever sent: no other origin
- * may read an answer.
+ * so an injected string cannot run), is never framed, sends no Referer and is never stored. No
+ * Access-Control-* header is ever sent: no other origin may read an answer.
  */
 export function securityHeaders(): Record<string, string> {
   return {
@@ -163,9 +154,4 @@ export function securityHeaders(): Record<string, string> {
     'cross-origin-resource-policy': 'same-origin',
     'cache-control': 'no-store',
   };
-}
-
-/** The cookie the first load sets: HttpOnly (the page's script never sees it), sent only to this studio's pages. */
-export function accessCookie(config: GuardConfig): string {
-  return `${cookieName(config.port)}=${config.accessToken}; HttpOnly; SameSite=Strict; Path=/`;
 }

@@ -4,10 +4,10 @@ import { readAssetFile } from './asset-files.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { ChangedSinceReadError, VersionNotFoundError } from '../guarded-writes.ts';
+import { ChangedSinceReadError, UnpublishedDraftError, VersionNotFoundError } from '../guarded-writes.ts';
 import { explainSdkError, type Target } from '../target.ts';
 import { BadRequestError, NotFoundError, StudioApi } from './api.ts';
-import { accessCookie, isWritePath, newSecret, pathOf, queryToken, refusal, securityHeaders, type GuardConfig } from './guards.ts';
+import { isWritePath, newSecret, pathOf, refusal, securityHeaders, type GuardConfig } from './guards.ts';
 
 /**
  * `connect-views studio`'s server: the page and a JSON API under /api, on 127.0.0.1 only, every
@@ -29,7 +29,7 @@ export interface StudioOptions {
 }
 
 export interface Studio {
-  /** The address to open, token included. */
+  /** The address to open, the token in its fragment (`#token=…`: never sent to a server, nor in a Referer). */
   url: string;
   port: number;
   close(): Promise<void>;
@@ -53,12 +53,12 @@ function asset(type: string, body: Buffer): Asset {
   return { type, body, gzipped: gzipSync(body), etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
 }
 
-async function loadAssets(csrfToken: string, dir: URL | undefined): Promise<{ index: Asset; files: Map<string, Asset> }> {
+async function loadAssets(dir: URL | undefined): Promise<{ index: Asset; files: Map<string, Asset> }> {
   const read = (file: string) => (dir ? readFile(new URL(file, dir)) : readAssetFile(file));
-  const html = (await read('index.html')).toString('utf8').replace('{{CSRF_TOKEN}}', csrfToken);
+  const html = await read('index.html');
   const files = new Map<string, Asset>();
   for (const [path, { file, type }] of Object.entries(ASSETS)) files.set(path, asset(type, await read(file)));
-  return { index: asset('text/html; charset=utf-8', Buffer.from(html)), files };
+  return { index: asset('text/html; charset=utf-8', html), files };
 }
 
 function acceptsGzip(request: IncomingMessage): boolean {
@@ -91,13 +91,14 @@ function sendJson(request: IncomingMessage, response: ServerResponse, status: nu
   send(request, response, status, 'application/json; charset=utf-8', Buffer.from(JSON.stringify(value)), extra);
 }
 
-function sendAsset(request: IncomingMessage, response: ServerResponse, file: Asset, cache: 'no-store' | 'no-cache'): void {
-  if (cache === 'no-cache' && request.headers['if-none-match'] === file.etag) {
+/** The page and its files hold no secret: revalidated by their etag rather than fetched again. */
+function sendAsset(request: IncomingMessage, response: ServerResponse, file: Asset): void {
+  if (request.headers['if-none-match'] === file.etag) {
     response.writeHead(304, { ...securityHeaders(), 'cache-control': 'no-cache', etag: file.etag });
     response.end();
     return;
   }
-  send(request, response, 200, file.type, file.body, { 'cache-control': cache, etag: file.etag }, file.gzipped);
+  send(request, response, 200, file.type, file.body, { 'cache-control': 'no-cache', etag: file.etag }, file.gzipped);
 }
 
 async function readBody(request: IncomingMessage): Promise<unknown> {
@@ -136,6 +137,12 @@ export function answerFor(error: unknown): { status: number; body: { error: stri
       body: { error: `This view changed since you loaded this page${now}: nothing was written. Reload to see the change.`, code: name },
     };
   }
+  if (error instanceof UnpublishedDraftError) {
+    return {
+      status: 409,
+      body: { error: 'This view has an unpublished draft that a rollback would replace: confirm that it may be discarded.', code: name },
+    };
+  }
   if (error instanceof BadRequestError) return { status: 400, body: { error: message, code: name } };
   if (error instanceof NotFoundError || error instanceof VersionNotFoundError || name === 'ResourceNotFoundException') {
     return { status: 404, body: { error: message, code: name } };
@@ -163,27 +170,18 @@ function segments(path: string): string[] {
 /** Starts the studio on 127.0.0.1; resolves once it listens. */
 export async function startStudio(options: StudioOptions): Promise<Studio> {
   if ((options.host ?? '127.0.0.1') !== '127.0.0.1') throw new Error('The studio listens on 127.0.0.1 only.');
-  const config: GuardConfig = { port: options.port ?? 0, accessToken: options.token ?? newSecret(), csrfToken: newSecret() };
+  const config: GuardConfig = { port: options.port ?? 0, accessToken: options.token ?? newSecret() };
   const api = new StudioApi(options.target);
-  const assets = await loadAssets(config.csrfToken, options.assetsDir);
+  const assets = await loadAssets(options.assetsDir);
   const log = options.log ?? ((message: string) => console.error(message));
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = request.url ?? '/';
     const path = pathOf(url);
     const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
-    if (path === '/') {
-      if (queryToken(url) !== undefined) {
-        // The token leaves the address bar (and the history) at once; the cookie carries it from now on.
-        response.writeHead(303, { ...securityHeaders(), location: '/', 'set-cookie': accessCookie(config), 'content-length': '0' });
-        response.end();
-        return;
-      }
-      sendAsset(request, response, assets.index, 'no-store');
-      return;
-    }
+    if (path === '/') return sendAsset(request, response, assets.index);
     const file = assets.files.get(path);
-    if (file) return sendAsset(request, response, file, 'no-cache');
+    if (file) return sendAsset(request, response, file);
     if (path === '/favicon.ico') {
       response.writeHead(204, securityHeaders());
       response.end();
@@ -198,6 +196,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       if (action === 'versions') return sendJson(request, response, 200, await api.cutVersion(id, body));
       return sendJson(request, response, 200, await api.rollback(id, body));
     }
+    if (parts.length === 1 && parts[0] === 'session') return sendJson(request, response, 200, { instanceId: options.target.instanceId });
     if (parts.length === 1 && parts[0] === 'views') return sendJson(request, response, 200, await api.listViews(query.get('q') ?? ''));
     if (parts.length === 1 && parts[0] === 'details') {
       const ids = (query.get('ids') ?? '').split(',').filter(Boolean);
@@ -254,7 +253,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   }
   config.port = address.port;
   return {
-    url: `http://127.0.0.1:${address.port}/?token=${config.accessToken}`,
+    url: `http://127.0.0.1:${address.port}/#token=${config.accessToken}`,
     port: address.port,
     close: () =>
       new Promise<void>((resolve) => {

@@ -215,18 +215,19 @@ console.log(lintView({ name: 'ok', actions: [], template: {} }).length);`;
   it('serves the studio’s page from the installed package (its files held in the bundle)', async () => {
     const bin = join(project, 'node_modules/.bin/connect-views');
     assert.match((await run(bin, ['studio', '--help'], { cwd: project, env })).stdout, /--no-open/);
-    // The page's files, fetched with the token the studio hands out; no Connect call is needed for them.
+    // The page's files (no token needed: they hold none), and the API with the token of the address.
     const script = `import { startStudio } from 'connect-views-service/views-as-code';
 const studio = await startStudio({ target: { client: { send: async () => ({}), destroy() {} }, instanceId: 'i' }, log() {} });
-const page = await fetch(studio.url, { redirect: 'manual' });
-const cookie = page.headers.get('set-cookie').split(';')[0];
-const html = await (await fetch(new URL('/', studio.url), { headers: { cookie } })).text();
-const app = await fetch(new URL('/assets/app.js', studio.url), { headers: { cookie } });
-console.log(JSON.stringify({ html: html.includes('/assets/app.js'), app: app.status, type: app.headers.get('content-type') }));
+const html = await (await fetch(new URL('/', studio.url))).text();
+const app = await fetch(new URL('/assets/app.js', studio.url));
+const token = new URL(studio.url).hash.slice('#token='.length);
+const own = await (await fetch(new URL('/api/session', studio.url), { headers: { 'x-studio-token': token } })).json();
+const type = app.headers.get('content-type');
+console.log(JSON.stringify({ html: html.includes('/assets/app.js'), app: app.status, type, instanceId: own.instanceId }));
 await studio.close();`;
     const node22 = join(project, 'node_modules/.bin/node');
     const { stdout } = await run(node22, ['--input-type=module', '-e', script], { cwd: project, env });
-    assert.deepEqual(JSON.parse(stdout.trim()), { html: true, app: 200, type: 'text/javascript; charset=utf-8' });
+    assert.deepEqual(JSON.parse(stdout.trim()), { html: true, app: 200, type: 'text/javascript; charset=utf-8', instanceId: 'i' });
   });
 
   it('stops when the npx that started it is killed (npm passes no signal on to it)', async () => {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -14,10 +15,12 @@ import {
   type View,
 } from '@aws-sdk/client-connect';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { openerFile } from '../../cli/studio/command.ts';
 import { startStudio, type Studio } from '../../cli/studio/server.ts';
 import { targetFromOptions, type Target } from '../../cli/target.ts';
 import { createView } from '../support/fixtures.ts';
 import { useTestService } from '../support/service.ts';
+import { session } from '../support/studio-http.ts';
 import { inCi } from '../support/tools.ts';
 
 /**
@@ -177,7 +180,7 @@ describe('studio in a browser', () => {
     const listed = Date.now() - started;
     page.off('requestfinished', count);
     const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime);
-    assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
+    assert.ok(!page.url().includes(session(studio.url).token), `the token left the address bar: ${page.url()}`);
     console.log(
       `studio first load: first contentful paint ${paint?.toFixed(0)} ms, list with version counts in ${listed} ms, ` +
         `${bytes} bytes transferred in ${responses.length} responses (${responses.join(', ')})`,
@@ -310,6 +313,20 @@ describe('studio in a browser', () => {
     assert.equal(await versionCount(), 4);
   });
 
+  it('warns that a rollback discards the unpublished draft, and asks for that in its button', async (t) => {
+    if (!needsChromium(t)) return;
+    // The draft saved by the previous test is still unpublished.
+    await page.getByRole('button', { name: 'Reload the view' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Checkout' }).waitFor();
+    await page.getByRole('button', { name: 'Roll back…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/The unpublished draft \(\$SAVED [0-9a-f]{12}\) is replaced and lost/).waitFor();
+    await dialog.getByRole('button', { name: 'Discard the draft and roll back' }).waitFor();
+    await page.keyboard.press('Escape');
+    assert.equal(await versionCount(), 4);
+    assert.deepEqual(JSON.parse((await describeView('$SAVED')).Content!.Template!), JSON.parse(v2), 'the draft is kept');
+  });
+
   it('shows a hostile template as text: no markup or script from a view runs in the page', async (t) => {
     if (!needsChromium(t)) return;
     const hostile = await createView(ctx.client, instanceId, {
@@ -329,8 +346,8 @@ describe('studio in a browser', () => {
     const studioOrigin = `http://127.0.0.1:${studio.port}`;
     const publishUrl = `${studioOrigin}/api/views/${checkout.Id}/publish`;
     const body = JSON.stringify({ expectedSha: saved.ViewContentSha256 });
-    // The attacker's page: another port of 127.0.0.1 is "same-site", so the browser even sends the
-    // studio's SameSite=Strict cookie; the Origin and Sec-Fetch-Site checks are what refuse it.
+    // The attacker's page: another port of 127.0.0.1 is "same-site" (a cookie of the studio's would
+    // reach it); the token is in no cookie, and the Origin and Sec-Fetch-Site checks refuse the rest.
     const evilPage = `<!doctype html><title>evil</title>
 <form id="form" method="POST" action="${publishUrl}" enctype="text/plain" target="sink">
   <input name='${body.slice(0, -1)},"x":"' value='"}'>
@@ -344,7 +361,7 @@ describe('studio in a browser', () => {
     };
     await attempt('read', async () => (await fetch('${studioOrigin}/api/views', { credentials: 'include' })).status);
     await attempt('json-post', async () => (await fetch('${publishUrl}', {
-      method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json', 'x-csrf-token': 'guess' }, body: '${body}',
+      method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json', 'x-studio-token': 'guess' }, body: '${body}',
     })).status);
     await attempt('no-cors-post', async () => (await fetch('${publishUrl}', {
       method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: '${body}',
@@ -354,7 +371,9 @@ describe('studio in a browser', () => {
     return out;
   })();
 </script>`;
-    const evil: Server = createServer((_, response) => {
+    const seenByEvil: string[] = [];
+    const evil: Server = createServer((request, response) => {
+      seenByEvil.push(JSON.stringify(request.headers));
       response.writeHead(200, { 'content-type': 'text/html' });
       response.end(evilPage);
     });
@@ -377,6 +396,12 @@ describe('studio in a browser', () => {
         statuses.every((status) => status === 403 || status === 405),
         `the studio answered ${statuses.join(', ')}`,
       );
+      // What a cookie would have leaked: every request the browser sent the other server holds no token.
+      assert.ok(seenByEvil.length >= 1);
+      assert.ok(
+        seenByEvil.every((headers) => !headers.includes(session(studio.url).token)),
+        'the browser sent the token to another port',
+      );
       // DNS rebinding: a name that resolves to 127.0.0.1 reaches the studio's port, and is refused by its Host.
       const rebound = await attacker.goto(`http://rebound.test:${studio.port}/api/views`);
       assert.equal(rebound?.status(), 403);
@@ -387,5 +412,37 @@ describe('studio in a browser', () => {
     assert.equal((await describeView('$SAVED')).ViewContentSha256, saved.ViewContentSha256);
     assert.notEqual((await describeView('$LATEST')).ViewContentSha256, saved.ViewContentSha256, 'the draft was published');
     assert.equal(await versionCount(), 4);
+  });
+  it('opens from the file the command opens the browser on; without the token it says what to do', async (t) => {
+    if (!needsChromium(t)) return;
+    // A browser that has never seen the studio: the token can only come from the opener file.
+    const fresh = await browser!.newContext();
+    const opener = await openerFile(studio.url);
+    try {
+      const tab = await fresh.newPage();
+      await tab.goto(pathToFileURL(opener.path).href);
+      await tab.locator('table.views tbody tr').first().waitFor();
+      assert.equal(new URL(tab.url()).origin, `http://127.0.0.1:${studio.port}`);
+      assert.ok(!tab.url().includes(session(studio.url).token), 'the token left the address bar');
+      // A second tab of the same browser needs no token in its address: the origin's storage holds it.
+      const second = await fresh.newPage();
+      await second.goto(`http://127.0.0.1:${studio.port}/#/views/${checkout.Id}`);
+      await second.getByRole('heading', { level: 1, name: 'Checkout' }).waitFor();
+      // A link carrying a wrong token does not replace the good one.
+      await second.goto(`http://127.0.0.1:${studio.port}/#token=${'A'.repeat(43)}`);
+      await second.locator('table.views tbody tr').first().waitFor();
+    } finally {
+      await fresh.close();
+      await opener.remove();
+    }
+    const stranger = await browser!.newContext();
+    try {
+      const tab = await stranger.newPage();
+      await tab.goto(`http://127.0.0.1:${studio.port}/`);
+      await tab.getByRole('alert').filter({ hasText: 'no valid access token' }).waitFor();
+      assert.equal(await tab.locator('table.views tbody tr').count(), 0);
+    } finally {
+      await stranger.close();
+    }
   });
 });

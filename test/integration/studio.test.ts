@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CreateViewVersionCommand, DescribeViewCommand, UpdateViewContentCommand, type View } from '@aws-sdk/client-connect';
-import { CSRF_HEADER } from '../../cli/studio/guards.ts';
+import { TOKEN_HEADER } from '../../cli/studio/guards.ts';
 import { startStudio, type Studio } from '../../cli/studio/server.ts';
 import { targetFromOptions, type Target } from '../../cli/target.ts';
 import { createView } from '../support/fixtures.ts';
@@ -38,14 +38,13 @@ describe('studio against the emulator', () => {
   let studio: Studio;
   let target: Target;
   let port: number;
-  let cookie: string;
-  let csrf: string;
+  let auth: Record<string, string>;
   const answers: RawAnswer[] = [];
   let view: View;
   let other: View;
 
   async function get(path: string): Promise<Record<string, unknown>> {
-    const answer = await raw(port, { path, headers: { cookie } });
+    const answer = await raw(port, { path, headers: auth });
     answers.push(answer);
     assert.equal(answer.status, 200, `${path}: ${answer.text}`);
     return answer.json();
@@ -55,7 +54,7 @@ describe('studio against the emulator', () => {
     const answer = await raw(port, {
       method: 'POST',
       path,
-      headers: { cookie, 'content-type': 'application/json', [CSRF_HEADER]: csrf, origin: `http://127.0.0.1:${port}`, ...headers },
+      headers: { ...auth, 'content-type': 'application/json', origin: `http://127.0.0.1:${port}`, ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     answers.push(answer);
@@ -106,7 +105,7 @@ describe('studio against the emulator', () => {
     );
     other = await createView(ctx.client, instanceId, { name: 'Studio survey', template: v1 });
     ({ studio, target } = await studioOn(instanceId));
-    ({ port, cookie, csrf } = await session(studio.url));
+    ({ port, auth } = session(studio.url));
   });
   after(async () => {
     await studio?.close();
@@ -142,8 +141,8 @@ describe('studio against the emulator', () => {
     await createView(ctx.client, plainInstanceId, { name: 'Plain two' });
     const plain = await studioOn(plainInstanceId);
     try {
-      const own = await session(plain.studio.url);
-      const list = await raw(own.port, { path: '/api/views?q=non-uuid', headers: { cookie: own.cookie } });
+      const own = session(plain.studio.url);
+      const list = await raw(own.port, { path: '/api/views?q=non-uuid', headers: own.auth });
       answers.push(list);
       assert.equal(list.status, 200, list.text);
       assert.equal(list.json()['source'], 'ListViews');
@@ -173,7 +172,7 @@ describe('studio against the emulator', () => {
     assert.deepEqual((page['saved'] as { template: unknown }).template, JSON.parse(draft));
     const rules = (page['lint'] as { rule: string; pointer: string }[]).map((finding) => `${finding.rule} ${finding.pointer}`);
     assert.ok(rules.includes('embedded-reference /draft/template/Head/Title'), rules.join(', '));
-    const missing = await raw(port, { path: `/api/views/${randomUUID()}`, headers: { cookie } });
+    const missing = await raw(port, { path: `/api/views/${randomUUID()}`, headers: auth });
     assert.equal(missing.status, 404);
   });
 
@@ -183,7 +182,7 @@ describe('studio against the emulator', () => {
     assert.deepEqual(compare['versions'], [2, 1]);
     const same = await get(`/api/views/${view.Id}/compare?a=2&b=$LATEST`);
     assert.deepEqual(same['diff'], []);
-    const none = await raw(port, { path: `/api/views/${view.Id}/compare?a=9&b=$LATEST`, headers: { cookie } });
+    const none = await raw(port, { path: `/api/views/${view.Id}/compare?a=9&b=$LATEST`, headers: auth });
     assert.equal(none.status, 404);
   });
 
@@ -191,18 +190,23 @@ describe('studio against the emulator', () => {
     const before = await shas(view.Id!);
     const body = JSON.stringify({ expectedSha: before.saved });
     const publish = `/api/views/${view.Id}/publish`;
-    const good = { cookie, 'content-type': 'application/json', [CSRF_HEADER]: csrf };
+    const good = { ...auth, 'content-type': 'application/json' };
     const forged: { what: string; status: number; method?: string; path?: string; headers: Record<string, string | undefined> }[] = [
       { what: 'no token', status: 401, path: '/api/views', headers: {} },
-      { what: 'wrong token', status: 401, path: '/api/views', headers: { cookie: `${cookie.split('=')[0]}=${'A'.repeat(43)}` } },
-      { what: 'no token, on a write', status: 401, method: 'POST', headers: { ...good, cookie: undefined } },
-      { what: 'foreign Host', status: 403, path: '/api/views', headers: { cookie, host: `evil.example:${port}` } },
+      { what: 'wrong token', status: 401, path: '/api/views', headers: { [TOKEN_HEADER]: 'A'.repeat(43) } },
+      { what: 'no token, on a write', status: 401, method: 'POST', headers: { ...good, [TOKEN_HEADER]: undefined } },
+      {
+        what: 'the token in a cookie, on a write',
+        status: 401,
+        method: 'POST',
+        headers: { ...good, [TOKEN_HEADER]: undefined, cookie: `${TOKEN_HEADER}=${session(studio.url).token}` },
+      },
+      { what: 'foreign Host', status: 403, path: '/api/views', headers: { ...auth, host: `evil.example:${port}` } },
       { what: 'foreign Host, on a write', status: 403, method: 'POST', headers: { ...good, host: `evil.example:${port}` } },
-      { what: 'foreign Origin', status: 403, path: '/api/views', headers: { cookie, origin: 'http://evil.example' } },
+      { what: 'foreign Origin', status: 403, path: '/api/views', headers: { ...auth, origin: 'http://evil.example' } },
       { what: 'foreign Origin, on a write', status: 403, method: 'POST', headers: { ...good, origin: 'http://evil.example' } },
-      { what: 'POST without the CSRF token', status: 403, method: 'POST', headers: { ...good, [CSRF_HEADER]: undefined } },
-      { what: 'POST with a wrong CSRF token', status: 403, method: 'POST', headers: { ...good, [CSRF_HEADER]: 'x'.repeat(43) } },
-      { what: 'GET to a write endpoint', status: 405, method: 'GET', headers: { cookie } },
+      { what: 'POST with a wrong token', status: 401, method: 'POST', headers: { ...good, [TOKEN_HEADER]: 'x'.repeat(43) } },
+      { what: 'GET to a write endpoint', status: 405, method: 'GET', headers: auth },
       { what: 'text/plain POST (a form)', status: 415, method: 'POST', headers: { ...good, 'content-type': 'text/plain' } },
       {
         what: 'urlencoded POST (a form)',
@@ -241,6 +245,34 @@ describe('studio against the emulator', () => {
     assert.deepEqual(compare['diff'], []);
     const page = await get(`/api/views/${view.Id}`);
     assert.equal((page['versions'] as { description?: string }[])[0]!.description, 'Rollback to version 1');
+  });
+
+  it('rolls back over an unpublished draft only when the page says the person agreed to discard it', async () => {
+    await ctx.client.send(
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: view.Id!,
+        Status: 'SAVED',
+        Content: { Template: draft, Actions: ['Submit'] },
+      }),
+    );
+    const loaded = await shas(view.Id!);
+    assert.notEqual(loaded.saved, loaded.latest);
+    assert.equal((await get(`/api/views/${view.Id}`))['draftDiffers'], true);
+    const refused = await post(`/api/views/${view.Id}/rollback`, { to: 1, expectedSha: loaded.saved });
+    assert.equal(refused.status, 409, refused.text);
+    assert.equal(refused.json()['code'], 'UnpublishedDraftError');
+    assert.match(String(refused.json()['error']), /unpublished draft/);
+    assert.deepEqual(await shas(view.Id!), loaded, 'the draft is kept and nothing is cut');
+    const bad = await post(`/api/views/${view.Id}/rollback`, { to: 1, expectedSha: loaded.saved, discardDraft: 'yes' });
+    assert.equal(bad.status, 400, bad.text);
+    const rolled = await post(`/api/views/${view.Id}/rollback`, { to: 1, expectedSha: loaded.saved, discardDraft: true });
+    assert.equal(rolled.status, 200, rolled.text);
+    const after = await shas(view.Id!);
+    assert.equal(after.saved, after.latest, 'the draft was discarded, as agreed');
+    // Version 4 (the last rollback) already holds version 1's content: published again, nothing new cut.
+    assert.deepEqual(rolled.json(), { version: 4, from: 1 });
+    assert.equal(after.versions, loaded.versions);
   });
 
   it('answers 409 "changed since you loaded this page" when the view moved after load, and writes nothing', async () => {

@@ -7,7 +7,13 @@ import { CreateViewVersionCommand, DescribeViewCommand, UpdateViewContentCommand
 import { Writable } from 'node:stream';
 import { applyPlan } from '../../cli/apply.ts';
 import { main } from '../../cli/command.ts';
-import { ChangedSinceReadError, cutVersionGuarded, publishGuarded, rollbackGuarded } from '../../cli/guarded-writes.ts';
+import {
+  ChangedSinceReadError,
+  cutVersionGuarded,
+  publishGuarded,
+  rollbackGuarded,
+  UnpublishedDraftError,
+} from '../../cli/guarded-writes.ts';
 import { diffView, rollbackView, viewHistory } from '../../cli/history.ts';
 import { planDirectory, type Plan } from '../../cli/plan.ts';
 import { pullViews } from '../../cli/pull.ts';
@@ -229,8 +235,36 @@ describe('views as code against the emulator', () => {
       ['added /actions/1', 'changed /template/Body/0/Props/Heading'],
     );
 
-    const rolled = await rollbackView(target, view.Id!, 1);
+    // An unpublished draft is in no version: a rollback (which publishes, replacing $SAVED) refuses
+    // to lose it, through the function and the command, unless told to discard it.
+    const draft = card('draft nobody published');
+    await ctx.client.send(
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: view.Id,
+        Status: 'SAVED',
+        Content: { Template: draft, Actions: ['Next'] },
+      }),
+    );
+    const savedTemplate = async () =>
+      (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` }))).View!.Content!.Template;
+    await assert.rejects(rollbackView(target, view.Id!, 1), UnpublishedDraftError);
+    const refused = await runCommand(ctx.service, ['rollback', 'faq', '--to', '1', ...targetArgs(ctx.service, instanceId)]);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /^connect-views: .* has an unpublished draft \(\$SAVED [0-9a-f]{12}, \$LATEST [0-9a-f]{12}\).*--discard-draft/,
+    );
+    assert.equal(await savedTemplate(), draft, 'the draft is kept');
+    assert.deepEqual(
+      (await viewHistory(target, 'faq')).rows.map((row) => row.label),
+      ['$SAVED', '$LATEST', '2', '1'],
+      'no version cut',
+    );
+
+    const rolled = await rollbackView(target, view.Id!, 1, { discardDraft: true });
     assert.deepEqual([rolled.version, rolled.created, rolled.from], [3, true, 1]);
+    assert.equal(await savedTemplate(), card('v1'));
     const history = await viewHistory(target, 'faq');
     assert.deepEqual(
       history.rows.map((row) => [row.label, row.description ?? '', row.marks.join(',')]),

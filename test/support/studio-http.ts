@@ -1,3 +1,4 @@
+import { TOKEN_HEADER } from '../../cli/studio/guards.ts';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 
 /**
@@ -36,15 +37,13 @@ export function raw(
   });
 }
 
-/** What the page has after its first load: the cookie and the CSRF token from its HTML. */
-export async function session(studioUrl: string): Promise<{ port: number; cookie: string; csrf: string }> {
+/**
+ * What the page has after its first load: the token from the printed address's fragment, sent in
+ * the studio's header (as the page's script sends it), and the port.
+ */
+export function session(studioUrl: string): { port: number; token: string; auth: Record<string, string> } {
   const url = new URL(studioUrl);
-  const port = Number(url.port);
-  const first = await raw(port, { path: `${url.pathname}${url.search}` });
-  if (first.status !== 303) throw new Error(`the first load answered ${first.status}, not 303`);
-  const cookie = String(first.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
-  const page = await raw(port, { headers: { cookie } });
-  const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(page.text)?.[1];
-  if (!csrf) throw new Error('the page holds no CSRF token');
-  return { port, cookie, csrf };
+  const token = /^#token=([A-Za-z0-9_-]{43})$/.exec(url.hash)?.[1];
+  if (!token) throw new Error(`no token in the fragment of ${studioUrl}`);
+  return { port: Number(url.port), token, auth: { [TOKEN_HEADER]: token } };
 }

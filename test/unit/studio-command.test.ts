@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
-import { studioCommand } from '../../cli/studio/command.ts';
+import { openerFile, studioCommand } from '../../cli/studio/command.ts';
 
 describe('connect-views studio (the command)', () => {
   it('takes the target flags every command takes, plus --port and --no-open', () => {
@@ -23,5 +25,20 @@ describe('connect-views studio (the command)', () => {
         .configureOutput({ writeErr: () => {} });
       await assert.rejects(command.parseAsync(args, { from: 'user' }), /port number|required option/, args.join(' '));
     }
+  });
+
+  it('opens the browser on a file only this user can read, so the token is on no command line', async () => {
+    const url = 'http://127.0.0.1:4567/#token=abc_DEF-123';
+    const opener = await openerFile(url);
+    try {
+      assert.ok(!opener.path.includes('abc_DEF'), 'the path the opener is given names no token');
+      assert.equal(statSync(opener.path).mode & 0o777, 0o600);
+      assert.equal(statSync(dirname(opener.path)).mode & 0o777, 0o700);
+      const html = readFileSync(opener.path, 'utf8');
+      assert.match(html, /<meta http-equiv="refresh" content="0;url=http:\/\/127\.0\.0\.1:4567\/#token=abc_DEF-123">/);
+    } finally {
+      await opener.remove();
+    }
+    assert.equal(existsSync(dirname(opener.path)), false, 'removed when the studio stops');
   });
 });

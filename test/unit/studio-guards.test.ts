@@ -1,36 +1,40 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  accessCookie,
-  cookieName,
-  CSRF_HEADER,
+  isPagePath,
   isWritePath,
   newSecret,
   refusal,
   sameSecret,
   securityHeaders,
   type GuardConfig,
+  TOKEN_HEADER,
   type RequestFacts,
 } from '../../cli/studio/guards.ts';
 
-const config: GuardConfig = { port: 4567, accessToken: newSecret(), csrfToken: newSecret() };
-const cookie = `${cookieName(config.port)}=${config.accessToken}`;
+const config: GuardConfig = { port: 4567, accessToken: newSecret() };
 
-/** A request the studio's own page makes: its host, its cookie. */
+/** A request the studio's own page makes: its host, its token in the header. */
 function request(overrides: Partial<RequestFacts> & { headers?: RequestFacts['headers'] } = {}): RequestFacts {
-  return { method: 'GET', url: '/api/views', ...overrides, headers: { host: '127.0.0.1:4567', cookie, ...overrides.headers } };
+  const headers = { host: '127.0.0.1:4567', [TOKEN_HEADER]: config.accessToken, ...overrides.headers };
+  return { method: 'GET', url: '/api/views', ...overrides, headers };
+}
+
+/** The page itself, as a browser opens it: no token (the page has none to send). */
+function opening(headers: RequestFacts['headers'] = {}, url = '/'): RequestFacts {
+  return request({ url, headers: { [TOKEN_HEADER]: undefined, 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', ...headers } });
 }
 
 function write(headers: RequestFacts['headers'] = {}, method = 'POST'): RequestFacts {
   return request({
     method,
     url: '/api/views/v1/publish',
-    headers: { 'content-type': 'application/json', [CSRF_HEADER]: config.csrfToken, origin: 'http://127.0.0.1:4567', ...headers },
+    headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:4567', ...headers },
   });
 }
 
 describe('studio request guards', () => {
-  it('lets the page through: its own host, cookie, origin and CSRF token', () => {
+  it('lets the page through: its own host, token and origin', () => {
     assert.equal(refusal(request(), config), undefined);
     assert.equal(refusal(request({ headers: { host: 'localhost:4567', 'sec-fetch-site': 'same-origin' } }), config), undefined);
     assert.equal(refusal(write(), config), undefined);
@@ -48,22 +52,41 @@ describe('studio request guards', () => {
     assert.equal(sameSecret('', secret), false);
   });
 
-  it('refuses a request without the access token, or with a wrong one', () => {
-    assert.equal(refusal(request({ headers: { cookie: undefined } }), config)?.status, 401);
-    assert.equal(refusal(request({ headers: { cookie: `${cookieName(config.port)}=${newSecret()}` } }), config)?.status, 401);
-    // Another studio's cookie (another port) is not this one's.
-    assert.equal(refusal(request({ headers: { cookie: `${cookieName(9999)}=${config.accessToken}` } }), config)?.status, 401);
-    // The token in the query opens the page only (it is then moved into the cookie), not the API.
-    assert.equal(refusal(request({ url: `/api/views?token=${config.accessToken}`, headers: { cookie: undefined } }), config)?.status, 401);
-    assert.equal(refusal(request({ url: `/?token=${config.accessToken}`, headers: { cookie: undefined } }), config), undefined);
-    assert.equal(refusal(request({ url: `/?token=${newSecret()}`, headers: { cookie: undefined } }), config)?.status, 401);
-    assert.match(refusal(request({ headers: { cookie: undefined } }), config)!.message, /access token/);
+  it('refuses an API request without the access token in its header, or with a wrong one', () => {
+    assert.equal(refusal(request({ headers: { [TOKEN_HEADER]: undefined } }), config)?.status, 401);
+    assert.equal(refusal(request({ headers: { [TOKEN_HEADER]: newSecret() } }), config)?.status, 401);
+    // Anywhere else than the header is no token: a cookie (sent to every port of 127.0.0.1), the query.
+    const noHeader = { [TOKEN_HEADER]: undefined };
+    assert.equal(refusal(request({ headers: { ...noHeader, cookie: `${TOKEN_HEADER}=${config.accessToken}` } }), config)?.status, 401);
+    assert.equal(refusal(request({ url: `/api/views?token=${config.accessToken}`, headers: noHeader }), config)?.status, 401);
+    assert.equal(refusal(write({ [TOKEN_HEADER]: undefined }), config)?.status, 401);
+    assert.match(refusal(request({ headers: noHeader }), config)!.message, /access token/);
   });
 
-  it('refuses a foreign Host (DNS rebinding), even with the right cookie', () => {
+  it('serves the page and its files without the token: they hold none', () => {
+    assert.equal(refusal(opening(), config), undefined);
+    assert.equal(
+      refusal(request({ url: '/assets/app.js', headers: { [TOKEN_HEADER]: undefined, 'sec-fetch-site': 'same-origin' } }), config),
+      undefined,
+    );
+    assert.equal(isPagePath('/'), true);
+    assert.equal(isPagePath('/assets/studio.css'), true);
+    assert.equal(isPagePath('/api/views'), false);
+    assert.equal(isPagePath('/api/session'), false);
+    // The page opens from a link or the opener file (another site, as far as the browser says)…
+    assert.equal(refusal(opening({ 'sec-fetch-site': 'cross-site' }), config), undefined);
+    // …but not inside another site's frame, and its files are not another site's to load.
+    assert.equal(refusal(opening({ 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'iframe' }), config)?.status, 403);
+    assert.equal(refusal(request({ url: '/assets/app.js', headers: { 'sec-fetch-site': 'cross-site' } }), config)?.status, 403);
+    assert.equal(refusal(opening({}, '/api/views'), config)?.status, 401, 'a navigation to the API needs the token too');
+    assert.equal(refusal(request({ url: '/', method: 'POST' }), config)?.status, 405);
+  });
+
+  it('refuses a foreign Host (DNS rebinding), even with the right token, the page included', () => {
     for (const host of ['evil.example:4567', 'evil.example', '127.0.0.1', '127.0.0.1:4568', '127.0.0.2:4567', '[::1]:4567', undefined]) {
       const refused = refusal(request({ headers: { host } }), config);
       assert.equal(refused?.status, 403, String(host));
+      assert.equal(refusal(opening({ host }), config)?.status, 403, String(host));
       assert.match(refused!.message, /answers only to http:\/\/127\.0\.0\.1:4567/);
     }
   });
@@ -76,18 +99,13 @@ describe('studio request guards', () => {
     for (const site of ['cross-site', 'same-site']) {
       assert.equal(refusal(request({ headers: { 'sec-fetch-site': site } }), config)?.status, 403, site);
     }
-    // A link followed from another site: refused too, in words a person can act on.
-    const followed = refusal(request({ url: '/', headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' } }), config);
-    assert.equal(followed?.status, 403);
-    assert.match(followed!.message, /paste the address/);
   });
 
-  it('takes writes only by POST, with JSON and the CSRF token', () => {
+  it('takes writes only by POST, with JSON and the token', () => {
     assert.equal(refusal(write({}, 'GET'), config)?.status, 405);
     assert.equal(refusal(write({}, 'GET'), config)?.allow, 'POST');
     assert.equal(refusal(write({}, 'PUT'), config)?.status, 405);
-    assert.equal(refusal(write({ [CSRF_HEADER]: undefined }), config)?.status, 403);
-    assert.equal(refusal(write({ [CSRF_HEADER]: config.accessToken }), config)?.status, 403);
+    assert.equal(refusal(write({ [TOKEN_HEADER]: 'guess' }), config)?.status, 401);
     // The three content types a cross-site <form> can send without a preflight.
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined]) {
       assert.equal(refusal(write({ 'content-type': type }), config)?.status, 415, String(type));
@@ -109,7 +127,7 @@ describe('studio request guards', () => {
     assert.equal(isWritePath('/api/views/abc/compare'), false);
   });
 
-  it('sends the security headers and never a CORS header; the cookie is HttpOnly and SameSite=Strict', () => {
+  it('sends the security headers and never a CORS header', () => {
     const headers = securityHeaders();
     assert.match(headers['content-security-policy']!, /default-src 'self'/);
     assert.match(headers['content-security-policy']!, /frame-ancestors 'none'/);
@@ -121,6 +139,5 @@ describe('studio request guards', () => {
       Object.keys(headers).filter((name) => name.startsWith('access-control')),
       [],
     );
-    assert.match(accessCookie(config), /; HttpOnly; SameSite=Strict; Path=\/$/);
   });
 });

@@ -30,12 +30,14 @@ describe('studio page source', () => {
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'an inline <script>');
     assert.doesNotMatch(html, /\son[a-z]+=/i, 'an inline event handler');
     assert.doesNotMatch(html, /<style|\sstyle=/i, 'inline style');
-    assert.match(html, /<meta name="csrf-token" content="\{\{CSRF_TOKEN\}\}"/);
+    assert.doesNotMatch(html, /token/i, 'the page holds no token: it comes from the address');
     assert.doesNotMatch(script, /\.setAttribute\(\s*['"]style/, 'app.js sets inline style');
   });
 
-  it('sends the CSRF token on writes and only there', () => {
-    assert.match(script, /'x-csrf-token': CSRF/);
-    assert.match(script, /credentials: 'same-origin'/);
+  it("sends the token in its header on every API request, keeps it in its origin's storage, and sends no cookie", () => {
+    assert.match(script, /'x-studio-token': token/);
+    assert.match(script, /credentials: 'omit'/);
+    assert.match(script, /localStorage\.setItem\(TOKEN_KEY, given\)/);
+    assert.doesNotMatch(script, /document\.cookie/);
   });
 });

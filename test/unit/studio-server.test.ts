@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { ConnectClient } from '@aws-sdk/client-connect';
-import { CSRF_HEADER } from '../../cli/studio/guards.ts';
+import { TOKEN_HEADER } from '../../cli/studio/guards.ts';
 import { ChangedSinceReadError } from '../../cli/guarded-writes.ts';
 import { answerFor, startStudio, type Studio } from '../../cli/studio/server.ts';
 import type { Target } from '../../cli/target.ts';
@@ -68,52 +68,54 @@ describe('studio server (stub Connect)', () => {
   const stub = stubTarget();
   let studio: Studio;
   let port: number;
-  let cookie: string;
-  let csrf: string;
+  let auth: Record<string, string>;
 
   before(async () => {
     studio = await startStudio({ target: stub.target, log: () => {} });
-    ({ port, cookie, csrf } = await session(studio.url));
+    ({ port, auth } = session(studio.url));
   });
   after(() => studio.close());
 
   function writeHeaders(extra: Record<string, string | undefined> = {}) {
-    return { cookie, 'content-type': 'application/json', [CSRF_HEADER]: csrf, origin: `http://127.0.0.1:${port}`, ...extra };
+    return { ...auth, 'content-type': 'application/json', origin: `http://127.0.0.1:${port}`, ...extra };
   }
 
-  it('prints an address on 127.0.0.1 with a token, and moves the token into an HttpOnly cookie', async () => {
-    assert.match(studio.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
-    const first = await raw(port, { path: new URL(studio.url).search ? `/${new URL(studio.url).search}` : '/' });
-    assert.equal(first.status, 303);
-    assert.equal(first.headers.location, '/');
-    assert.match(String(first.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
-    const page = await raw(port, { headers: { cookie } });
+  it('prints an address on 127.0.0.1 with the token in its fragment, and serves the page, which holds no secret', async () => {
+    assert.match(studio.url, /^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
+    const page = await raw(port, {});
     assert.equal(page.status, 200);
+    assert.equal(page.headers['set-cookie'], undefined, 'no cookie: a browser would send it to every port of 127.0.0.1');
     assert.match(page.text, /<script type="module" src="\/assets\/app.js">/);
     assert.doesNotMatch(page.text, /<script>/, 'no inline script');
+    assert.ok(!page.text.includes(session(studio.url).token), 'the page holds no secret');
     assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
     assert.equal(page.headers['x-frame-options'], 'DENY');
+    const script = await raw(port, { path: '/assets/app.js' });
+    assert.equal(script.status, 200);
+    assert.ok(!script.text.includes(session(studio.url).token));
   });
 
-  it('answers the API with the cookie', async () => {
-    const list = await raw(port, { path: '/api/views', headers: { cookie } });
+  it('answers the API to the token in its header, and says which instance it drives', async () => {
+    const own = await raw(port, { path: '/api/session', headers: auth });
+    assert.deepEqual(own.json(), { instanceId: 'i-1' });
+    const list = await raw(port, { path: '/api/views', headers: auth });
     assert.equal(list.status, 200);
     assert.equal(list.json()['source'], 'ListViews', 'SearchViews refused (AccessDenied): the studio lists and filters itself');
     assert.deepEqual(
       (list.json()['views'] as { name: string }[]).map((view) => view.name),
       ['Stub view'],
     );
-    const filtered = await raw(port, { path: '/api/views?q=nothing-like-it', headers: { cookie } });
+    const filtered = await raw(port, { path: '/api/views?q=nothing-like-it', headers: auth });
     assert.deepEqual(filtered.json()['views'], []);
-    const view = await raw(port, { path: '/api/views/view-1', headers: { cookie } });
+    const view = await raw(port, { path: '/api/views/view-1', headers: auth });
     assert.equal(view.status, 200);
     assert.equal(view.json()['draftDiffers'], true);
-    const compare = await raw(port, { path: '/api/views/view-1/compare?a=$LATEST&b=$SAVED', headers: { cookie } });
+    const compare = await raw(port, { path: '/api/views/view-1/compare?a=$LATEST&b=$SAVED', headers: auth });
     assert.deepEqual(
       (compare.json()['diff'] as { path: string }[]).map((entry) => entry.path),
       ['/template/Head/Title'],
     );
-    const bad = await raw(port, { path: '/api/views/view-1/compare?a=latest&b=$SAVED', headers: { cookie } });
+    const bad = await raw(port, { path: '/api/views/view-1/compare?a=latest&b=$SAVED', headers: auth });
     assert.equal(bad.status, 400);
     assert.match(String(bad.json()['error']), /not a version/);
   });
@@ -122,17 +124,23 @@ describe('studio server (stub Connect)', () => {
     const before = stub.sent.length;
     const forged = [
       { what: 'no token', status: 401, path: '/api/views', headers: {} },
-      { what: 'wrong token', status: 401, path: '/api/views', headers: { cookie: `${cookie.split('=')[0]}=wrong` } },
-      { what: 'token in the query of an API call', status: 401, path: `/api/views?token=${new URL(studio.url).searchParams.get('token')}` },
-      { what: 'foreign Host', status: 403, path: '/api/views', headers: { cookie, host: `evil.example:${port}` } },
-      { what: 'foreign Origin', status: 403, path: '/api/views', headers: { cookie, origin: 'http://evil.example' } },
-      { what: 'same-site page on another port', status: 403, path: '/api/views', headers: { cookie, 'sec-fetch-site': 'same-site' } },
+      { what: 'wrong token', status: 401, path: '/api/views', headers: { [TOKEN_HEADER]: 'wrong' } },
       {
-        what: 'POST without CSRF',
-        status: 403,
+        what: 'the token in a cookie',
+        status: 401,
+        path: '/api/views',
+        headers: { cookie: `${TOKEN_HEADER}=${session(studio.url).token}` },
+      },
+      { what: 'token in the query of an API call', status: 401, path: `/api/views?token=${session(studio.url).token}` },
+      { what: 'foreign Host', status: 403, path: '/api/views', headers: { ...auth, host: `evil.example:${port}` } },
+      { what: 'foreign Origin', status: 403, path: '/api/views', headers: { ...auth, origin: 'http://evil.example' } },
+      { what: 'same-site page on another port', status: 403, path: '/api/views', headers: { ...auth, 'sec-fetch-site': 'same-site' } },
+      {
+        what: 'POST without the token',
+        status: 401,
         method: 'POST',
         path: '/api/views/view-1/publish',
-        headers: writeHeaders({ [CSRF_HEADER]: undefined }),
+        headers: writeHeaders({ [TOKEN_HEADER]: undefined }),
       },
       {
         what: 'text/plain POST',
@@ -141,13 +149,13 @@ describe('studio server (stub Connect)', () => {
         path: '/api/views/view-1/publish',
         headers: writeHeaders({ 'content-type': 'text/plain' }),
       },
-      { what: 'GET to a write', status: 405, path: '/api/views/view-1/publish', headers: { cookie } },
+      { what: 'GET to a write', status: 405, path: '/api/views/view-1/publish', headers: auth },
       {
         what: 'OPTIONS preflight',
         status: 405,
         method: 'OPTIONS',
         path: '/api/views',
-        headers: { cookie, origin: `http://127.0.0.1:${port}` },
+        headers: { ...auth, origin: `http://127.0.0.1:${port}` },
       },
     ];
     for (const request of forged) {
@@ -165,7 +173,7 @@ describe('studio server (stub Connect)', () => {
     assert.equal(stub.sent.length, before, `no command sent: ${stub.sent.slice(before).join(', ')}`);
   });
 
-  it('publishes with the CSRF token and the sha the page loaded; a moved sha answers 409 and writes nothing', async () => {
+  it('publishes with the token and the sha the page loaded; a moved sha answers 409 and writes nothing', async () => {
     const loaded = sha(stub.state.saved);
     stub.state.saved = '{"Head":{"Title":"edited elsewhere"}}';
     const writesBefore = stub.sent.filter((name) => name === 'UpdateViewContentCommand').length;
@@ -188,11 +196,10 @@ describe('studio server (stub Connect)', () => {
     assert.equal(stub.state.latest, '{"Head":{"Title":"edited elsewhere"}}');
   });
 
-  it('tells a person without the token what to do in words, and refuses a write aimed at a qualifier', async () => {
-    const page = await raw(port, {});
-    assert.equal(page.status, 401);
-    assert.match(String(page.headers['content-type']), /^text\/plain/);
-    assert.match(page.text, /open the address it printed/);
+  it('tells a caller without the token what to do in words, and refuses a write aimed at a qualifier', async () => {
+    const refused = await raw(port, { path: '/api/views' });
+    assert.equal(refused.status, 401);
+    assert.match(String(refused.json()['error']), /open the address it printed/);
     const qualified = await raw(port, {
       method: 'POST',
       path: `/api/views/${encodeURIComponent('view-1:$LATEST')}/publish`,

@@ -2,7 +2,11 @@
 // page as text (textContent), never as HTML: a view's name or template is data, not markup.
 
 const PAGE_SIZE = 50;
-const CSRF = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
+// The access token: it arrives in the fragment of the printed address (never sent to a server) and
+// is kept in this origin's storage, which no page on another port can read (a cookie would be
+// sent to every port of 127.0.0.1). Sent in a header on every API request, it is the CSRF token too.
+const TOKEN_KEY = 'connect-views-studio-token';
+let token = localStorage.getItem(TOKEN_KEY) ?? '';
 const main = document.getElementById('main');
 const crumbs = document.getElementById('crumbs');
 
@@ -32,8 +36,8 @@ async function api(path, { method = 'GET', body, signal } = {}) {
     response = await fetch(path, {
       method,
       signal,
-      credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json', 'x-csrf-token': CSRF },
+      credentials: 'omit',
+      headers: { 'x-studio-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
@@ -41,6 +45,9 @@ async function api(path, { method = 'GET', body, signal } = {}) {
     throw new ApiError(0, 'The studio does not answer: is it still running? Start it again and reload this page.');
   }
   const data = await response.json().catch(() => ({}));
+  if (response.status === 401) {
+    throw new ApiError(401, 'This tab has no valid access token: open the address `connect-views studio` printed (…/#token=…).');
+  }
   if (!response.ok) throw new ApiError(response.status, data.error ?? `The studio answered ${response.status}.`);
   return data;
 }
@@ -604,16 +611,23 @@ function actSection(id, page, outcome) {
   const rollback = h('button', { type: 'button', disabled: page.versions.length === 0 || !page.saved }, 'Roll back…');
   rollback.addEventListener('click', async () => {
     const to = Number(select.value);
+    // Publishing replaces $SAVED: a draft that differs from $LATEST is in no version and would be lost.
+    const discardDraft = Boolean(page.draftDiffers);
+    const draftWarning = discardDraft
+      ? ` The unpublished draft ($SAVED ${shortSha(page.saved.sha)}) is replaced and lost: no version holds it.`
+      : '';
     const yes = await confirmAction({
       title: `Roll back to version ${to}?`,
-      text: `Version ${to}'s content is published again and cut as a new version ("Rollback to version ${to}"). History is kept.`,
-      ok: 'Roll back',
+      text:
+        `Version ${to}'s content is published again and cut as a new version ("Rollback to version ${to}"). ` +
+        `History is kept.${draftWarning}`,
+      ok: discardDraft ? 'Discard the draft and roll back' : 'Roll back',
     });
     if (yes !== false) {
       await run(
         rollback,
         'rollback',
-        { to, expectedSha: page.saved.sha },
+        { to, expectedSha: page.saved.sha, discardDraft },
         (a) => `Rolled back: version ${a.version} holds version ${a.from}'s content.`,
       );
     }
@@ -756,4 +770,24 @@ async function compareScreen(id, a, b) {
   );
 }
 
-route();
+/**
+ * Takes a token from the address's fragment and keeps it once the studio accepts it: a link that
+ * carries a wrong one (from a stale address, or another page) does not replace the good one.
+ */
+async function start() {
+  const given = /^#token=([A-Za-z0-9_-]+)/.exec(location.hash)?.[1];
+  if (given) {
+    history.replaceState(null, '', `${location.pathname}#/views`);
+    const kept = token;
+    token = given;
+    try {
+      await api('/api/session');
+      localStorage.setItem(TOKEN_KEY, given);
+    } catch {
+      token = kept;
+    }
+  }
+  route();
+}
+
+start();
