@@ -11,7 +11,7 @@ import { ChangedSinceReadError, cutVersionGuarded, publishGuarded } from './guar
 import type { Plan, PlanEntry } from './plan.ts';
 import type { Progress } from './pull.ts';
 import type { Target } from './target.ts';
-import { highestVersion, sameContent, templateTextOf } from './view-content.ts';
+import { highestVersion, readView, sameContent, templateTextOf } from './view-content.ts';
 import { publishedContent, savedContent } from './view-files.ts';
 
 export type ApplyStep = 'create' | 'content' | 'draft' | 'metadata' | 'tags' | 'version' | 'delete';
@@ -134,6 +134,14 @@ async function applyOne(
   };
   check();
   if (entry.action === 'extra') {
+    // DeleteView has no condition either: the same read-before-write guard as a content write.
+    if (entry.expectedSavedSha === undefined) throw new Error('the plan holds no sha for this view: plan again before pruning it');
+    const current = await readView(client, instanceId, entry.viewId!, '$SAVED');
+    if (current === undefined) {
+      outcome.status = 'deleted';
+      return;
+    }
+    if (current.sha !== entry.expectedSavedSha) throw new ChangedSinceReadError(entry.viewId!, entry.expectedSavedSha, current.sha);
     await client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: entry.viewId! }));
     step('delete');
     outcome.status = 'deleted';

@@ -41,6 +41,16 @@ export interface Plan {
 export interface PlanOptions {
   concurrency?: number;
   onProgress?: Progress;
+  /**
+   * The files say only what is published (promote): the instance's unpublished drafts are left as
+   * they are, not planned away. Default false: a file without a draft means `$SAVED` = `$LATEST`.
+   */
+  keepDrafts?: boolean;
+  /**
+   * Read each extra view's `$SAVED` sha, so that `apply --prune` deletes only what is still as
+   * planned. Default true; promote, which never deletes, skips the reads.
+   */
+  guardExtras?: boolean;
 }
 
 function subjectOf(file: ViewFile | undefined): DiffSubject {
@@ -76,23 +86,27 @@ export async function planViews(target: Target, files: readonly LoadedViewFile[]
   options.onProgress?.(0, files.length, 'planning');
   const entries = await mapLimit(files, options.concurrency ?? 4, async ({ path, file }): Promise<PlanEntry> => {
     try {
-      return await planOne(target, path, file, byName.get(file.name));
+      return await planOne(target, path, file, byName.get(file.name), options);
     } finally {
       options.onProgress?.(++done, files.length, file.name);
     }
   });
-  for (const summary of summaries) {
-    if (wanted.has(summary.Name!)) continue;
-    entries.push({
+  const extras = summaries.filter((summary) => !wanted.has(summary.Name!));
+  const guardExtras = options.guardExtras ?? true;
+  const extraEntries = await mapLimit(extras, options.concurrency ?? 4, async (summary): Promise<PlanEntry> => {
+    const saved = guardExtras ? await readView(target.client, target.instanceId, summary.Id!, '$SAVED') : undefined;
+    return {
       name: summary.Name!,
       action: 'extra',
       changes: [],
       viewId: summary.Id!,
       arn: summary.Arn!,
+      ...(saved ? { expectedSavedSha: saved.sha } : {}),
       diff: [],
       notes: ['in the instance, not in the folder: left alone (apply --prune deletes it)'],
-    });
-  }
+    };
+  });
+  entries.push(...extraEntries);
   entries.sort((a, b) => compareText(a.name, b.name));
   const count = (action: PlanEntry['action']) => entries.filter((entry) => entry.action === action).length;
   return {
@@ -115,6 +129,7 @@ async function planOne(
   path: string,
   desired: ViewFile,
   summary: { Id?: string; Arn?: string } | undefined,
+  options: PlanOptions,
 ): Promise<PlanEntry> {
   const base = { name: desired.name, file: path, desired, notes: [] as string[] };
   if (desired.type === 'AWS_MANAGED') {
@@ -137,7 +152,12 @@ async function planOne(
   if (publishes) changes.push('content');
   if (!wantLatest && haveLatest) notes.push('the file has no published content: what is published stays (Connect cannot unpublish)');
   const savedAfter = publishes ? wantLatest : saved?.content;
-  if (!sameContent(savedContent(desired), savedAfter)) changes.push('draft');
+  const hasDraft = saved !== undefined && latest !== undefined && saved.sha !== latest.sha;
+  if (!options.keepDrafts) {
+    if (!sameContent(savedContent(desired), savedAfter)) changes.push('draft');
+  } else if (publishes && hasDraft) {
+    notes.push("publishing replaces the instance's unpublished draft ($SAVED): Connect keeps one draft per view");
+  }
 
   // A description cannot be removed through the API (UpdateViewMetadata takes 1–4096 characters).
   const description = desired.description ?? current.description;
@@ -149,6 +169,8 @@ async function planOne(
 
   const shown: ViewFile = { ...desired, ...(description !== undefined ? { description } : {}) };
   if (!wantLatest && current.template !== undefined) Object.assign(shown, { template: current.template, actions: current.actions });
+  // A kept draft is shown as it is, not as a change.
+  if (options.keepDrafts && !publishes && current.draft !== undefined) Object.assign(shown, { draft: current.draft });
   return {
     ...base,
     notes,

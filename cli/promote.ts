@@ -19,10 +19,11 @@ export interface Promotion {
 export async function planPromotion(source: Target, target: Target, options: PlanOptions = {}): Promise<Promotion> {
   const views = await readInstanceViews(source, { drafts: false, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
   const sources = new Map(views.map((view) => [view.file.name, { arn: view.latest!.arn, id: view.latest!.id, sha: view.latest!.sha }]));
+  // The source's drafts are not promoted, and the target's are not the source's to plan away.
   const plan = await planViews(
     target,
     views.map((view) => ({ path: view.latest!.arn, file: view.file })),
-    options,
+    { ...options, keepDrafts: true, guardExtras: false },
   );
   return { plan, sources };
 }

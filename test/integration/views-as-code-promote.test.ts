@@ -96,5 +96,33 @@ describe('promote', () => {
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /0 created, 0 updated, 0 deleted, 0 failed, 2 unchanged; 0 versions cut\./);
     assert.equal(Object.keys(JSON.parse(readFileSync(mapFile, 'utf8'))).length, 5);
+
+    // A draft someone saved in prod is prod's: promoting unchanged published content leaves it alone…
+    const prodWriter = connectClient(prod);
+    try {
+      const prodCheckoutId = map[versioned.Arn!]!;
+      const hotfix = { Template: card('prod hotfix in progress'), Actions: ['Next'] };
+      await prodWriter.send(new UpdateViewContentCommand({ InstanceId: to, ViewId: prodCheckoutId, Status: 'SAVED', Content: hotfix }));
+      const prodSaved = async () =>
+        (await prodWriter.send(new DescribeViewCommand({ InstanceId: to, ViewId: `${prodCheckoutId}:$SAVED` }))).View!.Content!.Template;
+      const kept = await runCommand(dev.service, ['promote', ...args, '--yes']);
+      assert.equal(kept.code, 0, kept.stderr);
+      assert.match(kept.stdout, /0 created, 0 updated, 0 deleted, 0 failed, 2 unchanged; 0 versions cut\./);
+      assert.equal(await prodSaved(), hotfix.Template, 'promote discarded the target’s draft');
+      // …and a promotion that publishes over it says, in the plan, that the draft is replaced.
+      await dev.client.send(
+        new UpdateViewContentCommand({
+          InstanceId: from,
+          ViewId: versioned.Id,
+          Status: 'PUBLISHED',
+          Content: { Template: card('v3'), Actions: ['Next'] },
+        }),
+      );
+      const planned = await runCommand(dev.service, ['promote', ...args]);
+      assert.match(planned.stdout, /^~ update {4}checkout/m);
+      assert.match(planned.stdout, /publishing replaces the instance's unpublished draft/);
+    } finally {
+      prodWriter.destroy();
+    }
   });
 });

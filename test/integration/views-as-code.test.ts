@@ -17,6 +17,7 @@ import {
 import { diffView, rollbackView, viewHistory } from '../../cli/history.ts';
 import { planDirectory, type Plan } from '../../cli/plan.ts';
 import { pullViews } from '../../cli/pull.ts';
+import { listAllViews } from '../../cli/view-content.ts';
 import { readViewDir, serializeViewFile, type ViewFile } from '../../cli/view-files.ts';
 import { createView } from '../support/fixtures.ts';
 import { newInstanceId, useTestService } from '../support/service.ts';
@@ -168,6 +169,50 @@ describe('views as code against the emulator', () => {
     assert.match(applied.stderr, /^✖ two: changed since the plan/);
     assert.doesNotMatch(applied.stderr, /\n\s+at /, 'no stack trace');
     assert.match(applied.stdout, /0 created, 0 updated, 0 deleted, 1 failed, 2 unchanged/);
+  });
+
+  it('a saved plan with --prune deletes only the extra views still as planned: one edited since is kept', async () => {
+    const instanceId = newInstanceId();
+    const target = localTarget(ctx.service, instanceId);
+    const [, , edited] = await Promise.all(
+      ['kept', 'stale', 'edited'].map((name) => createView(ctx.client, instanceId, { name, template: card(name), actions: ['Next'] })),
+    );
+    const dir = newDir();
+    await pullViews(target, { dir });
+    rmSync(join(dir, 'stale.view.json'));
+    rmSync(join(dir, 'edited.view.json'));
+    const planFile = join(work, 'prune-plan.json');
+    const planned = await runCommand(ctx.service, ['plan', '--json', '--dir', dir, ...targetArgs(ctx.service, instanceId)]);
+    writeFileSync(planFile, planned.stdout);
+    assert.equal((JSON.parse(planned.stdout) as Plan).summary.extra, 2);
+    // Someone works on "edited" after the plan was reviewed: deleting it now would lose that work.
+    await ctx.client.send(
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: edited!.Id,
+        Status: 'SAVED',
+        Content: { Template: card('new work'), Actions: ['Next'] },
+      }),
+    );
+    const applied = await runCommand(ctx.service, [
+      'apply',
+      '--plan',
+      planFile,
+      '--prune',
+      '--yes',
+      ...targetArgs(ctx.service, instanceId),
+    ]);
+    assert.equal(applied.code, 1);
+    assert.match(applied.stderr, /^✖ edited: changed since the plan/m);
+    assert.match(applied.stdout, /^✔ deleted stale$/m);
+    const left = (await listAllViews(target.client, instanceId)).map((view) => view.Name).sort();
+    assert.deepEqual(left, ['edited', 'kept']);
+    // Run again, the deleted view is already gone: nothing fails for it.
+    const rerun = await applyPlan(target, JSON.parse(readFileSync(planFile, 'utf8')) as Plan, { prune: true });
+    assert.deepEqual(
+      rerun.outcomes.map((outcome) => `${outcome.name} ${outcome.status}`),
+      ['edited failed', 'kept unchanged', 'stale deleted'],
+    );
   });
 
   it('an apply stopped half-way (between a publish and its version) finishes when run again, and then has nothing to do', async () => {
