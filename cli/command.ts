@@ -24,6 +24,7 @@ const EXPECTED_ERRORS = new Set([
   'VersionNotFoundError',
   'ChangedSinceReadError',
   'UnpublishedDraftError',
+  'PlanFileError',
   'CredentialsProviderError',
   'Expected',
 ]);
@@ -267,11 +268,12 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
       const progress = progressLine(io);
       let plan: Plan;
       if (options.plan) {
-        const { readFile } = await import('node:fs/promises');
-        plan = JSON.parse(await readFile(options.plan, 'utf8')) as Plan;
-        if (plan.format !== 'connect-views-plan/1') throw new Expected(`${options.plan} is not a plan written by plan --json`);
-        if (plan.instanceId !== target.instanceId)
-          throw new Expected(`${options.plan} is a plan for instance ${plan.instanceId}, not ${target.instanceId}`);
+        const [{ readFile }, { parsePlanFile }] = await Promise.all([import('node:fs/promises'), import('./plan-file.ts')]);
+        const text = await readFile(options.plan, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          error.path ??= options.plan;
+          throw error;
+        });
+        plan = parsePlanFile(text, options.plan, target.instanceId);
       } else {
         plan = await planDirectory(target, options.dir, { concurrency: options.concurrency, onProgress: progress.update }).finally(
           progress.clear,
@@ -456,6 +458,18 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
   return program;
 }
 
+/** A failure of the file system (a missing folder, a file where a folder is meant, no permission): the user's to fix. */
+function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  const err = error as NodeJS.ErrnoException | undefined;
+  return typeof err?.code === 'string' && typeof err.syscall === 'string';
+}
+
+/** Node's message, with the path when Node left it out (EISDIR on a read names none). */
+function fileSystemMessage(error: NodeJS.ErrnoException): string {
+  const message = error.message.replace(/^Error: /, '');
+  return error.path && !message.includes(error.path) ? `${error.path}: ${message}` : message;
+}
+
 /** Runs the command line; returns the exit code. Expected failures print one line and no stack. */
 export async function main(
   argv: string[] = process.argv.slice(2),
@@ -476,12 +490,8 @@ export async function main(
     const explained = explainSdkError(error);
     const err = error as Error & { $fault?: string };
     if (explained) io.stderr.write(`connect-views: ${explained}\n`);
-    else if (
-      EXPECTED_ERRORS.has(err?.name) ||
-      err?.$fault ||
-      (err as NodeJS.ErrnoException)?.code === 'ENOENT' ||
-      error instanceof SyntaxError
-    ) {
+    else if (isFileSystemError(error)) io.stderr.write(`connect-views: ${fileSystemMessage(error)}\n`);
+    else if (EXPECTED_ERRORS.has(err?.name) || err?.$fault || error instanceof SyntaxError) {
       const prefix = err.name && err.name !== 'Error' && !EXPECTED_ERRORS.has(err.name) ? `${err.name}: ` : '';
       io.stderr.write(`connect-views: ${prefix}${err.message}\n`);
     } else io.stderr.write(`connect-views: unexpected failure\n${err?.stack ?? String(error)}\n`);

@@ -77,4 +77,59 @@ describe('connect-views command line', () => {
     assert.equal(missing.code, 1);
     assert.match(missing.stdout, /file-shape {2}ENOENT/);
   });
+
+  it('a file system error or a damaged plan file is one line naming the path, never a stack trace', async () => {
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'x');
+    const plan = (entries: unknown[]) => JSON.stringify({ format: 'connect-views-plan/1', instanceId: 'i-1', entries });
+    const desired = { name: 'x', template: {}, tags: {} };
+    const damaged: [string, string, RegExp][] = [
+      [
+        'truncated',
+        plan([{ name: 'x', action: 'update', changes: [] }]).slice(0, -3),
+        /truncated: not JSON \(.*\): save a plan with plan --json/,
+      ],
+      ['no-changes', plan([{ name: 'x', action: 'update', viewId: 'v', desired }]), /no-changes: entries\[0\]\.changes must be a list/],
+      [
+        'no-desired',
+        plan([{ name: 'x', action: 'update', changes: ['content'], viewId: 'v' }]),
+        /no-desired: entries\[0\]\.desired: must hold a JSON object/,
+      ],
+      ['no-view-id', plan([{ name: 'x', action: 'extra', changes: [] }]), /no-view-id: entries\[0\]\.viewId must be a string/],
+      [
+        'other-name',
+        plan([{ name: 'y', action: 'create', changes: [], desired }]),
+        /other-name: entries\[0\]\.desired\.name is "x", not the entry's "y"/,
+      ],
+      [
+        'bad-tags',
+        plan([{ name: 'x', action: 'update', changes: ['tags'], viewId: 'v', desired, tags: { set: {} } }]),
+        /bad-tags: entries\[0\]\.tags must be/,
+      ],
+      [
+        'other-instance',
+        JSON.stringify({ format: 'connect-views-plan/1', instanceId: 'i-2', entries: [] }),
+        /is a plan for instance i-2, not i-1/,
+      ],
+    ];
+    const target = ['--instance-id', 'i-1', '--region', 'us-east-1', '--endpoint-url', 'http://127.0.0.1:9'];
+    const cases: [string[], RegExp][] = [
+      [['plan', '--dir', file, ...target], /^connect-views: ENOTDIR: not a directory, scandir '.*a-file'\n$/],
+      [['apply', '--plan', work, ...target], new RegExp(`^connect-views: ${work}: EISDIR: illegal operation on a directory, read\\n$`)],
+      [
+        ['apply', '--plan', join(work, 'absent.json'), ...target],
+        /^connect-views: ENOENT: no such file or directory, open '.*absent\.json'\n$/,
+      ],
+      ...damaged.map(([name, text, expected]): [string[], RegExp] => {
+        writeFileSync(join(work, name), text);
+        return [['apply', '--plan', join(work, name), ...target], new RegExp(`^connect-views: .*${expected.source}.*\\n$`)];
+      }),
+    ];
+    for (const [args, expected] of cases) {
+      const result = await run(args);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.match(result.stderr, expected, args.join(' '));
+      assert.equal(result.stdout, '', 'nothing applied');
+    }
+  });
 });
