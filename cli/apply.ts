@@ -135,13 +135,20 @@ async function applyOne(
   check();
   if (entry.action === 'extra') {
     // DeleteView has no condition either: the same read-before-write guard as a content write.
-    if (entry.expectedSavedSha === undefined) throw new Error('the plan holds no sha for this view: plan again before pruning it');
-    const current = await readView(client, instanceId, entry.viewId!, '$SAVED');
-    if (current === undefined) {
+    // Both aliases: publishing the draft as it was moves $LATEST and leaves $SAVED's sha as it was.
+    if (entry.expectedSavedSha === undefined) throw new Error('the plan was made without --prune: plan again with --prune');
+    const [saved, latest] = await Promise.all([
+      readView(client, instanceId, entry.viewId!, '$SAVED'),
+      readView(client, instanceId, entry.viewId!, '$LATEST'),
+    ]);
+    if (saved === undefined && latest === undefined) {
       outcome.status = 'deleted';
       return;
     }
-    if (current.sha !== entry.expectedSavedSha) throw new ChangedSinceReadError(entry.viewId!, entry.expectedSavedSha, current.sha);
+    if (saved?.sha !== entry.expectedSavedSha) throw new ChangedSinceReadError(entry.viewId!, entry.expectedSavedSha, saved?.sha);
+    if (latest?.sha !== entry.latestSha) {
+      throw new ChangedSinceReadError(entry.viewId!, entry.latestSha ?? '', latest?.sha, 'the plan (it was published)');
+    }
     await client.send(new DeleteViewCommand({ InstanceId: instanceId, ViewId: entry.viewId! }));
     step('delete');
     outcome.status = 'deleted';

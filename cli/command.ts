@@ -23,7 +23,7 @@ const EXPECTED_ERRORS = new Set([
   'DiffSideError',
   'VersionNotFoundError',
   'ChangedSinceReadError',
-  'UnpublishedDraftError',
+  'UnversionedContentError',
   'PlanFileError',
   'CredentialsProviderError',
   'Expected',
@@ -135,6 +135,7 @@ function renderPlanText(plan: Plan, color: boolean, renderDiff: typeof import('.
   for (const entry of plan.entries) {
     if (entry.action === 'create') lines.push(c.green(`+ create    ${entry.name}`));
     else if (entry.action === 'update') lines.push(c.yellow(`~ update    ${entry.name} (${entry.changes.join(', ')})`));
+    else if (entry.action === 'extra' && plan.prune) lines.push(c.red(`- delete    ${entry.name}: not in the folder`));
     else if (entry.action === 'extra')
       lines.push(c.dim(`? extra     ${entry.name}: not in the folder, left alone (apply --prune deletes it)`));
     else if (entry.action === 'skip') lines.push(c.dim(`- skip      ${entry.name}: ${entry.notes.join('; ')}`));
@@ -145,7 +146,8 @@ function renderPlanText(plan: Plan, color: boolean, renderDiff: typeof import('.
     }
   }
   const { create, update, unchanged, extra } = plan.summary;
-  lines.push(`Plan: ${create} to create, ${update} to update, ${unchanged} unchanged, ${extra} only in the instance (left alone).`);
+  const extras = plan.prune ? `${extra} to delete` : `${extra} only in the instance (left alone)`;
+  lines.push(`Plan: ${create} to create, ${update} to update, ${unchanged} unchanged, ${extras}.`);
   return lines.join('\n');
 }
 
@@ -233,13 +235,16 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
   )
     .requiredOption('--dir <dir>', 'folder of view files')
     .option('--json', 'the plan as JSON on stdout (apply --plan takes it)')
+    .option('--prune', 'plan the deletion of the views the folder lacks (for apply --plan FILE --prune)')
     .action(async (options) => {
       const target = await makeTarget(flagsWithPrefix(options, ''));
       const [{ planDirectory, hasChanges }, { renderDiff }] = await Promise.all([import('./plan.ts'), import('./structural-diff.ts')]);
       const progress = progressLine(io);
-      const plan = await planDirectory(target, options.dir, { concurrency: options.concurrency, onProgress: progress.update }).finally(
-        progress.clear,
-      );
+      const plan = await planDirectory(target, options.dir, {
+        concurrency: options.concurrency,
+        prune: Boolean(options.prune),
+        onProgress: progress.update,
+      }).finally(progress.clear);
       print(io, options.json ? JSON.stringify(plan, null, 2) : renderPlanText(plan, color, renderDiff));
       exit.code = hasChanges(plan) ? 2 : 0;
     });
@@ -274,10 +279,15 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
           throw error;
         });
         plan = parsePlanFile(text, options.plan, target.instanceId);
+        if (options.prune && plan.prune !== true && plan.summary.extra > 0) {
+          throw new Expected(`${options.plan} was planned without --prune: plan again with plan --prune --json`);
+        }
       } else {
-        plan = await planDirectory(target, options.dir, { concurrency: options.concurrency, onProgress: progress.update }).finally(
-          progress.clear,
-        );
+        plan = await planDirectory(target, options.dir, {
+          concurrency: options.concurrency,
+          prune: Boolean(options.prune),
+          onProgress: progress.update,
+        }).finally(progress.clear);
       }
       const extra = plan.entries.filter((entry) => entry.action === 'extra');
       if (options.prune && extra.length > 0 && !options.yes) {
@@ -400,11 +410,14 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
   )
     .argument('<view>', 'view name, id or ARN')
     .requiredOption('--to <n>', 'the version to roll back to', positiveInt)
-    .option('--discard-draft', 'roll back even though $SAVED holds an unpublished draft, which is lost (refused otherwise)')
+    .option(
+      '--discard-unversioned',
+      'roll back even though content no version holds (an unpublished draft, published content never versioned) is lost',
+    )
     .action(async (ref, options) => {
       const target = await makeTarget(flagsWithPrefix(options, ''));
       const { rollbackView } = await import('./history.ts');
-      const result = await rollbackView(target, ref, options.to, { discardDraft: Boolean(options.discardDraft) });
+      const result = await rollbackView(target, ref, options.to, { discardUnversioned: Boolean(options.discardUnversioned) });
       print(
         io,
         result.created

@@ -1,5 +1,5 @@
 import { CreateViewVersionCommand, UpdateViewContentCommand, type ConnectClient, type ViewStatus } from '@aws-sdk/client-connect';
-import { highestVersion, readView, templateTextOf, type ViewContentData } from './view-content.ts';
+import { highestVersion, readView, sameContent, templateTextOf, type ViewContentData, type ViewSnapshot } from './view-content.ts';
 
 /**
  * Writes that refuse to act on a view that moved since it was read.
@@ -18,9 +18,8 @@ export class ChangedSinceReadError extends Error {
   readonly expectedSha: string;
   readonly actualSha: string | undefined;
   constructor(viewId: string, expectedSha: string, actualSha: string | undefined, since = 'the plan') {
-    super(
-      `changed since ${since}: its content is ${actualSha ? `now ${actualSha.slice(0, 12)}` : 'gone'}, not ${expectedSha.slice(0, 12)}`,
-    );
+    const was = expectedSha ? `, not ${expectedSha.slice(0, 12)}` : '';
+    super(`changed since ${since}: its content is ${actualSha ? `now ${actualSha.slice(0, 12)}` : 'gone'}${was}`);
     this.viewId = viewId;
     this.expectedSha = expectedSha;
     this.actualSha = actualSha;
@@ -119,10 +118,36 @@ export interface RollbackResult extends VersionResult {
 }
 
 /**
+ * What a publish would lose for good: a `$SAVED` draft other than what is published, and published
+ * content that no version holds (a publish cuts no version). Compared as content, never by sha alone
+ * (the sha's algorithm is Connect's own). `kept`: content the caller knows a version holds (the
+ * version rolled back to), which is then not lost. Looks at the newest version only: content an
+ * older version holds is reported too, and the caller may discard it knowingly.
+ */
+export async function unversionedContent(
+  client: ConnectClient,
+  instanceId: string,
+  viewId: string,
+  states: { saved: ViewSnapshot | undefined; latest: ViewSnapshot | undefined },
+  kept?: ViewContentData,
+): Promise<('draft' | 'published')[]> {
+  const { saved, latest } = states;
+  const lost: ('draft' | 'published')[] = [];
+  if (saved && !sameContent(saved.content, latest?.content)) lost.push('draft');
+  if (latest && !sameContent(latest.content, kept)) {
+    const highest = await highestVersion(client, instanceId, viewId);
+    const newest = highest === undefined ? undefined : await readView(client, instanceId, viewId, highest);
+    if (!sameContent(latest.content, newest?.content)) lost.push('published');
+  }
+  return lost;
+}
+
+/**
  * Publishes version N's content again and cuts a new version "Rollback to version N": history is
  * never rewritten. Guarded like apply: without a guard, `$SAVED` is read first and must not move
- * before the write. Publishing replaces `$SAVED` too, so an unpublished draft (`$SAVED` other than
- * `$LATEST`) would be lost with no version holding it: refused unless `discardDraft`.
+ * before the write. Publishing replaces `$SAVED` and `$LATEST`, so content that no version holds —
+ * an unpublished draft, or published content never cut as a version — would be lost: refused
+ * (UnversionedContentError) unless `discardUnversioned`.
  */
 export async function rollbackGuarded(
   client: ConnectClient,
@@ -130,18 +155,21 @@ export async function rollbackGuarded(
   viewId: string,
   toVersion: number,
   guard?: Guard,
-  options: { discardDraft?: boolean } = {},
+  options: { discardUnversioned?: boolean } = {},
 ): Promise<RollbackResult> {
   const target = await readView(client, instanceId, viewId, toVersion);
   if (!target) throw new VersionNotFoundError(viewId, toVersion);
-  const saved = await readView(client, instanceId, viewId, '$SAVED');
+  const [saved, latest] = await Promise.all([
+    readView(client, instanceId, viewId, '$SAVED'),
+    readView(client, instanceId, viewId, '$LATEST'),
+  ]);
   // A draft that appeared since the caller read the view is a change since then, said as such.
   if (guard && (guard.alias ?? '$SAVED') === '$SAVED' && saved?.sha !== guard.expectedSha) {
     throw new ChangedSinceReadError(viewId, guard.expectedSha, saved?.sha, guard.since);
   }
-  if (!options.discardDraft) {
-    const latest = await readView(client, instanceId, viewId, '$LATEST');
-    if (saved && latest && saved.sha !== latest.sha) throw new UnpublishedDraftError(viewId, saved.sha, latest.sha);
+  if (!options.discardUnversioned) {
+    const lost = await unversionedContent(client, instanceId, viewId, { saved, latest }, target.content);
+    if (lost.length > 0) throw new UnversionedContentError(viewId, lost);
   }
   const effectiveGuard = guard ?? { expectedSha: saved?.sha ?? '', since: 'it was read' };
   const written = await publishGuarded(client, instanceId, viewId, target.content, effectiveGuard);
@@ -160,15 +188,20 @@ export class VersionNotFoundError extends Error {
   }
 }
 
-/** A rollback would overwrite a draft that was never published (and so is in no version). */
-export class UnpublishedDraftError extends Error {
-  override name = 'UnpublishedDraftError';
+/** A rollback would replace content that no version holds (a draft, or what is published). */
+export class UnversionedContentError extends Error {
+  override name = 'UnversionedContentError';
   readonly viewId: string;
-  constructor(viewId: string, savedSha: string, latestSha: string) {
+  readonly lost: readonly ('draft' | 'published')[];
+  constructor(viewId: string, lost: readonly ('draft' | 'published')[]) {
+    const what = lost
+      .map((kind) => (kind === 'draft' ? 'an unpublished draft ($SAVED)' : 'published content ($LATEST) that no version holds'))
+      .join(' and ');
     super(
-      `${viewId} has an unpublished draft ($SAVED ${savedSha.slice(0, 12)}, $LATEST ${latestSha.slice(0, 12)}) that a rollback ` +
-        'would replace, and no version holds it: publish it or save it elsewhere first, or discard it on purpose (--discard-draft).',
+      `${viewId} has ${what}, which a rollback would replace for good: publish the draft or cut a version first ` +
+        '(or keep it with pull), or discard it on purpose (--discard-unversioned).',
     );
     this.viewId = viewId;
+    this.lost = lost;
   }
 }

@@ -120,7 +120,7 @@ export async function rollbackView(
   target: Target,
   ref: string,
   toVersion: number,
-  options: { discardDraft?: boolean } = {},
+  options: { discardUnversioned?: boolean } = {},
 ): Promise<RollbackResult & { view: ViewRef }> {
   const view = await resolveView(target.client, target.instanceId, ref);
   return { ...(await rollbackGuarded(target.client, target.instanceId, view.id, toVersion, undefined, options)), view };

@@ -19,6 +19,7 @@ const EXISTING = new Set(['update', 'unchanged', 'extra']);
 
 const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
+/** Checks one entry, and puts back the view file as parsed (what apply reads, normalised). */
 function checkEntry(entry: unknown, at: string): void {
   if (!isPlainObject(entry)) throw new PlanFileError(`${at} must be an object`);
   const { name, action, changes, notes, diff, viewId, expectedSavedSha, latestSha, desired, tags } = entry;
@@ -30,6 +31,7 @@ function checkEntry(entry: unknown, at: string): void {
   if (notes !== undefined && !isStringList(notes)) throw new PlanFileError(`${at}.notes must be a list of strings`);
   if (diff !== undefined && !Array.isArray(diff)) throw new PlanFileError(`${at}.diff must be a list`);
   if (EXISTING.has(action) && typeof viewId !== 'string') throw new PlanFileError(`${at}.viewId must be a string`);
+  if (action === 'update' && typeof entry['arn'] !== 'string') throw new PlanFileError(`${at}.arn must be a string`);
   for (const [key, value] of Object.entries({ expectedSavedSha, latestSha })) {
     if (value !== undefined && typeof value !== 'string') throw new PlanFileError(`${at}.${key} must be a string`);
   }
@@ -37,10 +39,14 @@ function checkEntry(entry: unknown, at: string): void {
     try {
       const file = parseViewFile(JSON.stringify(desired ?? null), `${at}.desired`);
       if (file.name !== name) throw new PlanFileError(`${at}.desired.name is "${file.name}", not the entry's "${name}"`);
+      entry['desired'] = file;
     } catch (error) {
       if (error instanceof ViewFileError) throw new PlanFileError(error.message);
       throw error;
     }
+  }
+  if ((tags !== undefined) !== changes.includes('tags')) {
+    throw new PlanFileError(`${at}.tags must be given exactly when "changes" holds "tags"`);
   }
   if (tags !== undefined) {
     const set = isPlainObject(tags) ? tags['set'] : undefined;
@@ -67,8 +73,27 @@ export function parsePlanFile(text: string, source: string, instanceId: string):
   }
   const entries = value['entries'];
   if (!Array.isArray(entries)) throw new PlanFileError(`${source}: "entries" must be a list`);
+  if (value['prune'] !== undefined && typeof value['prune'] !== 'boolean')
+    throw new PlanFileError(`${source}: "prune" must be true or false`);
+  const seen = new Map<string, number>();
   entries.forEach((entry, index) => {
-    checkEntry(entry, `${source}: entries[${index}]`);
+    const at = `${source}: entries[${index}]`;
+    checkEntry(entry, at);
+    // One entry per view: two would write one view twice, each guarded by the same sha.
+    for (const key of [`name ${entry.name}`, ...(entry.viewId ? [`view ${entry.viewId}`] : [])]) {
+      const other = seen.get(key);
+      if (other !== undefined) throw new PlanFileError(`${at} is for the same ${key.split(' ')[0]} as entries[${other}]`);
+      seen.set(key, index);
+    }
   });
-  return value as unknown as Plan;
+  // Counted again from the entries: what is reported and confirmed is what is applied.
+  const count = (action: string) => entries.filter((entry) => entry.action === action).length;
+  const summary = {
+    create: count('create'),
+    update: count('update'),
+    unchanged: count('unchanged'),
+    extra: count('extra'),
+    skip: count('skip'),
+  };
+  return { ...(value as unknown as Plan), summary };
 }

@@ -36,6 +36,8 @@ export interface Plan {
   createdAt: string;
   entries: PlanEntry[];
   summary: { create: number; update: number; unchanged: number; extra: number; skip: number };
+  /** Planned with --prune: the extra views are to be deleted, each while it is still as read here. */
+  prune?: boolean;
 }
 
 export interface PlanOptions {
@@ -47,10 +49,11 @@ export interface PlanOptions {
    */
   keepDrafts?: boolean;
   /**
-   * Read each extra view's `$SAVED` sha, so that `apply --prune` deletes only what is still as
-   * planned. Default true; promote, which never deletes, skips the reads.
+   * Plan the deletion of the extra views (`plan --prune`, `apply --prune`): read what each holds
+   * (`$SAVED` and `$LATEST` shas), so that apply deletes only those still as planned. Without it
+   * the extras are listed from ListViews alone, with no read each.
    */
-  guardExtras?: boolean;
+  prune?: boolean;
 }
 
 function subjectOf(file: ViewFile | undefined): DiffSubject {
@@ -92,9 +95,13 @@ export async function planViews(target: Target, files: readonly LoadedViewFile[]
     }
   });
   const extras = summaries.filter((summary) => !wanted.has(summary.Name!));
-  const guardExtras = options.guardExtras ?? true;
   const extraEntries = await mapLimit(extras, options.concurrency ?? 4, async (summary): Promise<PlanEntry> => {
-    const saved = guardExtras ? await readView(target.client, target.instanceId, summary.Id!, '$SAVED') : undefined;
+    const [saved, latest] = options.prune
+      ? await Promise.all([
+          readView(target.client, target.instanceId, summary.Id!, '$SAVED'),
+          readView(target.client, target.instanceId, summary.Id!, '$LATEST'),
+        ])
+      : [undefined, undefined];
     return {
       name: summary.Name!,
       action: 'extra',
@@ -102,8 +109,13 @@ export async function planViews(target: Target, files: readonly LoadedViewFile[]
       viewId: summary.Id!,
       arn: summary.Arn!,
       ...(saved ? { expectedSavedSha: saved.sha } : {}),
+      ...(latest ? { latestSha: latest.sha } : {}),
       diff: [],
-      notes: ['in the instance, not in the folder: left alone (apply --prune deletes it)'],
+      notes: [
+        options.prune
+          ? 'in the instance, not in the folder: apply --prune deletes it if it is still as planned'
+          : 'in the instance, not in the folder: left alone (apply --prune deletes it)',
+      ],
     };
   });
   entries.push(...extraEntries);
@@ -114,6 +126,7 @@ export async function planViews(target: Target, files: readonly LoadedViewFile[]
     instanceId: target.instanceId,
     createdAt: new Date().toISOString(),
     entries,
+    ...(options.prune ? { prune: true } : {}),
     summary: {
       create: count('create'),
       update: count('update'),
@@ -152,7 +165,8 @@ async function planOne(
   if (publishes) changes.push('content');
   if (!wantLatest && haveLatest) notes.push('the file has no published content: what is published stays (Connect cannot unpublish)');
   const savedAfter = publishes ? wantLatest : saved?.content;
-  const hasDraft = saved !== undefined && latest !== undefined && saved.sha !== latest.sha;
+  // Compared as content (the sha's algorithm is Connect's own); a view never published has a draft only.
+  const hasDraft = saved !== undefined && !sameContent(saved.content, haveLatest);
   if (!options.keepDrafts) {
     if (!sameContent(savedContent(desired), savedAfter)) changes.push('draft');
   } else if (publishes && hasDraft) {
@@ -191,5 +205,5 @@ export async function planDirectory(target: Target, dir: string, options: PlanOp
 }
 
 export function hasChanges(plan: Plan): boolean {
-  return plan.summary.create > 0 || plan.summary.update > 0;
+  return plan.summary.create > 0 || plan.summary.update > 0 || (plan.prune === true && plan.summary.extra > 0);
 }

@@ -23,7 +23,7 @@ export async function planPromotion(source: Target, target: Target, options: Pla
   const plan = await planViews(
     target,
     views.map((view) => ({ path: view.latest!.arn, file: view.file })),
-    { ...options, keepDrafts: true, guardExtras: false },
+    { ...options, keepDrafts: true, prune: false },
   );
   return { plan, sources };
 }

@@ -1,6 +1,6 @@
 import { SearchViewsCommand, type View, type ViewSearchCriteria } from '@aws-sdk/client-connect';
 import { mapLimit } from '../concurrency.ts';
-import { ChangedSinceReadError, cutVersionGuarded, publishGuarded, rollbackGuarded } from '../guarded-writes.ts';
+import { ChangedSinceReadError, cutVersionGuarded, publishGuarded, rollbackGuarded, unversionedContent } from '../guarded-writes.ts';
 import { lintView, type Finding } from '../lint.ts';
 import { structuralDiff, type DiffEntry } from '../structural-diff.ts';
 import type { Target } from '../target.ts';
@@ -94,6 +94,8 @@ export interface ViewPage {
   latest?: ViewState;
   saved?: ViewState;
   draftDiffers: boolean;
+  /** What no version holds, and a rollback would lose: the draft, what is published, or both. */
+  unversioned: ('draft' | 'published')[];
   versions: TimelineEntry[];
   lint: Finding[];
 }
@@ -291,7 +293,10 @@ export class StudioApi {
     ]);
     if (!latest && !saved) throw new NotFoundError(`no view ${id} in instance ${this.#instance}`);
     const numbers = versions.map((version) => version.Version!);
-    const detailed = await this.timeline(id, numbers.slice(0, TIMELINE_DETAILS));
+    const [detailed, unversioned] = await Promise.all([
+      this.timeline(id, numbers.slice(0, TIMELINE_DETAILS)),
+      unversionedContent(this.#client, this.#instance, id, { saved, latest }),
+    ]);
     const byNumber = new Map(detailed.map((entry) => [entry.version, entry]));
     const timeline = versions.map((version): TimelineEntry => {
       const entry: TimelineEntry = byNumber.get(version.Version!) ?? { version: version.Version! };
@@ -303,6 +308,7 @@ export class StudioApi {
     const page: ViewPage = {
       id,
       draftDiffers: saved !== undefined && !sameContent(saved.content, latest?.content),
+      unversioned,
       versions: timeline,
       lint: lintView(file),
     };
@@ -395,8 +401,10 @@ export class StudioApi {
     const expectedSha = shaOf(body, 'expectedSha');
     const to = (body as Record<string, unknown>)['to'];
     if (typeof to !== 'number' || !Number.isInteger(to) || to < 1) throw new BadRequestError('"to" must be a version number');
-    const discardDraft = (body as Record<string, unknown>)['discardDraft'];
-    if (discardDraft !== undefined && typeof discardDraft !== 'boolean') throw new BadRequestError('"discardDraft" must be true or false');
+    const discardUnversioned = (body as Record<string, unknown>)['discardUnversioned'];
+    if (discardUnversioned !== undefined && typeof discardUnversioned !== 'boolean') {
+      throw new BadRequestError('"discardUnversioned" must be true or false');
+    }
     // The guard is on the $SAVED the page showed: the draft discarded is the one the person saw and confirmed.
     const result = await rollbackGuarded(
       this.#client,
@@ -404,7 +412,7 @@ export class StudioApi {
       id,
       to,
       { expectedSha, alias: '$SAVED', since: 'you loaded this page' },
-      { discardDraft: discardDraft === true },
+      { discardUnversioned: discardUnversioned === true },
     );
     return { version: result.version, from: result.from };
   }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,28 @@ export async function openerFile(url: string): Promise<{ path: string; remove():
     `<title>Views studio</title>\n<p><a href="${href}">Open the views studio</a></p>\n`;
   await writeFile(path, html, { mode: 0o600 });
   return { path, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Whether the default browser is a snap (Ubuntu's default Firefox and Chromium): a snap has a
+ * /tmp of its own and cannot read the opener file (jupyter/notebook#5479). Snap desktop files are
+ * named `SNAP_APP.desktop`, as `firefox_firefox.desktop`.
+ */
+export function defaultBrowserIsSnap(platform: NodeJS.Platform = process.platform, ask = askDefaultBrowser): boolean {
+  if (platform !== 'linux') return false;
+  return /^[a-z0-9-]+_[a-z0-9-]+\.desktop$/i.test(ask().trim());
+}
+
+function askDefaultBrowser(): string {
+  try {
+    return execFileSync('xdg-settings', ['get', 'default-web-browser'], {
+      encoding: 'utf8',
+      timeout: 2000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  } catch {
+    return '';
+  }
 }
 
 /**
@@ -91,8 +113,12 @@ and never to another web page (docs/studio.md). Ctrl-C stops it.`,
         await target.client.send(new ListViewsCommand({ InstanceId: target.instanceId, MaxResults: 1 }));
         const studio = await startStudio({ target, port: flags.port ?? 0 });
         console.log(`Views studio for instance ${target.instanceId}\n  ${studio.url}\nCtrl-C stops it.`);
-        const opener = flags.open ? await openerFile(studio.url) : undefined;
+        // A snap browser is given the address itself: its token is then on the opener's command line
+        // for the instant it runs (docs/studio.md), which is better than a page that cannot open.
+        const direct = flags.open && defaultBrowserIsSnap();
+        const opener = flags.open && !direct ? await openerFile(studio.url) : undefined;
         if (opener) openBrowser(opener.path);
+        else if (direct) openBrowser(studio.url);
         const stop = () => {
           void Promise.all([studio.close(), opener?.remove()]).then(() => {
             target.client.destroy();

@@ -58,9 +58,13 @@ export function sameSecret(given: string | undefined, expected: string): boolean
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The hosts the studio answers to: a DNS name rebound to 127.0.0.1 still carries its own name here. */
+/**
+ * The hosts the studio answers to: a DNS name rebound to 127.0.0.1 still carries its own name here.
+ * Not `localhost`: it may resolve to ::1 first, where the studio does not listen and another user of
+ * the machine may; and the page's storage (its token) belongs to the one origin it was opened on.
+ */
 export function allowedHosts(port: number): string[] {
-  return [`127.0.0.1:${port}`, `localhost:${port}`];
+  return [`127.0.0.1:${port}`];
 }
 
 export function allowedOrigins(port: number): string[] {

@@ -4,7 +4,7 @@ import { readAssetFile } from './asset-files.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { ChangedSinceReadError, UnpublishedDraftError, VersionNotFoundError } from '../guarded-writes.ts';
+import { ChangedSinceReadError, UnversionedContentError, VersionNotFoundError } from '../guarded-writes.ts';
 import { explainSdkError, type Target } from '../target.ts';
 import { BadRequestError, NotFoundError, StudioApi } from './api.ts';
 import { isWritePath, newSecret, pathOf, refusal, securityHeaders, type GuardConfig } from './guards.ts';
@@ -137,10 +137,11 @@ export function answerFor(error: unknown): { status: number; body: { error: stri
       body: { error: `This view changed since you loaded this page${now}: nothing was written. Reload to see the change.`, code: name },
     };
   }
-  if (error instanceof UnpublishedDraftError) {
+  if (error instanceof UnversionedContentError) {
+    const what = error.lost.map((kind) => (kind === 'draft' ? 'an unpublished draft' : 'published content no version holds')).join(' and ');
     return {
       status: 409,
-      body: { error: 'This view has an unpublished draft that a rollback would replace: confirm that it may be discarded.', code: name },
+      body: { error: `This view has ${what}, which a rollback would replace for good: nothing was written. Reload the view.`, code: name },
     };
   }
   if (error instanceof BadRequestError) return { status: 400, body: { error: message, code: name } };

@@ -33,6 +33,8 @@ import { inCi } from '../support/tools.ts';
  */
 const CHROMIUM_PATHS = process.env['CHROMIUM_PATH'] ? [process.env['CHROMIUM_PATH']] : ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
 const CHROMIUM = CHROMIUM_PATHS.find((path) => existsSync(path));
+/** Where the page keeps its token (app.js). */
+const TOKEN_KEY = 'connect-views-studio-token';
 /**
  * The little of the DOM the functions run in the page use (tsconfig has no DOM library). Functions,
  * not strings: the studio's Content-Security-Policy refuses to evaluate a string.
@@ -190,6 +192,8 @@ describe('studio in a browser', () => {
 
   it('lists the views 50 a page, sorts and filters them as you type', async (t) => {
     if (!needsChromium(t)) return;
+    // A new document: from the studio's own page, the printed address changes only the fragment.
+    await page.goto('about:blank');
     await page.goto(studio.url);
     const rows = page.locator('table.views tbody tr');
     await rows.first().waitFor();
@@ -320,8 +324,8 @@ describe('studio in a browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Checkout' }).waitFor();
     await page.getByRole('button', { name: 'Roll back…' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByText(/The unpublished draft \(\$SAVED [0-9a-f]{12}\) is replaced and lost/).waitFor();
-    await dialog.getByRole('button', { name: 'Discard the draft and roll back' }).waitFor();
+    await dialog.getByText(/This replaces the unpublished draft \(\$SAVED [0-9a-f]{12}\): it is lost\./).waitFor();
+    await dialog.getByRole('button', { name: 'Discard it and roll back' }).waitFor();
     await page.keyboard.press('Escape');
     assert.equal(await versionCount(), 4);
     assert.deepEqual(JSON.parse((await describeView('$SAVED')).Content!.Template!), JSON.parse(v2), 'the draft is kept');
@@ -428,9 +432,30 @@ describe('studio in a browser', () => {
       const second = await fresh.newPage();
       await second.goto(`http://127.0.0.1:${studio.port}/#/views/${checkout.Id}`);
       await second.getByRole('heading', { level: 1, name: 'Checkout' }).waitFor();
-      // A link carrying a wrong token does not replace the good one.
+      const stored = (tab: Page) =>
+        tab.evaluate(
+          (key) => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(key),
+          TOKEN_KEY,
+        );
+      assert.equal(await stored(second), session(studio.url).token);
+      // A link carrying a wrong token (a new document) does not replace the good one.
+      await second.goto('about:blank');
       await second.goto(`http://127.0.0.1:${studio.port}/#token=${'A'.repeat(43)}`);
       await second.locator('table.views tbody tr').first().waitFor();
+      assert.equal(await stored(second), session(studio.url).token);
+      // The printed address pasted into a tab already on the studio changes only the fragment (no new
+      // document): the token is taken all the same, and leaves the address bar.
+      await second.evaluate((key) => {
+        (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem(key, 'stale');
+      }, TOKEN_KEY);
+      await second.reload();
+      await second.getByRole('alert').filter({ hasText: 'no valid access token' }).waitFor();
+      await second.evaluate((url) => {
+        (globalThis as unknown as { location: { href: string } }).location.href = url;
+      }, studio.url);
+      await second.locator('table.views tbody tr').first().waitFor();
+      assert.ok(!second.url().includes(session(studio.url).token), `the token left the address bar: ${second.url()}`);
+      assert.equal(await stored(second), session(studio.url).token);
     } finally {
       await fresh.close();
       await opener.remove();

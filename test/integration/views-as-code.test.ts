@@ -12,7 +12,7 @@ import {
   cutVersionGuarded,
   publishGuarded,
   rollbackGuarded,
-  UnpublishedDraftError,
+  type UnversionedContentError,
 } from '../../cli/guarded-writes.ts';
 import { diffView, rollbackView, viewHistory } from '../../cli/history.ts';
 import { planDirectory, type Plan } from '../../cli/plan.ts';
@@ -171,47 +171,62 @@ describe('views as code against the emulator', () => {
     assert.match(applied.stdout, /0 created, 0 updated, 0 deleted, 1 failed, 2 unchanged/);
   });
 
-  it('a saved plan with --prune deletes only the extra views still as planned: one edited since is kept', async () => {
+  it('a saved plan with --prune deletes only the extra views still as planned: one edited or published since is kept', async () => {
     const instanceId = newInstanceId();
     const target = localTarget(ctx.service, instanceId);
-    const [, , edited] = await Promise.all(
-      ['kept', 'stale', 'edited'].map((name) => createView(ctx.client, instanceId, { name, template: card(name), actions: ['Next'] })),
+    const args = targetArgs(ctx.service, instanceId);
+    const [, , edited, published] = await Promise.all(
+      ['kept', 'stale', 'edited', 'published'].map((name) =>
+        createView(ctx.client, instanceId, { name, template: card(name), actions: ['Next'] }),
+      ),
     );
+    const write = (viewId: string, status: 'SAVED' | 'PUBLISHED', template: string) =>
+      ctx.client.send(
+        new UpdateViewContentCommand({
+          InstanceId: instanceId,
+          ViewId: viewId,
+          Status: status,
+          Content: { Template: template, Actions: ['Next'] },
+        }),
+      );
+    await write(published!.Id!, 'SAVED', card('a draft'));
     const dir = newDir();
     await pullViews(target, { dir });
-    rmSync(join(dir, 'stale.view.json'));
-    rmSync(join(dir, 'edited.view.json'));
-    const planFile = join(work, 'prune-plan.json');
-    const planned = await runCommand(ctx.service, ['plan', '--json', '--dir', dir, ...targetArgs(ctx.service, instanceId)]);
-    writeFileSync(planFile, planned.stdout);
-    assert.equal((JSON.parse(planned.stdout) as Plan).summary.extra, 2);
-    // Someone works on "edited" after the plan was reviewed: deleting it now would lose that work.
-    await ctx.client.send(
-      new UpdateViewContentCommand({
-        InstanceId: instanceId,
-        ViewId: edited!.Id,
-        Status: 'SAVED',
-        Content: { Template: card('new work'), Actions: ['Next'] },
-      }),
+    for (const name of ['stale', 'edited', 'published']) rmSync(join(dir, `${name}.view.json`));
+
+    // A plan made without --prune records nothing of the extra views: apply --prune refuses it whole.
+    const unpruned = join(work, 'unpruned-plan.json');
+    writeFileSync(unpruned, (await runCommand(ctx.service, ['plan', '--json', '--dir', dir, ...args])).stdout);
+    const refused = await runCommand(ctx.service, ['apply', '--plan', unpruned, '--prune', '--yes', ...args]);
+    assert.deepEqual(
+      [refused.code, refused.stderr.trim()],
+      [1, `connect-views: ${unpruned} was planned without --prune: plan again with plan --prune --json`],
     );
-    const applied = await runCommand(ctx.service, [
-      'apply',
-      '--plan',
-      planFile,
-      '--prune',
-      '--yes',
-      ...targetArgs(ctx.service, instanceId),
-    ]);
+
+    const planFile = join(work, 'prune-plan.json');
+    const shown = await runCommand(ctx.service, ['plan', '--prune', '--dir', dir, ...args]);
+    assert.equal(shown.code, 2, 'deletions are changes');
+    assert.match(shown.stdout, /^- delete {4}stale: not in the folder$/m);
+    assert.match(shown.stdout, /3 to delete\.$/m);
+    const planned = await runCommand(ctx.service, ['plan', '--prune', '--json', '--dir', dir, ...args]);
+    writeFileSync(planFile, planned.stdout);
+    assert.equal((JSON.parse(planned.stdout) as Plan).summary.extra, 3);
+    // After the review: someone works on "edited", someone publishes "published"'s draft as it was
+    // (its $SAVED sha stays the same; its $LATEST moves). Deleting either would lose that work.
+    await write(edited!.Id!, 'SAVED', card('new work'));
+    await write(published!.Id!, 'PUBLISHED', card('a draft'));
+    const applied = await runCommand(ctx.service, ['apply', '--plan', planFile, '--prune', '--yes', ...args]);
     assert.equal(applied.code, 1);
     assert.match(applied.stderr, /^✖ edited: changed since the plan/m);
+    assert.match(applied.stderr, /^✖ published: changed since the plan \(it was published\)/m);
     assert.match(applied.stdout, /^✔ deleted stale$/m);
     const left = (await listAllViews(target.client, instanceId)).map((view) => view.Name).sort();
-    assert.deepEqual(left, ['edited', 'kept']);
+    assert.deepEqual(left, ['edited', 'kept', 'published']);
     // Run again, the deleted view is already gone: nothing fails for it.
     const rerun = await applyPlan(target, JSON.parse(readFileSync(planFile, 'utf8')) as Plan, { prune: true });
     assert.deepEqual(
       rerun.outcomes.map((outcome) => `${outcome.name} ${outcome.status}`),
-      ['edited failed', 'kept unchanged', 'stale deleted'],
+      ['edited failed', 'kept unchanged', 'published failed', 'stale deleted'],
     );
   });
 
@@ -280,36 +295,56 @@ describe('views as code against the emulator', () => {
       ['added /actions/1', 'changed /template/Body/0/Props/Heading'],
     );
 
-    // An unpublished draft is in no version: a rollback (which publishes, replacing $SAVED) refuses
-    // to lose it, through the function and the command, unless told to discard it.
+    // Content no version holds — an unpublished draft, then published content never cut as a
+    // version — would be lost by a rollback (a publish replaces $SAVED and $LATEST): refused through
+    // the function and the command, unless told to discard it.
     const draft = card('draft nobody published');
-    await ctx.client.send(
-      new UpdateViewContentCommand({
-        InstanceId: instanceId,
-        ViewId: view.Id,
-        Status: 'SAVED',
-        Content: { Template: draft, Actions: ['Next'] },
-      }),
-    );
-    const savedTemplate = async () =>
-      (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` }))).View!.Content!.Template;
-    await assert.rejects(rollbackView(target, view.Id!, 1), UnpublishedDraftError);
-    const refused = await runCommand(ctx.service, ['rollback', 'faq', '--to', '1', ...targetArgs(ctx.service, instanceId)]);
+    const write = (status: 'SAVED' | 'PUBLISHED', template: string) =>
+      ctx.client.send(
+        new UpdateViewContentCommand({
+          InstanceId: instanceId,
+          ViewId: view.Id,
+          Status: status,
+          Content: { Template: template, Actions: ['Next'] },
+        }),
+      );
+    await write('SAVED', draft);
+    const describe = async (qualifier: string) =>
+      (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${qualifier}` }))).View!.Content!
+        .Template;
+    const rollbackArgs = ['rollback', 'faq', '--to', '1', ...targetArgs(ctx.service, instanceId)];
+    await assert.rejects(rollbackView(target, view.Id!, 1), (error: UnversionedContentError) => {
+      assert.deepEqual(error.lost, ['draft']);
+      return true;
+    });
+    const refused = await runCommand(ctx.service, rollbackArgs);
     assert.equal(refused.code, 1);
     assert.match(
       refused.stderr,
-      /^connect-views: .* has an unpublished draft \(\$SAVED [0-9a-f]{12}, \$LATEST [0-9a-f]{12}\).*--discard-draft/,
+      /^connect-views: .* has an unpublished draft \(\$SAVED\), which a rollback would replace .*--discard-unversioned/,
     );
-    assert.equal(await savedTemplate(), draft, 'the draft is kept');
+    assert.equal(await describe('$SAVED'), draft, 'the draft is kept');
+    // Published, but no version cut: what is published is now in no version.
+    await write('PUBLISHED', draft);
+    const unversioned = await runCommand(ctx.service, rollbackArgs);
+    assert.equal(unversioned.code, 1);
+    assert.match(unversioned.stderr, /has published content \(\$LATEST\) that no version holds, which a rollback would replace/);
+    assert.equal(await describe('$LATEST'), draft, 'what is published is kept');
     assert.deepEqual(
       (await viewHistory(target, 'faq')).rows.map((row) => row.label),
       ['$SAVED', '$LATEST', '2', '1'],
       'no version cut',
     );
+    // Rolling back to the very content that is published loses nothing: not refused.
+    await write('PUBLISHED', card('v2'));
+    const toPublished = await rollbackView(target, view.Id!, 2);
+    assert.deepEqual([toPublished.created, toPublished.version], [false, 2]);
+    await write('PUBLISHED', draft);
 
-    const rolled = await rollbackView(target, view.Id!, 1, { discardDraft: true });
-    assert.deepEqual([rolled.version, rolled.created, rolled.from], [3, true, 1]);
-    assert.equal(await savedTemplate(), card('v1'));
+    const rolled = await runCommand(ctx.service, [...rollbackArgs, '--discard-unversioned']);
+    assert.equal(rolled.code, 0, rolled.stderr);
+    assert.match(rolled.stdout, /published version 1's content as version 3 \("Rollback to version 1"\)/);
+    assert.equal(await describe('$SAVED'), card('v1'));
     const history = await viewHistory(target, 'faq');
     assert.deepEqual(
       history.rows.map((row) => [row.label, row.description ?? '', row.marks.join(',')]),

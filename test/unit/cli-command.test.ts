@@ -92,7 +92,7 @@ describe('connect-views command line', () => {
       ['no-changes', plan([{ name: 'x', action: 'update', viewId: 'v', desired }]), /no-changes: entries\[0\]\.changes must be a list/],
       [
         'no-desired',
-        plan([{ name: 'x', action: 'update', changes: ['content'], viewId: 'v' }]),
+        plan([{ name: 'x', action: 'update', changes: ['content'], viewId: 'v', arn: 'arn:v' }]),
         /no-desired: entries\[0\]\.desired: must hold a JSON object/,
       ],
       ['no-view-id', plan([{ name: 'x', action: 'extra', changes: [] }]), /no-view-id: entries\[0\]\.viewId must be a string/],
@@ -103,7 +103,7 @@ describe('connect-views command line', () => {
       ],
       [
         'bad-tags',
-        plan([{ name: 'x', action: 'update', changes: ['tags'], viewId: 'v', desired, tags: { set: {} } }]),
+        plan([{ name: 'x', action: 'update', changes: ['tags'], viewId: 'v', arn: 'arn:v', desired, tags: { set: {} } }]),
         /bad-tags: entries\[0\]\.tags must be/,
       ],
       [

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
-import { openerFile, studioCommand } from '../../cli/studio/command.ts';
+import { defaultBrowserIsSnap, openerFile, studioCommand } from '../../cli/studio/command.ts';
 
 describe('connect-views studio (the command)', () => {
   it('takes the target flags every command takes, plus --port and --no-open', () => {
@@ -40,5 +40,33 @@ describe('connect-views studio (the command)', () => {
       await opener.remove();
     }
     assert.equal(existsSync(dirname(opener.path)), false, 'removed when the studio stops');
+  });
+
+  it('gives a snap browser (a /tmp of its own) the address, not the opener file it could not read', () => {
+    assert.equal(
+      defaultBrowserIsSnap('linux', () => 'firefox_firefox.desktop\n'),
+      true,
+    );
+    assert.equal(
+      defaultBrowserIsSnap('linux', () => 'chromium_chromium.desktop\n'),
+      true,
+    );
+    assert.equal(
+      defaultBrowserIsSnap('linux', () => 'firefox.desktop\n'),
+      false,
+    );
+    assert.equal(
+      defaultBrowserIsSnap('linux', () => 'google-chrome.desktop\n'),
+      false,
+    );
+    assert.equal(
+      defaultBrowserIsSnap('linux', () => ''),
+      false,
+      'no xdg-settings: the opener file',
+    );
+    assert.equal(
+      defaultBrowserIsSnap('darwin', () => 'firefox_firefox.desktop'),
+      false,
+    );
   });
 });

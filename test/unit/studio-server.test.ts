@@ -151,12 +151,24 @@ describe('studio server (stub Connect)', () => {
       },
       { what: 'GET to a write', status: 405, path: '/api/views/view-1/publish', headers: auth },
       {
-        what: 'OPTIONS preflight',
-        status: 405,
+        what: 'preflight from another origin',
+        status: 403,
         method: 'OPTIONS',
-        path: '/api/views',
-        headers: { ...auth, origin: `http://127.0.0.1:${port}` },
+        path: '/api/views/view-1/publish',
+        headers: {
+          origin: 'http://127.0.0.1:9',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'x-studio-token',
+        },
       },
+      {
+        what: 'preflight (it never carries the token)',
+        status: 401,
+        method: 'OPTIONS',
+        path: '/api/views/view-1/publish',
+        headers: { 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-studio-token' },
+      },
+      { what: 'OPTIONS with the token', status: 405, method: 'OPTIONS', path: '/api/views', headers: auth },
     ];
     for (const request of forged) {
       const answer = await raw(port, {

@@ -101,8 +101,6 @@ function route() {
   return viewsScreen(params);
 }
 
-window.addEventListener('hashchange', route);
-
 // ---- Views: the list, filtered at the target (SearchViews) or here, sorted and paged here. ----
 
 const details = new Map();
@@ -611,23 +609,26 @@ function actSection(id, page, outcome) {
   const rollback = h('button', { type: 'button', disabled: page.versions.length === 0 || !page.saved }, 'Roll back…');
   rollback.addEventListener('click', async () => {
     const to = Number(select.value);
-    // Publishing replaces $SAVED: a draft that differs from $LATEST is in no version and would be lost.
-    const discardDraft = Boolean(page.draftDiffers);
-    const draftWarning = discardDraft
-      ? ` The unpublished draft ($SAVED ${shortSha(page.saved.sha)}) is replaced and lost: no version holds it.`
-      : '';
+    // Publishing replaces $SAVED and $LATEST: what no version holds would be lost for good.
+    const lost = page.unversioned.map((kind) =>
+      kind === 'draft'
+        ? `the unpublished draft ($SAVED ${shortSha(page.saved.sha)})`
+        : `the published content ($LATEST), which no version holds`,
+    );
+    const discardUnversioned = lost.length > 0;
+    const lostWarning = discardUnversioned ? ` This replaces ${lost.join(' and ')}: it is lost.` : '';
     const yes = await confirmAction({
       title: `Roll back to version ${to}?`,
       text:
         `Version ${to}'s content is published again and cut as a new version ("Rollback to version ${to}"). ` +
-        `History is kept.${draftWarning}`,
-      ok: discardDraft ? 'Discard the draft and roll back' : 'Roll back',
+        `History is kept.${lostWarning}`,
+      ok: discardUnversioned ? 'Discard it and roll back' : 'Roll back',
     });
     if (yes !== false) {
       await run(
         rollback,
         'rollback',
-        { to, expectedSha: page.saved.sha, discardDraft },
+        { to, expectedSha: page.saved.sha, discardUnversioned },
         (a) => `Rolled back: version ${a.version} holds version ${a.from}'s content.`,
       );
     }
@@ -772,22 +773,27 @@ async function compareScreen(id, a, b) {
 
 /**
  * Takes a token from the address's fragment and keeps it once the studio accepts it: a link that
- * carries a wrong one (from a stale address, or another page) does not replace the good one.
+ * carries a wrong one (from a stale address, or another page) does not replace the good one. Runs
+ * at load and on every change of the fragment: pasting a new address into a tab already on the
+ * studio changes only the fragment, and loads no new document.
  */
-async function start() {
+async function adoptToken() {
   const given = /^#token=([A-Za-z0-9_-]+)/.exec(location.hash)?.[1];
-  if (given) {
-    history.replaceState(null, '', `${location.pathname}#/views`);
-    const kept = token;
-    token = given;
-    try {
-      await api('/api/session');
-      localStorage.setItem(TOKEN_KEY, given);
-    } catch {
-      token = kept;
-    }
+  if (!given) return;
+  history.replaceState(null, '', `${location.pathname}#/views`);
+  const kept = token;
+  token = given;
+  try {
+    await api('/api/session');
+    localStorage.setItem(TOKEN_KEY, given);
+  } catch {
+    token = kept;
   }
-  route();
 }
 
-start();
+window.addEventListener('hashchange', async () => {
+  await adoptToken();
+  route();
+});
+
+adoptToken().then(route);
