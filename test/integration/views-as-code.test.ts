@@ -238,13 +238,15 @@ describe('views as code against the emulator', () => {
     await pullViews(localTarget(ctx.service, source), { dir });
     const target = localTarget(ctx.service, instanceId);
     const stop = new AbortController();
-    let writes = 0;
+    let creates = 0;
+    // Stopped right after the third creation: that view's version is the next step, and apply checks
+    // the signal before it (stopping on any 5th step could land after a version already under way).
     const interrupted = await applyPlan(target, await planDirectory(target, dir), {
       version: 'v1',
       concurrency: 2,
       signal: stop.signal,
-      onStep: () => {
-        if (++writes === 5) stop.abort();
+      onStep: (_name, step) => {
+        if (step === 'create' && ++creates === 3) stop.abort();
       },
     });
     assert.ok(interrupted.summary.failed > 0, 'it was stopped half-way');
