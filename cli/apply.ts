@@ -136,7 +136,6 @@ async function applyOne(
   if (entry.action === 'extra') {
     // DeleteView has no condition either: the same read-before-write guard as a content write.
     // Both aliases: publishing the draft as it was moves $LATEST and leaves $SAVED's sha as it was.
-    if (entry.expectedSavedSha === undefined) throw new Error('the plan was made without --prune: plan again with --prune');
     const [saved, latest] = await Promise.all([
       readView(client, instanceId, entry.viewId!, '$SAVED'),
       readView(client, instanceId, entry.viewId!, '$LATEST'),
@@ -145,6 +144,7 @@ async function applyOne(
       outcome.status = 'deleted';
       return;
     }
+    if (entry.expectedSavedSha === undefined) throw new Error('the plan was made without --prune: plan again with --prune');
     if (saved?.sha !== entry.expectedSavedSha) throw new ChangedSinceReadError(entry.viewId!, entry.expectedSavedSha, saved?.sha);
     if (latest?.sha !== entry.latestSha) {
       throw new ChangedSinceReadError(entry.viewId!, entry.latestSha ?? '', latest?.sha, 'the plan (it was published)');
@@ -186,6 +186,13 @@ async function applyOne(
       step('draft');
     }
   } else if (entry.action === 'update') {
+    // Publishing the draft as it was leaves $SAVED's sha as it was and moves $LATEST: a publish since
+    // the plan is a change since the plan too.
+    const current = await readView(client, instanceId, viewId!, '$LATEST');
+    if (current?.sha !== entry.latestSha) {
+      throw new ChangedSinceReadError(viewId!, entry.latestSha ?? '', current?.sha, 'the plan (it was published)');
+    }
+    check();
     if (entry.changes.includes('content') && published) {
       const written = await publishGuarded(client, instanceId, viewId!, published, { expectedSha: savedSha ?? '' });
       latestSha = written.sha;

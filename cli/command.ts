@@ -282,6 +282,9 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
         if (options.prune && plan.prune !== true && plan.summary.extra > 0) {
           throw new Expected(`${options.plan} was planned without --prune: plan again with plan --prune --json`);
         }
+        if (!options.prune && plan.prune === true && plan.summary.extra > 0) {
+          throw new Expected(`${options.plan} plans ${plan.summary.extra} deletions: apply it with --prune, or plan again without --prune`);
+        }
       } else {
         plan = await planDirectory(target, options.dir, {
           concurrency: options.concurrency,

@@ -124,6 +124,8 @@ export interface RollbackResult extends VersionResult {
  * version rolled back to), which is then not lost. Looks at the newest version only: content an
  * older version holds is reported too, and the caller may discard it knowingly.
  */
+export type Unversioned = 'draft' | 'published';
+
 export async function unversionedContent(
   client: ConnectClient,
   instanceId: string,
@@ -133,7 +135,7 @@ export async function unversionedContent(
 ): Promise<('draft' | 'published')[]> {
   const { saved, latest } = states;
   const lost: ('draft' | 'published')[] = [];
-  if (saved && !sameContent(saved.content, latest?.content)) lost.push('draft');
+  if (saved && !sameContent(saved.content, latest?.content) && !sameContent(saved.content, kept)) lost.push('draft');
   if (latest && !sameContent(latest.content, kept)) {
     const highest = await highestVersion(client, instanceId, viewId);
     const newest = highest === undefined ? undefined : await readView(client, instanceId, viewId, highest);
@@ -155,7 +157,7 @@ export async function rollbackGuarded(
   viewId: string,
   toVersion: number,
   guard?: Guard,
-  options: { discardUnversioned?: boolean } = {},
+  options: { discardUnversioned?: boolean | readonly Unversioned[] } = {},
 ): Promise<RollbackResult> {
   const target = await readView(client, instanceId, viewId, toVersion);
   if (!target) throw new VersionNotFoundError(viewId, toVersion);
@@ -167,9 +169,13 @@ export async function rollbackGuarded(
   if (guard && (guard.alias ?? '$SAVED') === '$SAVED' && saved?.sha !== guard.expectedSha) {
     throw new ChangedSinceReadError(viewId, guard.expectedSha, saved?.sha, guard.since);
   }
-  if (!options.discardUnversioned) {
+  // A list: discarded only what the caller saw and agreed to lose (what a page showed), not what
+  // became unversioned since.
+  const allowed = options.discardUnversioned;
+  if (allowed !== true) {
     const lost = await unversionedContent(client, instanceId, viewId, { saved, latest }, target.content);
-    if (lost.length > 0) throw new UnversionedContentError(viewId, lost);
+    const refused = lost.filter((kind) => !(Array.isArray(allowed) && allowed.includes(kind)));
+    if (refused.length > 0) throw new UnversionedContentError(viewId, refused);
   }
   const effectiveGuard = guard ?? { expectedSha: saved?.sha ?? '', since: 'it was read' };
   const written = await publishGuarded(client, instanceId, viewId, target.content, effectiveGuard);

@@ -1,6 +1,13 @@
 import { SearchViewsCommand, type View, type ViewSearchCriteria } from '@aws-sdk/client-connect';
 import { mapLimit } from '../concurrency.ts';
-import { ChangedSinceReadError, cutVersionGuarded, publishGuarded, rollbackGuarded, unversionedContent } from '../guarded-writes.ts';
+import {
+  ChangedSinceReadError,
+  cutVersionGuarded,
+  publishGuarded,
+  rollbackGuarded,
+  unversionedContent,
+  type Unversioned,
+} from '../guarded-writes.ts';
 import { lintView, type Finding } from '../lint.ts';
 import { structuralDiff, type DiffEntry } from '../structural-diff.ts';
 import type { Target } from '../target.ts';
@@ -401,9 +408,10 @@ export class StudioApi {
     const expectedSha = shaOf(body, 'expectedSha');
     const to = (body as Record<string, unknown>)['to'];
     if (typeof to !== 'number' || !Number.isInteger(to) || to < 1) throw new BadRequestError('"to" must be a version number');
-    const discardUnversioned = (body as Record<string, unknown>)['discardUnversioned'];
-    if (discardUnversioned !== undefined && typeof discardUnversioned !== 'boolean') {
-      throw new BadRequestError('"discardUnversioned" must be true or false');
+    // What the page showed as unversioned and the person agreed to lose: nothing else is discarded.
+    const discard = (body as Record<string, unknown>)['discardUnversioned'] ?? [];
+    if (!Array.isArray(discard) || discard.some((kind) => kind !== 'draft' && kind !== 'published')) {
+      throw new BadRequestError('"discardUnversioned" must be a list of "draft" and "published"');
     }
     // The guard is on the $SAVED the page showed: the draft discarded is the one the person saw and confirmed.
     const result = await rollbackGuarded(
@@ -412,7 +420,7 @@ export class StudioApi {
       id,
       to,
       { expectedSha, alias: '$SAVED', since: 'you loaded this page' },
-      { discardUnversioned: discardUnversioned === true },
+      { discardUnversioned: discard as Unversioned[] },
     );
     return { version: result.version, from: result.from };
   }

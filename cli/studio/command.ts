@@ -39,13 +39,14 @@ export async function openerFile(url: string): Promise<{ path: string; remove():
 }
 
 /**
- * Whether the default browser is a snap (Ubuntu's default Firefox and Chromium): a snap has a
- * /tmp of its own and cannot read the opener file (jupyter/notebook#5479). Snap desktop files are
- * named `SNAP_APP.desktop`, as `firefox_firefox.desktop`.
+ * Whether the default browser is a snap (Ubuntu's default Firefox and Chromium) or a Flatpak: each
+ * has a /tmp of its own and cannot read the opener file (jupyter/notebook#5479).
  */
 export function defaultBrowserIsSnap(platform: NodeJS.Platform = process.platform, ask = askDefaultBrowser): boolean {
   if (platform !== 'linux') return false;
-  return /^[a-z0-9-]+_[a-z0-9-]+\.desktop$/i.test(ask().trim());
+  const browser = ask().trim();
+  // Snap: `firefox_firefox.desktop`; Flatpak (its /tmp is its own too): `org.mozilla.firefox.desktop`.
+  return /^[a-z0-9-]+_[a-z0-9-]+\.desktop$/i.test(browser) || /^[a-z0-9_-]+(\.[a-z0-9_-]+){2,}\.desktop$/i.test(browser);
 }
 
 function askDefaultBrowser(): string {
@@ -113,8 +114,8 @@ and never to another web page (docs/studio.md). Ctrl-C stops it.`,
         await target.client.send(new ListViewsCommand({ InstanceId: target.instanceId, MaxResults: 1 }));
         const studio = await startStudio({ target, port: flags.port ?? 0 });
         console.log(`Views studio for instance ${target.instanceId}\n  ${studio.url}\nCtrl-C stops it.`);
-        // A snap browser is given the address itself: its token is then on the opener's command line
-        // for the instant it runs (docs/studio.md), which is better than a page that cannot open.
+        // A sandboxed browser is given the address itself: its token is then on a command line
+        // (docs/studio.md says whose and for how long), which is better than a page that cannot open.
         const direct = flags.open && defaultBrowserIsSnap();
         const opener = flags.open && !direct ? await openerFile(studio.url) : undefined;
         if (opener) openBrowser(opener.path);

@@ -456,6 +456,9 @@ describe('studio in a browser', () => {
       await second.locator('table.views tbody tr').first().waitFor();
       assert.ok(!second.url().includes(session(studio.url).token), `the token left the address bar: ${second.url()}`);
       assert.equal(await stored(second), session(studio.url).token);
+      // …and the history: the entry the address made was replaced, so Back does not return to it.
+      await second.goBack();
+      assert.ok(!second.url().includes(session(studio.url).token), `the token is in the history: ${second.url()}`);
     } finally {
       await fresh.close();
       await opener.remove();

@@ -268,7 +268,21 @@ describe('studio against the emulator', () => {
     assert.deepEqual(await shas(view.Id!), loaded, 'the draft is kept and nothing is cut');
     const bad = await post(`/api/views/${view.Id}/rollback`, { to: 1, expectedSha: loaded.saved, discardUnversioned: 'yes' });
     assert.equal(bad.status, 400, bad.text);
-    const rolled = await post(`/api/views/${view.Id}/rollback`, { to: 1, expectedSha: loaded.saved, discardUnversioned: true });
+    // Someone publishes the draft as it was: $SAVED's sha stays, and what is published is now in no
+    // version. Consent to lose the draft the page showed is no consent to lose that.
+    await ctx.client.send(
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: view.Id!,
+        Status: 'PUBLISHED',
+        Content: { Template: draft, Actions: ['Submit'] },
+      }),
+    );
+    const unseen = await post(`/api/views/${view.Id}/rollback`, { to: 1, expectedSha: loaded.saved, discardUnversioned: ['draft'] });
+    assert.equal(unseen.status, 409, unseen.text);
+    assert.match(String(unseen.json()['error']), /has published content no version holds/);
+    assert.deepEqual((await get(`/api/views/${view.Id}`))['unversioned'], ['published']);
+    const rolled = await post(`/api/views/${view.Id}/rollback`, { to: 1, expectedSha: loaded.saved, discardUnversioned: ['published'] });
     assert.equal(rolled.status, 200, rolled.text);
     const after = await shas(view.Id!);
     assert.equal(after.saved, after.latest, 'the draft was discarded, as agreed');

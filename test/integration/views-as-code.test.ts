@@ -12,7 +12,7 @@ import {
   cutVersionGuarded,
   publishGuarded,
   rollbackGuarded,
-  type UnversionedContentError,
+  UnversionedContentError,
 } from '../../cli/guarded-writes.ts';
 import { diffView, rollbackView, viewHistory } from '../../cli/history.ts';
 import { planDirectory, type Plan } from '../../cli/plan.ts';
@@ -169,6 +169,38 @@ describe('views as code against the emulator', () => {
     assert.match(applied.stderr, /^✖ two: changed since the plan/);
     assert.doesNotMatch(applied.stderr, /\n\s+at /, 'no stack trace');
     assert.match(applied.stdout, /0 created, 0 updated, 0 deleted, 1 failed, 2 unchanged/);
+  });
+
+  it('a saved plan is not applied to a view whose draft was published as it was since (only $LATEST moved)', async () => {
+    const instanceId = newInstanceId();
+    const args = targetArgs(ctx.service, instanceId);
+    const view = await createView(ctx.client, instanceId, { name: 'drafted', template: card('live'), actions: ['Next'] });
+    const write = (status: 'SAVED' | 'PUBLISHED', heading: string) =>
+      ctx.client.send(
+        new UpdateViewContentCommand({
+          InstanceId: instanceId,
+          ViewId: view.Id,
+          Status: status,
+          Content: { Template: card(heading), Actions: ['Next'] },
+        }),
+      );
+    await write('SAVED', 'draft');
+    const dir = newDir();
+    await pullViews(localTarget(ctx.service, instanceId), { dir });
+    const path = join(dir, 'drafted.view.json');
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { draft: { template: { Body: { Props: { Heading: string } }[] } } };
+    file.draft.template.Body[0]!.Props.Heading = 'draft, edited in git';
+    writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
+    const planFile = join(work, 'draft-plan.json');
+    const planned = await runCommand(ctx.service, ['plan', '--json', '--dir', dir, ...args]);
+    writeFileSync(planFile, planned.stdout);
+    assert.deepEqual((JSON.parse(planned.stdout) as Plan).entries[0]!.changes, ['draft']);
+    await write('PUBLISHED', 'draft');
+    const applied = await runCommand(ctx.service, ['apply', '--plan', planFile, ...args]);
+    assert.equal(applied.code, 1);
+    assert.match(applied.stderr, /^✖ drafted: changed since the plan \(it was published\)/m);
+    const saved = (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:$SAVED` }))).View!;
+    assert.equal(saved.Content!.Template, card('draft'), 'nothing written');
   });
 
   it('a saved plan with --prune deletes only the extra views still as planned: one edited or published since is kept', async () => {
@@ -371,6 +403,35 @@ describe('views as code against the emulator', () => {
     assert.deepEqual([same.code, same.stdout.trim()], [0, 'No differences.']);
     const missing = await runCommand(ctx.service, ['rollback', 'nope', '--to', '1', ...args]);
     assert.deepEqual([missing.code, missing.stderr.trim()], [1, 'connect-views: nope: no view of that name, id or ARN in the instance']);
+  });
+
+  it('rollback to the very content that is unversioned loses nothing, and is not refused', async () => {
+    const instanceId = newInstanceId();
+    const target = localTarget(ctx.service, instanceId);
+    const view = await createView(ctx.client, instanceId, { name: 'back', template: card('A'), actions: ['Next'] });
+    const write = (status: 'SAVED' | 'PUBLISHED', heading: string) =>
+      ctx.client.send(
+        new UpdateViewContentCommand({
+          InstanceId: instanceId,
+          ViewId: view.Id,
+          Status: status,
+          Content: { Template: card(heading), Actions: ['Next'] },
+        }),
+      );
+    await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    await write('PUBLISHED', 'B');
+    await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
+    // A published again without a version: no version but 1 holds it, and a rollback to 1 keeps it.
+    await write('PUBLISHED', 'A');
+    const toA = await rollbackView(target, view.Id!, 1);
+    assert.deepEqual([toA.created, toA.version], [true, 3]);
+    // A draft of exactly version 2's content: a rollback to 2 publishes it, nothing is lost.
+    await write('SAVED', 'B');
+    const toB = await rollbackView(target, view.Id!, 2);
+    assert.deepEqual([toB.created, toB.version], [true, 4]);
+    // The same draft, rolling back to 1: that draft would be lost.
+    await write('SAVED', 'C');
+    await assert.rejects(rollbackView(target, view.Id!, 1), UnversionedContentError);
   });
 
   it('the command: pull, plan exit codes 2 then 0, extra views listed and left alone, prune needs --yes when piped', async () => {

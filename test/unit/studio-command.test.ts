@@ -42,7 +42,7 @@ describe('connect-views studio (the command)', () => {
     assert.equal(existsSync(dirname(opener.path)), false, 'removed when the studio stops');
   });
 
-  it('gives a snap browser (a /tmp of its own) the address, not the opener file it could not read', () => {
+  it('gives a snap or Flatpak browser (a /tmp of its own) the address, not the opener file it could not read', () => {
     assert.equal(
       defaultBrowserIsSnap('linux', () => 'firefox_firefox.desktop\n'),
       true,

@@ -30,14 +30,14 @@ class ApiError extends Error {
   }
 }
 
-async function api(path, { method = 'GET', body, signal } = {}) {
+async function api(path, { method = 'GET', body, signal, as = token } = {}) {
   let response;
   try {
     response = await fetch(path, {
       method,
       signal,
       credentials: 'omit',
-      headers: { 'x-studio-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { 'x-studio-token': as, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
@@ -628,7 +628,7 @@ function actSection(id, page, outcome) {
       await run(
         rollback,
         'rollback',
-        { to, expectedSha: page.saved.sha, discardUnversioned },
+        { to, expectedSha: page.saved.sha, discardUnversioned: page.unversioned },
         (a) => `Rolled back: version ${a.version} holds version ${a.from}'s content.`,
       );
     }
@@ -777,17 +777,22 @@ async function compareScreen(id, a, b) {
  * at load and on every change of the fragment: pasting a new address into a tab already on the
  * studio changes only the fragment, and loads no new document.
  */
+let adoptions = 0;
+
 async function adoptToken() {
   const given = /^#token=([A-Za-z0-9_-]+)/.exec(location.hash)?.[1];
   if (!given) return;
   history.replaceState(null, '', `${location.pathname}#/views`);
-  const kept = token;
-  token = given;
+  // Checked on this one request alone: no other request goes out with a token the studio has not
+  // accepted, and an answer that comes after a newer address was pasted changes nothing.
+  const mine = ++adoptions;
   try {
-    await api('/api/session');
+    await api('/api/session', { as: given });
+    if (mine !== adoptions) return;
+    token = given;
     localStorage.setItem(TOKEN_KEY, given);
   } catch {
-    token = kept;
+    // A wrong or stale token: the one kept stays.
   }
 }
 
