@@ -117,31 +117,41 @@ export interface RollbackResult extends VersionResult {
   from: number;
 }
 
-/**
- * What a publish would lose for good: a `$SAVED` draft other than what is published, and published
- * content that no version holds (a publish cuts no version). Compared as content, never by sha alone
- * (the sha's algorithm is Connect's own). `kept`: content the caller knows a version holds (the
- * version rolled back to), which is then not lost. Looks at the newest version only: content an
- * older version holds is reported too, and the caller may discard it knowingly.
- */
 export type Unversioned = 'draft' | 'published';
 
+interface Aliases {
+  saved: ViewSnapshot | undefined;
+  latest: ViewSnapshot | undefined;
+}
+
+/**
+ * What a publish would lose for good: a `$SAVED` draft other than what is published, and published
+ * content that the newest version (`newest`) does not hold (a publish cuts no version). Compared as
+ * content, never by sha alone (the sha's algorithm is Connect's own). `kept`: content the caller
+ * knows a version holds (the version rolled back to), which is then not lost. Only the newest
+ * version is looked at: content an older version holds is reported too, to be discarded knowingly.
+ */
+export function unversionedKinds({ saved, latest }: Aliases, newest: ViewContentData | undefined, kept?: ViewContentData): Unversioned[] {
+  const lost: Unversioned[] = [];
+  if (saved && !sameContent(saved.content, latest?.content) && !sameContent(saved.content, kept)) lost.push('draft');
+  if (latest && !sameContent(latest.content, kept) && !sameContent(latest.content, newest)) lost.push('published');
+  return lost;
+}
+
+/** unversionedKinds, reading the newest version when it matters. */
 export async function unversionedContent(
   client: ConnectClient,
   instanceId: string,
   viewId: string,
-  states: { saved: ViewSnapshot | undefined; latest: ViewSnapshot | undefined },
+  aliases: Aliases,
   kept?: ViewContentData,
-): Promise<('draft' | 'published')[]> {
-  const { saved, latest } = states;
-  const lost: ('draft' | 'published')[] = [];
-  if (saved && !sameContent(saved.content, latest?.content) && !sameContent(saved.content, kept)) lost.push('draft');
-  if (latest && !sameContent(latest.content, kept)) {
+): Promise<Unversioned[]> {
+  let newest: ViewContentData | undefined;
+  if (aliases.latest && !sameContent(aliases.latest.content, kept)) {
     const highest = await highestVersion(client, instanceId, viewId);
-    const newest = highest === undefined ? undefined : await readView(client, instanceId, viewId, highest);
-    if (!sameContent(latest.content, newest?.content)) lost.push('published');
+    newest = highest === undefined ? undefined : (await readView(client, instanceId, viewId, highest))?.content;
   }
-  return lost;
+  return unversionedKinds(aliases, newest, kept);
 }
 
 /**
@@ -198,8 +208,8 @@ export class VersionNotFoundError extends Error {
 export class UnversionedContentError extends Error {
   override name = 'UnversionedContentError';
   readonly viewId: string;
-  readonly lost: readonly ('draft' | 'published')[];
-  constructor(viewId: string, lost: readonly ('draft' | 'published')[]) {
+  readonly lost: readonly Unversioned[];
+  constructor(viewId: string, lost: readonly Unversioned[]) {
     const what = lost
       .map((kind) => (kind === 'draft' ? 'an unpublished draft ($SAVED)' : 'published content ($LATEST) that no version holds'))
       .join(' and ');

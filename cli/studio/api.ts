@@ -5,7 +5,7 @@ import {
   cutVersionGuarded,
   publishGuarded,
   rollbackGuarded,
-  unversionedContent,
+  unversionedKinds,
   type Unversioned,
 } from '../guarded-writes.ts';
 import { lintView, type Finding } from '../lint.ts';
@@ -102,7 +102,7 @@ export interface ViewPage {
   saved?: ViewState;
   draftDiffers: boolean;
   /** What no version holds, and a rollback would lose: the draft, what is published, or both. */
-  unversioned: ('draft' | 'published')[];
+  unversioned: Unversioned[];
   versions: TimelineEntry[];
   lint: Finding[];
 }
@@ -300,10 +300,13 @@ export class StudioApi {
     ]);
     if (!latest && !saved) throw new NotFoundError(`no view ${id} in instance ${this.#instance}`);
     const numbers = versions.map((version) => version.Version!);
-    const [detailed, unversioned] = await Promise.all([
+    // The versions are listed already: the newest is read here, not found again by unversionedContent.
+    const highest = numbers.length > 0 ? Math.max(...numbers) : undefined;
+    const [detailed, newest] = await Promise.all([
       this.timeline(id, numbers.slice(0, TIMELINE_DETAILS)),
-      unversionedContent(this.#client, this.#instance, id, { saved, latest }),
+      highest === undefined ? undefined : readView(this.#client, this.#instance, id, highest),
     ]);
+    const unversioned = unversionedKinds({ saved, latest }, newest?.content);
     const byNumber = new Map(detailed.map((entry) => [entry.version, entry]));
     const timeline = versions.map((version): TimelineEntry => {
       const entry: TimelineEntry = byNumber.get(version.Version!) ?? { version: version.Version! };

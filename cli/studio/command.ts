@@ -42,7 +42,7 @@ export async function openerFile(url: string): Promise<{ path: string; remove():
  * Whether the default browser is a snap (Ubuntu's default Firefox and Chromium) or a Flatpak: each
  * has a /tmp of its own and cannot read the opener file (jupyter/notebook#5479).
  */
-export function defaultBrowserIsSnap(platform: NodeJS.Platform = process.platform, ask = askDefaultBrowser): boolean {
+export function defaultBrowserIsSandboxed(platform: NodeJS.Platform = process.platform, ask = askDefaultBrowser): boolean {
   if (platform !== 'linux') return false;
   const browser = ask().trim();
   // Snap: `firefox_firefox.desktop`; Flatpak (its /tmp is its own too): `org.mozilla.firefox.desktop`.
@@ -116,7 +116,7 @@ and never to another web page (docs/studio.md). Ctrl-C stops it.`,
         console.log(`Views studio for instance ${target.instanceId}\n  ${studio.url}\nCtrl-C stops it.`);
         // A sandboxed browser is given the address itself: its token is then on a command line
         // (docs/studio.md says whose and for how long), which is better than a page that cannot open.
-        const direct = flags.open && defaultBrowserIsSnap();
+        const direct = flags.open && defaultBrowserIsSandboxed();
         const opener = flags.open && !direct ? await openerFile(studio.url) : undefined;
         if (opener) openBrowser(opener.path);
         else if (direct) openBrowser(studio.url);

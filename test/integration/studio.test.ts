@@ -61,6 +61,18 @@ describe('studio against the emulator', () => {
     return answer;
   }
 
+  /** UpdateViewContent of the studio's view, as the console or another tool makes it. */
+  function writeView(status: 'SAVED' | 'PUBLISHED', template: string) {
+    return ctx.client.send(
+      new UpdateViewContentCommand({
+        InstanceId: instanceId,
+        ViewId: view.Id!,
+        Status: status,
+        Content: { Template: template, Actions: ['Submit'] },
+      }),
+    );
+  }
+
   async function shas(viewId: string) {
     const read = async (qualifier: string) =>
       (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${viewId}:${qualifier}` }))).View!
@@ -84,25 +96,11 @@ describe('studio against the emulator', () => {
         VersionDescription: 'first',
       }),
     );
-    const second = await ctx.client.send(
-      new UpdateViewContentCommand({
-        InstanceId: instanceId,
-        ViewId: view.Id!,
-        Status: 'PUBLISHED',
-        Content: { Template: v2, Actions: ['Submit'] },
-      }),
-    );
+    const second = await writeView('PUBLISHED', v2);
     await ctx.client.send(
       new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id!, ViewContentSha256: second.View!.ViewContentSha256! }),
     );
-    await ctx.client.send(
-      new UpdateViewContentCommand({
-        InstanceId: instanceId,
-        ViewId: view.Id!,
-        Status: 'SAVED',
-        Content: { Template: draft, Actions: ['Submit'] },
-      }),
-    );
+    await writeView('SAVED', draft);
     other = await createView(ctx.client, instanceId, { name: 'Studio survey', template: v1 });
     ({ studio, target } = await studioOn(instanceId));
     ({ port, auth } = session(studio.url));
@@ -248,14 +246,7 @@ describe('studio against the emulator', () => {
   });
 
   it('rolls back over an unpublished draft only when the page says the person agreed to discard it', async () => {
-    await ctx.client.send(
-      new UpdateViewContentCommand({
-        InstanceId: instanceId,
-        ViewId: view.Id!,
-        Status: 'SAVED',
-        Content: { Template: draft, Actions: ['Submit'] },
-      }),
-    );
+    await writeView('SAVED', draft);
     const loaded = await shas(view.Id!);
     assert.notEqual(loaded.saved, loaded.latest);
     const shown = await get(`/api/views/${view.Id}`);
@@ -270,14 +261,7 @@ describe('studio against the emulator', () => {
     assert.equal(bad.status, 400, bad.text);
     // Someone publishes the draft as it was: $SAVED's sha stays, and what is published is now in no
     // version. Consent to lose the draft the page showed is no consent to lose that.
-    await ctx.client.send(
-      new UpdateViewContentCommand({
-        InstanceId: instanceId,
-        ViewId: view.Id!,
-        Status: 'PUBLISHED',
-        Content: { Template: draft, Actions: ['Submit'] },
-      }),
-    );
+    await writeView('PUBLISHED', draft);
     const unseen = await post(`/api/views/${view.Id}/rollback`, { to: 1, expectedSha: loaded.saved, discardUnversioned: ['draft'] });
     assert.equal(unseen.status, 409, unseen.text);
     assert.match(String(unseen.json()['error']), /has published content no version holds/);
@@ -294,14 +278,7 @@ describe('studio against the emulator', () => {
   it('answers 409 "changed since you loaded this page" when the view moved after load, and writes nothing', async () => {
     const loaded = await shas(view.Id!);
     // Someone else saves a draft after the page loaded the view.
-    await ctx.client.send(
-      new UpdateViewContentCommand({
-        InstanceId: instanceId,
-        ViewId: view.Id!,
-        Status: 'SAVED',
-        Content: { Template: v2, Actions: ['Submit'] },
-      }),
-    );
+    await writeView('SAVED', v2);
     const moved = await shas(view.Id!);
     for (const [path, body] of [
       ['publish', { expectedSha: loaded.saved }],
@@ -313,14 +290,7 @@ describe('studio against the emulator', () => {
     }
     assert.deepEqual(await shas(view.Id!), moved, 'a refused write changed the view');
     // Someone publishes: a version of the $LATEST the page loaded is no longer what Connect would cut.
-    await ctx.client.send(
-      new UpdateViewContentCommand({
-        InstanceId: instanceId,
-        ViewId: view.Id!,
-        Status: 'PUBLISHED',
-        Content: { Template: v2, Actions: ['Submit'] },
-      }),
-    );
+    await writeView('PUBLISHED', v2);
     const cut = await post(`/api/views/${view.Id}/versions`, { expectedSha: loaded.latest, description: 'stale' });
     assert.equal(cut.status, 409, cut.text);
     assert.match(String(cut.json()['error']), /changed since you loaded this page/);

@@ -40,6 +40,18 @@ function folder(dir: string): Record<string, string> {
 const card = (heading: string, action = 'Next') =>
   JSON.stringify({ Head: { Title: '$.Title' }, Body: [{ Type: 'Card', Props: { Heading: heading, Action: action } }] });
 
+/** UpdateViewContent as someone else makes it meanwhile (the console, another pipeline). */
+function writeContent(instanceId: string, viewId: string, status: 'SAVED' | 'PUBLISHED', template: string) {
+  return ctx.client.send(
+    new UpdateViewContentCommand({
+      InstanceId: instanceId,
+      ViewId: viewId,
+      Status: status,
+      Content: { Template: template, Actions: ['Next'] },
+    }),
+  );
+}
+
 /** An instance with a published view, one with an unpublished draft over its published content, one only ever saved. */
 async function seed(instanceId: string) {
   const published = await createView(ctx.client, instanceId, {
@@ -175,15 +187,7 @@ describe('views as code against the emulator', () => {
     const instanceId = newInstanceId();
     const args = targetArgs(ctx.service, instanceId);
     const view = await createView(ctx.client, instanceId, { name: 'drafted', template: card('live'), actions: ['Next'] });
-    const write = (status: 'SAVED' | 'PUBLISHED', heading: string) =>
-      ctx.client.send(
-        new UpdateViewContentCommand({
-          InstanceId: instanceId,
-          ViewId: view.Id,
-          Status: status,
-          Content: { Template: card(heading), Actions: ['Next'] },
-        }),
-      );
+    const write = (status: 'SAVED' | 'PUBLISHED', heading: string) => writeContent(instanceId, view.Id!, status, card(heading));
     await write('SAVED', 'draft');
     const dir = newDir();
     await pullViews(localTarget(ctx.service, instanceId), { dir });
@@ -212,15 +216,7 @@ describe('views as code against the emulator', () => {
         createView(ctx.client, instanceId, { name, template: card(name), actions: ['Next'] }),
       ),
     );
-    const write = (viewId: string, status: 'SAVED' | 'PUBLISHED', template: string) =>
-      ctx.client.send(
-        new UpdateViewContentCommand({
-          InstanceId: instanceId,
-          ViewId: viewId,
-          Status: status,
-          Content: { Template: template, Actions: ['Next'] },
-        }),
-      );
+    const write = (viewId: string, status: 'SAVED' | 'PUBLISHED', template: string) => writeContent(instanceId, viewId, status, template);
     await write(published!.Id!, 'SAVED', card('a draft'));
     const dir = newDir();
     await pullViews(target, { dir });
@@ -333,15 +329,7 @@ describe('views as code against the emulator', () => {
     // version — would be lost by a rollback (a publish replaces $SAVED and $LATEST): refused through
     // the function and the command, unless told to discard it.
     const draft = card('draft nobody published');
-    const write = (status: 'SAVED' | 'PUBLISHED', template: string) =>
-      ctx.client.send(
-        new UpdateViewContentCommand({
-          InstanceId: instanceId,
-          ViewId: view.Id,
-          Status: status,
-          Content: { Template: template, Actions: ['Next'] },
-        }),
-      );
+    const write = (status: 'SAVED' | 'PUBLISHED', template: string) => writeContent(instanceId, view.Id!, status, template);
     await write('SAVED', draft);
     const describe = async (qualifier: string) =>
       (await ctx.client.send(new DescribeViewCommand({ InstanceId: instanceId, ViewId: `${view.Id}:${qualifier}` }))).View!.Content!
@@ -409,15 +397,7 @@ describe('views as code against the emulator', () => {
     const instanceId = newInstanceId();
     const target = localTarget(ctx.service, instanceId);
     const view = await createView(ctx.client, instanceId, { name: 'back', template: card('A'), actions: ['Next'] });
-    const write = (status: 'SAVED' | 'PUBLISHED', heading: string) =>
-      ctx.client.send(
-        new UpdateViewContentCommand({
-          InstanceId: instanceId,
-          ViewId: view.Id,
-          Status: status,
-          Content: { Template: card(heading), Actions: ['Next'] },
-        }),
-      );
+    const write = (status: 'SAVED' | 'PUBLISHED', heading: string) => writeContent(instanceId, view.Id!, status, card(heading));
     await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));
     await write('PUBLISHED', 'B');
     await ctx.client.send(new CreateViewVersionCommand({ InstanceId: instanceId, ViewId: view.Id }));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
-import { defaultBrowserIsSnap, openerFile, studioCommand } from '../../cli/studio/command.ts';
+import { defaultBrowserIsSandboxed, openerFile, studioCommand } from '../../cli/studio/command.ts';
 
 describe('connect-views studio (the command)', () => {
   it('takes the target flags every command takes, plus --port and --no-open', () => {
@@ -43,30 +43,22 @@ describe('connect-views studio (the command)', () => {
   });
 
   it('gives a snap or Flatpak browser (a /tmp of its own) the address, not the opener file it could not read', () => {
-    assert.equal(
-      defaultBrowserIsSnap('linux', () => 'firefox_firefox.desktop\n'),
-      true,
-    );
-    assert.equal(
-      defaultBrowserIsSnap('linux', () => 'chromium_chromium.desktop\n'),
-      true,
-    );
-    assert.equal(
-      defaultBrowserIsSnap('linux', () => 'firefox.desktop\n'),
-      false,
-    );
-    assert.equal(
-      defaultBrowserIsSnap('linux', () => 'google-chrome.desktop\n'),
-      false,
-    );
-    assert.equal(
-      defaultBrowserIsSnap('linux', () => ''),
-      false,
-      'no xdg-settings: the opener file',
-    );
-    assert.equal(
-      defaultBrowserIsSnap('darwin', () => 'firefox_firefox.desktop'),
-      false,
-    );
+    const cases: [NodeJS.Platform, string, boolean][] = [
+      ['linux', 'firefox_firefox.desktop\n', true],
+      ['linux', 'chromium_chromium.desktop\n', true],
+      ['linux', 'org.mozilla.firefox.desktop\n', true],
+      ['linux', 'com.google.Chrome.desktop\n', true],
+      ['linux', 'firefox.desktop\n', false],
+      ['linux', 'google-chrome.desktop\n', false],
+      ['linux', '', false],
+      ['darwin', 'firefox_firefox.desktop', false],
+    ];
+    for (const [platform, answer, sandboxed] of cases) {
+      assert.equal(
+        defaultBrowserIsSandboxed(platform, () => answer),
+        sandboxed,
+        `${platform} ${JSON.stringify(answer)}`,
+      );
+    }
   });
 });
